@@ -1,0 +1,27 @@
+// What the ingest daemon publishes after each committed batch (consumed by the server's live hub and metrics).
+import type { ErrorRow, LogRow, RunRow, StepRow } from '../shared/schema.js';
+import type { RejectReason } from '../shared/events.js';
+
+/** Everything one committed batch changed. Published only after its transaction committed. */
+export interface IngestChange {
+  /** Runs whose row changed, as committed. */
+  runs: RunRow[];
+  /** Steps whose row changed, as committed. */
+  steps: StepRow[];
+  /** Error rows inserted, with their ids. */
+  errors: ErrorRow[];
+  /** Log rows inserted, with their ids, in file order per run. */
+  logs: LogRow[];
+  stats: BatchStats;
+}
+
+export interface BatchStats {
+  /** Lines committed in this batch (accepted + rejected). */
+  lines: number;
+  bytes: number;
+  rejectsByReason: Partial<Record<RejectReason | 'truncated' | 'replaced', number>>;
+  /** Time spent in the commit transaction. */
+  commitMs: number;
+  /** Now minus the newest line time in the batch (how far ingest is behind the writers), when known. */
+  lagMs: number | null;
+}

@@ -1,0 +1,142 @@
+// The event contract: what runboard reads from a run's NDJSON file.
+// Types only (plus a few constants) so the browser bundle can import them too.
+
+/** Values of the `event` field a line may carry. Absent means a plain log line. */
+export const EVENT_KINDS = ['run.start', 'step.start', 'step.progress', 'step.end', 'error', 'run.end'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export const STEP_OUTCOMES = ['success', 'failure', 'skipped'] as const;
+export type StepOutcome = (typeof STEP_OUTCOMES)[number];
+
+export const RUN_OUTCOMES = ['success', 'failure'] as const;
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
+
+export const RUN_STATUSES = ['running', 'success', 'failure', 'abandoned'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const STEP_STATUSES = ['running', 'success', 'failure', 'skipped'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/** pino's level labels and numbers. */
+export const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } as const;
+export type LevelLabel = keyof typeof LEVELS;
+/** A plain line at this level or above also counts as an error of the run. */
+export const ERROR_LEVEL = 50;
+
+export function levelLabel(level: number): string {
+  if (level >= 60) return 'fatal';
+  if (level >= 50) return 'error';
+  if (level >= 40) return 'warn';
+  if (level >= 30) return 'info';
+  if (level >= 20) return 'debug';
+  return 'trace';
+}
+
+/** Record counts of a step; every field optional and a non-negative integer. */
+export interface Counts {
+  created?: number;
+  updated?: number;
+  skipped?: number;
+  failed?: number;
+}
+export const COUNT_KEYS = ['created', 'updated', 'skipped', 'failed'] as const;
+
+/** pino's standard error serializer output (`err` field). */
+export interface SerializedError {
+  type?: string;
+  message: string;
+  stack?: string;
+}
+
+/** JSON as it came off the wire. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Fields every line carries after parsing, whatever its event. */
+export interface LineCommon {
+  /** ms since epoch, or null when the line had no `time`. */
+  time: number | null;
+  /** Numeric pino level; 30 (info) when the line had none. */
+  level: number;
+  /** `msg` or `message`, or null. */
+  msg: string | null;
+  run: string | null;
+  pipeline: string | null;
+  club: string | null;
+  pid: number | null;
+  hostname: string | null;
+  /** The step this line belongs to (contract events, or a step-bound child logger). */
+  step: string | null;
+  err: SerializedError | null;
+  /** Every field runboard does not read, kept as the line's data; null when there are none. */
+  data: { [key: string]: Json } | null;
+}
+
+export interface RunStartEvent {
+  event: 'run.start';
+  trigger: string | null;
+}
+export interface StepStartEvent {
+  event: 'step.start';
+  step: string;
+}
+export interface StepProgressEvent {
+  event: 'step.progress';
+  step: string;
+  done: number;
+  total: number | null;
+}
+export interface StepEndEvent {
+  event: 'step.end';
+  step: string;
+  outcome: StepOutcome;
+  counts: Counts;
+  stats: Json | null;
+  durationMs: number | null;
+}
+export interface ErrorEvent {
+  event: 'error';
+  step: string | null;
+  identifier: string | null;
+  system: string | null;
+  /** From `err.message`, else `msg`. */
+  message: string;
+  stack: string | null;
+}
+export interface RunEndEvent {
+  event: 'run.end';
+  outcome: RunOutcome;
+  stats: Json | null;
+  exitCode: number | null;
+  /** Why the run ended this way (e.g. "uncaught exception: ..."), when given. */
+  reason: string | null;
+}
+export interface LogLineEvent {
+  event: null;
+}
+
+export type ContractEvent =
+  RunStartEvent | StepStartEvent | StepProgressEvent | StepEndEvent | ErrorEvent | RunEndEvent | LogLineEvent;
+
+/** One accepted line: its common fields plus the event it carries. */
+export type ParsedLine = LineCommon & { payload: ContractEvent };
+
+export const REJECT_REASONS = [
+  'invalid_json',
+  'not_object',
+  'bad_field',
+  'unknown_event',
+  'too_long',
+  'invalid_utf8',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export interface LineRejection {
+  reason: RejectReason;
+  /** Human-readable detail, e.g. which field was wrong. */
+  detail: string;
+}
+
+export type ParseResult = { ok: true; line: ParsedLine } | { ok: false; rejection: LineRejection };
+
+/** Default maximum length of one line, in bytes (1 MiB). */
+export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;

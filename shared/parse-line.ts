@@ -1,0 +1,302 @@
+// The only place that knows the wire format: one NDJSON line in, a typed event or a typed rejection out.
+// Pure and synchronous; never throws on input.
+import {
+  COUNT_KEYS,
+  DEFAULT_MAX_LINE_BYTES,
+  EVENT_KINDS,
+  LEVELS,
+  RUN_OUTCOMES,
+  STEP_OUTCOMES,
+  type ContractEvent,
+  type Counts,
+  type EventKind,
+  type Json,
+  type LineCommon,
+  type LineRejection,
+  type ParseResult,
+  type RunOutcome,
+  type SerializedError,
+  type StepOutcome,
+} from './events.js';
+
+export interface ParseOptions {
+  /** Lines longer than this many bytes are rejected as `too_long`. */
+  maxLineBytes?: number;
+}
+
+type JsonObject = { [key: string]: Json };
+
+/** Fields read by runboard on every line; anything else goes to `data`. */
+const COMMON_FIELDS = new Set([
+  'time',
+  'level',
+  'msg',
+  'message',
+  'run',
+  'pipeline',
+  'club',
+  'pid',
+  'hostname',
+  'step',
+  'err',
+  'event',
+]);
+
+/** Extra fields each event reads (they don't go to `data`). */
+const EVENT_FIELDS: Record<EventKind, readonly string[]> = {
+  'run.start': ['trigger'],
+  'step.start': [],
+  'step.progress': ['done', 'total'],
+  'step.end': ['outcome', 'counts', 'stats', 'durationMs'],
+  error: ['identifier', 'system'],
+  'run.end': ['outcome', 'stats', 'exitCode', 'reason'],
+};
+
+const eventKinds: ReadonlySet<string> = new Set(EVENT_KINDS);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+class FieldError extends Error {}
+
+function reject(reason: LineRejection['reason'], detail: string): ParseResult {
+  return { ok: false, rejection: { reason, detail } };
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * Parse one line (without its trailing newline; a trailing `\r` is tolerated).
+ * Bytes are checked for valid UTF-8; a string is taken as already decoded.
+ */
+export function parseLine(input: string | Uint8Array, options: ParseOptions = {}): ParseResult {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  let text: string;
+  if (typeof input === 'string') {
+    // A string of at most max/3 UTF-16 units cannot exceed max bytes, so most lines skip the count.
+    if (input.length > maxLineBytes / 3 && utf8Length(input) > maxLineBytes) {
+      return reject('too_long', `line is longer than ${maxLineBytes} bytes`);
+    }
+    text = input;
+  } else {
+    if (input.byteLength > maxLineBytes) {
+      return reject('too_long', `line of ${input.byteLength} bytes is longer than ${maxLineBytes} bytes`);
+    }
+    try {
+      text = utf8.decode(input);
+    } catch {
+      return reject('invalid_utf8', 'line is not valid UTF-8');
+    }
+  }
+  return parseText(text);
+}
+
+function parseText(text: string): ParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return reject('invalid_json', error instanceof Error ? error.message : 'invalid JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return reject(
+      'not_object',
+      `line is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}, not an object`,
+    );
+  }
+  const obj = value as JsonObject;
+  const eventValue = obj.event;
+  if (
+    eventValue !== undefined &&
+    eventValue !== null &&
+    (typeof eventValue !== 'string' || !eventKinds.has(eventValue))
+  ) {
+    return reject('unknown_event', `unknown event ${JSON.stringify(eventValue).slice(0, 80)}`);
+  }
+  const kind = (eventValue ?? null) as EventKind | null;
+  try {
+    const common = readCommon(obj, kind);
+    const payload = readPayload(obj, kind, common);
+    return { ok: true, line: { ...common, payload } };
+  } catch (error) {
+    if (error instanceof FieldError) return reject('bad_field', error.message);
+    throw error;
+  }
+}
+
+function readCommon(obj: JsonObject, kind: EventKind | null): LineCommon {
+  const extra = kind ? EVENT_FIELDS[kind] : [];
+  let data: JsonObject | null = null;
+  for (const key in obj) {
+    if (COMMON_FIELDS.has(key) || extra.includes(key)) continue;
+    (data ??= {})[key] = obj[key] as Json;
+  }
+  return {
+    time: readTime(obj.time),
+    level: readLevel(obj.level),
+    msg: readMsg(obj.msg ?? obj.message),
+    run: optionalId(obj, 'run'),
+    pipeline: optionalId(obj, 'pipeline'),
+    club: optionalId(obj, 'club'),
+    pid: optionalInteger(obj, 'pid'),
+    hostname: optionalString(obj, 'hostname'),
+    step: optionalString(obj, 'step'),
+    err: readErr(obj.err),
+    data,
+  };
+}
+
+function readPayload(obj: JsonObject, kind: EventKind | null, common: LineCommon): ContractEvent {
+  switch (kind) {
+    case null:
+      return { event: null };
+    case 'run.start':
+      return { event: kind, trigger: optionalString(obj, 'trigger') };
+    case 'step.start':
+      return { event: kind, step: requiredStep(common) };
+    case 'step.progress': {
+      const done = optionalNumber(obj, 'done');
+      if (done === null) throw new FieldError('step.progress needs a numeric "done"');
+      return { event: kind, step: requiredStep(common), done, total: optionalNumber(obj, 'total') };
+    }
+    case 'step.end':
+      return {
+        event: kind,
+        step: requiredStep(common),
+        outcome: requiredEnum<StepOutcome>(obj, 'outcome', STEP_OUTCOMES),
+        counts: readCounts(obj.counts),
+        stats: obj.stats ?? null,
+        durationMs: optionalNumber(obj, 'durationMs'),
+      };
+    case 'error': {
+      const message = common.err?.message ?? common.msg;
+      return {
+        event: kind,
+        step: common.step,
+        identifier: optionalIdentifier(obj, 'identifier'),
+        system: optionalString(obj, 'system'),
+        message: message ?? 'error',
+        stack: common.err?.stack ?? null,
+      };
+    }
+    case 'run.end':
+      return {
+        event: kind,
+        outcome: requiredEnum<RunOutcome>(obj, 'outcome', RUN_OUTCOMES),
+        stats: obj.stats ?? null,
+        exitCode: optionalInteger(obj, 'exitCode'),
+        reason: optionalString(obj, 'reason'),
+      };
+  }
+}
+
+function readTime(value: Json | undefined): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  throw new FieldError(`"time" must be ms since epoch or an ISO-8601 string`);
+}
+
+function readLevel(value: Json | undefined): number {
+  if (value === undefined || value === null) return LEVELS.info;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && Object.hasOwn(LEVELS, value)) return LEVELS[value as keyof typeof LEVELS];
+  throw new FieldError(`"level" must be a number or one of ${Object.keys(LEVELS).join(', ')}`);
+}
+
+function readMsg(value: Json | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  // pino passes a number or boolean message through as is; show it as text.
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new FieldError('"msg" must be a string');
+}
+
+function readErr(value: Json | undefined): SerializedError | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return { message: value };
+  if (typeof value !== 'object' || Array.isArray(value)) throw new FieldError('"err" must be an object');
+  const message = typeof value.message === 'string' ? value.message : '';
+  const err: SerializedError = { message };
+  if (typeof value.type === 'string') err.type = value.type;
+  if (typeof value.stack === 'string') err.stack = value.stack;
+  return err;
+}
+
+function readCounts(value: Json | undefined): Counts {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new FieldError('"counts" must be an object');
+  const counts: Counts = {};
+  for (const key of COUNT_KEYS) {
+    const n = value[key];
+    if (n === undefined || n === null) continue;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+      throw new FieldError(`"counts.${key}" must be a non-negative integer`);
+    }
+    counts[key] = n;
+  }
+  return counts;
+}
+
+function requiredStep(common: LineCommon): string {
+  if (common.step === null || common.step === '') throw new FieldError('"step" is required for this event');
+  return common.step;
+}
+
+function requiredEnum<T extends string>(obj: JsonObject, key: string, allowed: readonly T[]): T {
+  const value = obj[key];
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new FieldError(`"${key}" must be one of ${allowed.join(', ')}`);
+}
+
+function optionalString(obj: JsonObject, key: string): string | null {
+  const value = obj[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  throw new FieldError(`"${key}" must be a string`);
+}
+
+/** run / pipeline / club: non-empty strings (numbers are accepted and stringified). */
+function optionalId(obj: JsonObject, key: string): string | null {
+  const value = obj[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && value !== '') return value;
+  throw new FieldError(`"${key}" must be a non-empty string`);
+}
+
+/** Record identifiers are often numeric ids; keep them as text. */
+function optionalIdentifier(obj: JsonObject, key: string): string | null {
+  const value = obj[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string') return value;
+  throw new FieldError(`"${key}" must be a string or a number`);
+}
+
+function optionalNumber(obj: JsonObject, key: string): number | null {
+  const value = obj[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw new FieldError(`"${key}" must be a number`);
+}
+
+function optionalInteger(obj: JsonObject, key: string): number | null {
+  const value = obj[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  throw new FieldError(`"${key}" must be an integer`);
+}

@@ -1,0 +1,161 @@
+// dashboard.sqlite schema. Migrations are generated from this file by drizzle-kit into drizzle/.
+// Times are ms since epoch (INTEGER). JSON columns hold text produced by JSON.stringify.
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { RunStatus, StepStatus } from './events.js';
+
+/** One run of one pipeline. Identified by (club, pipeline, run key); `id` is the surrogate used everywhere else. */
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The run id as written by the pipeline (`run` field) or taken from the file name. */
+    runKey: text('run_key').notNull(),
+    clubSlug: text('club_slug').notNull(),
+    pipeline: text('pipeline').notNull(),
+    trigger: text('trigger'),
+    status: text('status').$type<RunStatus>().notNull().default('running'),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+    durationMs: integer('duration_ms'),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    errorCount: integer('error_count').notNull().default(0),
+    logCount: integer('log_count').notNull().default(0),
+    host: text('host'),
+    pid: integer('pid'),
+    exitCode: integer('exit_code'),
+    /** Why the run ended as it did (run.end `reason`, or why it was marked abandoned). */
+    endReason: text('end_reason'),
+    /** run.end `stats`, JSON. */
+    summary: text('summary'),
+    lastEventAt: integer('last_event_at'),
+    sourceFile: text('source_file'),
+  },
+  (t) => [
+    uniqueIndex('runs_identity').on(t.clubSlug, t.pipeline, t.runKey),
+    index('runs_pipeline_started').on(t.clubSlug, t.pipeline, t.startedAt),
+    index('runs_started').on(t.startedAt),
+    index('runs_status').on(t.status),
+  ],
+);
+
+export const runSteps = sqliteTable(
+  'run_steps',
+  {
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    clubSlug: text('club_slug').notNull(),
+    /** Order in which the step first appeared in the run. */
+    seq: integer('seq').notNull(),
+    status: text('status').$type<StepStatus>().notNull().default('running'),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+    durationMs: integer('duration_ms'),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    progressDone: integer('progress_done'),
+    progressTotal: integer('progress_total'),
+    stats: text('stats'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.name] })],
+);
+
+export const runErrors = sqliteTable(
+  'run_errors',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    /** Byte offset of the line in the run's file: with runId, makes a replay harmless. */
+    offset: integer('offset').notNull(),
+    clubSlug: text('club_slug').notNull(),
+    pipeline: text('pipeline').notNull(),
+    step: text('step'),
+    identifier: text('identifier'),
+    system: text('system'),
+    message: text('message').notNull(),
+    stack: text('stack'),
+    /** Hash of the normalised message, for grouping recurring failures. */
+    fingerprint: text('fingerprint').notNull(),
+    time: integer('time').notNull(),
+  },
+  (t) => [
+    uniqueIndex('run_errors_run_offset').on(t.runId, t.offset),
+    index('run_errors_fingerprint').on(t.fingerprint, t.time),
+    index('run_errors_identifier').on(t.identifier, t.time),
+    index('run_errors_club_time').on(t.clubSlug, t.pipeline, t.time),
+  ],
+);
+
+export const runLogs = sqliteTable(
+  'run_logs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    /** Byte offset of the line in its file: the line's position within the run. */
+    offset: integer('offset').notNull(),
+    time: integer('time').notNull(),
+    level: integer('level').notNull(),
+    /** Contract event carried by the line, null for a plain log line. */
+    event: text('event'),
+    step: text('step'),
+    msg: text('msg'),
+    /** The line's other fields, JSON; null when it had none. */
+    data: text('data'),
+  },
+  (t) => [uniqueIndex('run_logs_run_offset').on(t.runId, t.offset)],
+);
+
+export const ingestFiles = sqliteTable('ingest_files', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** Path relative to the runs directory, with forward slashes. */
+  path: text('path').notNull().unique(),
+  device: integer('device').notNull(),
+  inode: integer('inode').notNull(),
+  /** sha1 (hex) of the first `fingerprintBytes` bytes: the first line, capped. Null until known. */
+  fingerprint: text('fingerprint'),
+  fingerprintBytes: integer('fingerprint_bytes'),
+  /** End of the last complete line ingested: everything before it is in the database. */
+  committedOffset: integer('committed_offset').notNull().default(0),
+  runId: integer('run_id').references(() => runs.id, { onDelete: 'set null' }),
+  /** How many times this path was started over (truncated, replaced). */
+  generation: integer('generation').notNull().default(0),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const ingestRejects = sqliteTable(
+  'ingest_rejects',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Path relative to the runs directory. */
+    file: text('file').notNull(),
+    offset: integer('offset').notNull(),
+    /** A parser rejection reason, or an ingest event such as `truncated`. */
+    reason: text('reason').notNull(),
+    detail: text('detail'),
+    /** The first bytes of the line, decoded leniently. */
+    excerpt: text('excerpt'),
+    lineBytes: integer('line_bytes'),
+    at: integer('at')
+      .notNull()
+      .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`),
+  },
+  (t) => [index('ingest_rejects_at').on(t.at)],
+);
+
+export type RunRow = typeof runs.$inferSelect;
+export type StepRow = typeof runSteps.$inferSelect;
+export type ErrorRow = typeof runErrors.$inferSelect;
+export type LogRow = typeof runLogs.$inferSelect;
+export type IngestFileRow = typeof ingestFiles.$inferSelect;
+export type RejectRow = typeof ingestRejects.$inferSelect;
