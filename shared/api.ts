@@ -166,26 +166,69 @@ export interface ApiError {
 }
 
 // ---- Live socket (/api/live) ----
+//
+// Protocol as built by server/live-hub.ts (changes from the first draft, kept name-compatible:
+// data messages now always arrive wrapped in one `batch` frame per flush; `hello` carries an `epoch`;
+// `error` was added; `refetch` keeps the subscription live).
+//
+// 1. Connect (same auth as the REST API: Bearer header or the login cookie).
+// 2. Send `subscribe` with your topics. Without `since` the server answers `hello` with the current
+//    cursor: fetch the REST state after that, then apply batches (lines newer than the cursor may be in
+//    both: drop repeats by (runId, offset) / error id). With `since` (+ `epoch`) from a previous connection the
+//    server answers `hello { resumed: true }` and then exactly the batches you missed, or `refetch`.
+// 3. Every data frame is one `batch`: everything in it is applied together, and its `cursor` is the
+//    only cursor to remember for resuming. A connection cut mid-stream therefore never leaves a half-applied
+//    flush: resuming from the last batch cursor gives no gap and no duplicate.
+// 4. `subscribe` again at any time to replace the topics (same rules).
+//
+// Close codes: 1001 server shutting down; 1009 client message too big (> 64 KiB);
+// 4008 client too slow (its send buffer stayed over the bound for too long; reconnect and resume);
+// a dead connection (no pong to the heartbeat ping) is terminated (the client sees 1006).
 
 export type LiveTopic =
-  /** Every run's state changes (optionally of one club). */
+  /** Every run's state and its steps' state/progress (optionally of one club). */
   | { kind: 'overview'; club?: string }
   /** One run: its state, steps, errors and log lines. */
   | { kind: 'run'; runId: number }
   /** New errors (for the error browser). */
   | { kind: 'errors'; club?: string };
 
-/** Client → server. `since` is the last cursor the client saw, to resume without gaps or duplicates. */
-export type LiveClientMessage = { type: 'subscribe'; topics: LiveTopic[]; since?: number };
+/**
+ * Client → server. `subscribe` replaces the connection's topics. `since` is the cursor of the last `batch`
+ * (or `hello`/`refetch`) the client saw and `epoch` the `hello.epoch` it came from, to resume without gaps or
+ * duplicates (a cursor from another server process gives `refetch`).
+ */
+export type LiveClientMessage = { type: 'subscribe'; topics: LiveTopic[]; since?: number; epoch?: string };
 
-/** Server → client. Every message but `hello` carries the cursor of the newest change it reflects. */
-export type LiveServerMessage =
-  | { type: 'hello'; cursor: number; resumed: boolean }
+/** Pieces of a `batch`. Their `cursor` equals the batch's. */
+export type LiveDataMessage =
+  /** Latest state of runs that changed (latest wins). */
   | { type: 'runs'; cursor: number; runs: RunView[] }
+  /** Latest state of a run's steps that changed. */
   | { type: 'steps'; cursor: number; runId: number; steps: StepView[] }
-  | { type: 'logs'; cursor: number; runId: number; lines: LogLineView[] }
+  /** New errors (of a subscribed run, or for an `errors` topic). */
   | { type: 'errors'; cursor: number; errors: ErrorView[] }
-  /** Log lines dropped under backpressure: fetch them by REST (`after` = afterOffset). */
+  /**
+   * Log lines of `runId` dropped under backpressure: exactly the lines with afterOffset < offset < beforeOffset
+   * (REST `after=afterOffset&before=beforeOffset`). Comes before any `logs` of the same run in the batch.
+   */
   | { type: 'skipped'; cursor: number; runId: number; count: number; afterOffset: number; beforeOffset: number }
-  /** The client is too far behind to resume: refetch everything by REST, then subscribe again. */
-  | { type: 'refetch'; cursor: number; reason: string };
+  /** New log lines of a subscribed run, in file order. */
+  | { type: 'logs'; cursor: number; runId: number; lines: LogLineView[] };
+
+/** Server → client, one per WebSocket frame. */
+export type LiveServerMessage =
+  /**
+   * Answer to `subscribe`. `cursor`: the position the subscription starts after (== `since` when resumed).
+   * `epoch` identifies this server process; send it back with `since`.
+   */
+  | { type: 'hello'; cursor: number; resumed: boolean; epoch: string }
+  /** Everything that changed for this client's topics up to `cursor`, coalesced. */
+  | { type: 'batch'; cursor: number; messages: LiveDataMessage[] }
+  /**
+   * The client cannot resume (too far behind, unknown cursor, other epoch, or its backlog overflowed): refetch
+   * by REST. The subscription stays live from `cursor`; no need to subscribe again.
+   */
+  | { type: 'refetch'; cursor: number; reason: string; epoch: string }
+  /** A client message was not understood; the connection stays open. */
+  | { type: 'error'; message: string };
