@@ -159,6 +159,24 @@ export interface LogsResponse {
   hasNewer: boolean;
 }
 
+/** GET /api/health. */
+export interface HealthView {
+  status: 'ok';
+  uptimeSeconds: number;
+}
+
+/** GET /api/ready (200 when ready, 503 before). */
+export interface ReadyView {
+  ready: boolean;
+}
+
+/** GET /api/session, POST /api/login, POST /api/logout: whether the UI must ask for a token. */
+export interface SessionView {
+  authRequired: boolean;
+  /** This client presents a valid token or session cookie (always true when no token is required). */
+  authenticated: boolean;
+}
+
 export interface ApiError {
   error: string;
   message: string;

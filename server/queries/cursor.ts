@@ -1,0 +1,28 @@
+// Opaque keyset cursors: base64url of a small JSON array tagged with the list it belongs to, so a cursor from
+// one list is refused by another instead of silently paging wrongly.
+export class InvalidCursorError extends Error {
+  readonly statusCode = 400;
+  constructor() {
+    super('query parameter "cursor" is not a valid cursor for this list');
+  }
+}
+
+export type CursorKey = Array<number | null>;
+
+export function encodeCursor(kind: string, key: CursorKey): string {
+  return Buffer.from(JSON.stringify([kind, ...key]), 'utf8').toString('base64url');
+}
+
+/** The key of a cursor of `kind` with `arity` values (safe integers or null); throws InvalidCursorError. */
+export function decodeCursor(cursor: string, kind: string, arity: number): CursorKey {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (!Array.isArray(value) || value.length !== arity + 1 || value[0] !== kind) throw new InvalidCursorError();
+  const key = value.slice(1) as unknown[];
+  if (!key.every((v) => v === null || Number.isSafeInteger(v))) throw new InvalidCursorError();
+  return key as CursorKey;
+}

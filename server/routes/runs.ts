@@ -1,0 +1,65 @@
+// GET /api/runs (keyset pages, newest first) and GET /api/runs/:id (the run with its steps).
+import type { FastifyInstance } from 'fastify';
+import type { Page, RunDetail, RunView } from '../../shared/api.js';
+import { RUN_STATUSES, type RunStatus } from '../../shared/events.js';
+import { getRun, getRunSteps, listRuns } from '../queries/runs.js';
+import { runView, stepView } from '../views.js';
+import type { RouteContext } from './context.js';
+import { notFound } from './http-errors.js';
+import { cursorParam, errorResponses, idParams, limitParam, nameParam, pageOf } from './schemas.js';
+
+export const RUNS_DEFAULT_LIMIT = 50;
+export const RUNS_MAX_LIMIT = 500;
+
+interface RunsQuery {
+  club?: string;
+  pipeline?: string;
+  status?: RunStatus;
+  cursor?: string;
+  limit: number;
+}
+
+export function registerRunsRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.get<{ Querystring: RunsQuery }>(
+    '/api/runs',
+    {
+      schema: {
+        summary: 'Runs, newest first, in keyset pages',
+        tags: ['runs'],
+        querystring: {
+          type: 'object',
+          properties: {
+            club: nameParam,
+            pipeline: nameParam,
+            status: { type: 'string', enum: RUN_STATUSES },
+            cursor: cursorParam,
+            limit: limitParam(RUNS_DEFAULT_LIMIT, RUNS_MAX_LIMIT),
+          },
+        },
+        response: { 200: pageOf('RunView'), ...errorResponses },
+      },
+    },
+    (request): Page<RunView> => {
+      const { cursor, limit, ...filter } = request.query;
+      const page = listRuns(ctx.db, filter, cursor, limit);
+      return { items: page.rows.map(runView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/runs/:id',
+    {
+      schema: {
+        summary: 'One run with its steps',
+        tags: ['runs'],
+        params: idParams,
+        response: { 200: { $ref: 'RunDetail#' }, ...errorResponses },
+      },
+    },
+    (request): RunDetail => {
+      const row = getRun(ctx.db, request.params.id);
+      if (!row) throw notFound(`run ${request.params.id} not found`);
+      return { ...runView(row), steps: getRunSteps(ctx.db, row.id).map(stepView) };
+    },
+  );
+}

@@ -1,0 +1,55 @@
+// The built web UI: files from webDir, and index.html for any other non-API GET so deep links survive reload.
+// Static files are served without a token: they hold no data, and the UI must load to show its token prompt.
+import { existsSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendError } from './routes/http-errors.js';
+
+const NOT_BUILT =
+  'runboard: the web UI is not built (run `npm run build`). The API is served under /api/ (see /api/openapi.json).\n';
+
+/** API and metrics paths never fall back to the UI: they get a JSON 404. */
+function isApiPath(url: string): boolean {
+  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?') || url.startsWith('/metrics');
+}
+
+/** A missing asset (`/assets/x.js`) is a real 404: answering with HTML would only hide the broken build. */
+function looksLikeFile(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return last.includes('.');
+}
+
+export async function registerStaticUi(app: FastifyInstance, webDir: string | null): Promise<void> {
+  const built = webDir !== null && existsSync(join(webDir, 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: webDir,
+      wildcard: true,
+      index: ['index.html'],
+      dotfiles: 'ignore',
+      setHeaders(res, path) {
+        // Vite names built assets by content hash, so they never change; index.html must be revalidated.
+        res.setHeader(
+          'cache-control',
+          path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  }
+
+  app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
+    const url = request.url;
+    if (isApiPath(url) || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      return sendError(reply, 404, `no route ${request.method} ${url.split('?')[0] ?? ''}`);
+    }
+    if (!built)
+      return reply
+        .code(url === '/' ? 200 : 404)
+        .type('text/plain; charset=utf-8')
+        .send(NOT_BUILT);
+    if (looksLikeFile(url)) return reply.code(404).type('text/plain; charset=utf-8').send('not found\n');
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+}
