@@ -1,0 +1,347 @@
+// The live hub: committed ingest changes in, per-client coalesced frames out. No sockets here (a LiveSink is
+// anything with send/bufferedAmount/close), so every rule below is unit-tested without a network.
+//
+// - Each change gets the next cursor; a bounded ring of recent changes serves resumes exactly, or says refetch.
+// - Frames go out on setImmediate after a publish: nothing waits on a timer, bursts in one tick coalesce.
+// - A client whose send buffer is over `highWaterBytes` gets nothing more until it drains; meanwhile its
+//   pending states coalesce and its log lines become skipped ranges, so it costs O(runs) memory and never
+//   slows ingest or other clients. Over the bound for `stallTimeoutMs`, it is closed with 4008.
+import { randomUUID } from 'node:crypto';
+import type { IngestChange } from '../ingest/changes.js';
+import type { LiveClientMessage, LiveServerMessage } from '../shared/api.js';
+import { entryFromChange, type HubEntry } from './live-entry.js';
+import { PendingFrame } from './live-frame.js';
+import { fillFrame, subscriptionOf, type Subscription } from './live-subscription.js';
+import type { LiveMetrics } from './metrics.js';
+
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_TOO_SLOW = 4008;
+
+export interface LiveSink {
+  send(frame: string): void;
+  /** Bytes accepted by send() and not yet handed to the kernel. */
+  bufferedAmount(): number;
+  close(code: number, reason: string): void;
+}
+
+export interface LiveHubOptions {
+  /** Changes kept for resume (default 10,000). */
+  ringMaxChanges?: number;
+  /** Log lines kept for resume across those changes (default 50,000). */
+  ringMaxLines?: number;
+  /** Send buffer bound per client (default 1 MiB). */
+  highWaterBytes?: number;
+  /** A client over the bound this long is closed with 4008 (default 30 s). */
+  stallTimeoutMs?: number;
+  /** Log lines per frame before a new frame starts at a change boundary (default 2,000). */
+  maxLinesPerFrame?: number;
+  /** Errors a congested client may have pending before it is told to refetch (default 1,000). */
+  maxPendingErrors?: number;
+  /** An idle client whose cursor lags is sent an empty batch this often, so its cursor stays resumable. */
+  cursorTickMs?: number;
+  /** How often congested clients are rechecked (default 25 ms). */
+  recheckMs?: number;
+  metrics?: LiveMetrics;
+  now?: () => number;
+}
+
+export interface LiveConnection {
+  handle(message: LiveClientMessage): void;
+  /** The socket closed: forget the client. */
+  disconnect(): void;
+}
+
+export interface LiveHub {
+  /** Cursor of the newest published change. */
+  readonly cursor: number;
+  /** Identifies this process's cursor sequence. */
+  readonly epoch: string;
+  readonly clientCount: number;
+  publish(change: IngestChange): void;
+  connect(sink: LiveSink): LiveConnection;
+  /** Closes every client (shutdown) and stops the hub's timers. */
+  close(code?: number, reason?: string): void;
+}
+
+interface Client {
+  sink: LiveSink;
+  sub: Subscription | null;
+  /** Oldest first; the last one is open, the others were sealed at a change boundary when they grew large. */
+  queue: PendingFrame[];
+  pendingErrors: number;
+  congestedSince: number | null;
+  /** Set when a congested client's backlog overflowed: it gets `refetch` instead of data once it drains. */
+  refetchReason: string | null;
+  lastSentCursor: number;
+  lastSentAt: number;
+  closed: boolean;
+}
+
+export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
+  const ringMaxChanges = options.ringMaxChanges ?? 10_000;
+  const ringMaxLines = options.ringMaxLines ?? 50_000;
+  const highWaterBytes = options.highWaterBytes ?? 1024 * 1024;
+  const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+  const maxLinesPerFrame = options.maxLinesPerFrame ?? 2_000;
+  const maxPendingErrors = options.maxPendingErrors ?? 1_000;
+  const cursorTickMs = options.cursorTickMs ?? 5_000;
+  const recheckMs = options.recheckMs ?? 25;
+  const metrics = options.metrics;
+  const now = options.now ?? Date.now;
+
+  // Cursors start at the start time in µs: a cursor from an earlier process is below this ring and asks for a
+  // refetch instead of resuming into unrelated changes (the epoch check covers a clock set back).
+  let cursor = Date.now() * 1000;
+  const epoch = randomUUID();
+  const ring: HubEntry[] = [];
+  let ringLines = 0;
+  const clients = new Set<Client>();
+  const dirty = new Set<Client>();
+  let flushScheduled = false;
+  let recheckTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+  const tickTimer = setInterval(tickIdleClients, Math.max(100, Math.floor(cursorTickMs / 2)));
+  tickTimer.unref();
+
+  function sendRaw(client: Client, message: LiveServerMessage): void {
+    try {
+      client.sink.send(JSON.stringify(message));
+    } catch {
+      // A socket that died between checks: its close handler will disconnect it.
+    }
+  }
+
+  function closeClient(client: Client, code: number, reason: string): void {
+    if (client.closed) return;
+    client.closed = true;
+    clients.delete(client);
+    dirty.delete(client);
+    metrics?.clients.set(clients.size);
+    try {
+      client.sink.close(code, reason);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  function openFrame(client: Client): PendingFrame {
+    let frame = client.queue[client.queue.length - 1];
+    if (!frame || frame.lineCount >= maxLinesPerFrame) {
+      frame = new PendingFrame();
+      client.queue.push(frame);
+    }
+    return frame;
+  }
+
+  function enqueue(client: Client, entry: HubEntry): void {
+    if (!client.sub || client.refetchReason !== null) return;
+    const congested = client.congestedSince !== null;
+    const frame = openFrame(client);
+    const result = fillFrame(frame, entry, client.sub, congested);
+    if (result.coalesced > 0) metrics?.coalesced.inc(result.coalesced);
+    if (result.dropped > 0) metrics?.dropped.inc(result.dropped);
+    if (congested && result.errors > 0) {
+      client.pendingErrors += result.errors;
+      if (client.pendingErrors > maxPendingErrors) {
+        // Errors are never silently dropped: past the bound the client must refetch them all.
+        client.refetchReason = 'backlog overflowed while the client was slow';
+        client.queue = [];
+        client.pendingErrors = 0;
+      }
+    }
+    dirty.add(client);
+  }
+
+  function collapse(client: Client): void {
+    const [first, ...rest] = client.queue;
+    if (!first) return;
+    let dropped = first.dropLogs();
+    for (const later of rest) dropped += first.absorbDroppingLogs(later);
+    client.queue = [first];
+    if (dropped > 0) metrics?.dropped.inc(dropped);
+  }
+
+  function markCongested(client: Client): void {
+    if (client.congestedSince === null) client.congestedSince = now();
+    collapse(client);
+    scheduleRecheck();
+  }
+
+  function flushClient(client: Client): void {
+    if (client.closed) return;
+    if (client.sink.bufferedAmount() > highWaterBytes) {
+      markCongested(client);
+      if (now() - (client.congestedSince ?? now()) > stallTimeoutMs) {
+        closeClient(client, CLOSE_TOO_SLOW, 'client too slow');
+      }
+      return;
+    }
+    client.congestedSince = null;
+    if (client.refetchReason !== null) {
+      sendRaw(client, { type: 'refetch', cursor, reason: client.refetchReason, epoch });
+      client.refetchReason = null;
+      client.lastSentCursor = cursor;
+      client.lastSentAt = now();
+      client.queue = [];
+      return;
+    }
+    client.pendingErrors = 0;
+    while (client.queue.length > 0) {
+      const frame = client.queue.shift() as PendingFrame;
+      if (frame.isEmpty()) continue;
+      sendRaw(client, frame.toMessage());
+      client.lastSentCursor = frame.cursor;
+      client.lastSentAt = now();
+      if (client.queue.length > 0 && client.sink.bufferedAmount() > highWaterBytes) {
+        markCongested(client);
+        return;
+      }
+    }
+  }
+
+  function flushDirty(): void {
+    flushScheduled = false;
+    const batch = [...dirty];
+    dirty.clear();
+    for (const client of batch) flushClient(client);
+  }
+
+  function scheduleFlush(): void {
+    if (flushScheduled || closed) return;
+    flushScheduled = true;
+    setImmediate(flushDirty);
+  }
+
+  function scheduleRecheck(): void {
+    if (recheckTimer || closed) return;
+    recheckTimer = setTimeout(() => {
+      recheckTimer = null;
+      let stillCongested = false;
+      for (const client of clients) {
+        if (client.congestedSince === null) continue;
+        flushClient(client);
+        if (client.congestedSince !== null && !client.closed) stillCongested = true;
+      }
+      if (stillCongested) scheduleRecheck();
+    }, recheckMs);
+    recheckTimer.unref();
+  }
+
+  /** Keeps an idle client's cursor inside the ring, so a reconnect after a quiet spell resumes, not refetches. */
+  function tickIdleClients(): void {
+    const t = now();
+    for (const client of clients) {
+      if (!client.sub || client.congestedSince !== null || dirty.has(client)) continue;
+      if (client.lastSentCursor < cursor && t - client.lastSentAt >= cursorTickMs) {
+        sendRaw(client, { type: 'batch', cursor, messages: [] });
+        client.lastSentCursor = cursor;
+        client.lastSentAt = t;
+        client.queue = [];
+      }
+    }
+  }
+
+  function evict(): void {
+    while (ring.length > 1 && (ring.length > ringMaxChanges || ringLines > ringMaxLines)) {
+      const oldest = ring.shift() as HubEntry;
+      ringLines -= oldest.lineCount;
+    }
+  }
+
+  /** Why `since` cannot be resumed from, or null when the ring holds every change after it. */
+  function resumeProblem(since: number, clientEpoch: string | undefined): string | null {
+    if (clientEpoch !== undefined && clientEpoch !== epoch) return 'server restarted';
+    if (since > cursor) return 'unknown cursor';
+    const oldest = ring[0];
+    const oldestKept = oldest ? oldest.cursor : cursor + 1;
+    if (since < oldestKept - 1) return 'too far behind';
+    return null;
+  }
+
+  function subscribe(client: Client, message: LiveClientMessage): void {
+    client.sub = subscriptionOf(message.topics);
+    client.queue = [];
+    client.pendingErrors = 0;
+    client.refetchReason = null;
+    dirty.delete(client);
+    const since = message.since;
+    const problem = since === undefined ? null : resumeProblem(since, message.epoch);
+    if (since === undefined || problem !== null) {
+      sendRaw(
+        client,
+        problem === null
+          ? { type: 'hello', cursor, resumed: false, epoch }
+          : { type: 'refetch', cursor, reason: problem, epoch },
+      );
+      client.lastSentCursor = cursor;
+      client.lastSentAt = now();
+      return;
+    }
+    sendRaw(client, { type: 'hello', cursor: since, resumed: true, epoch });
+    client.lastSentCursor = since;
+    client.lastSentAt = now();
+    const oldest = ring[0];
+    if (!oldest) return;
+    // Cursors in the ring are consecutive, so the first missed change is found by subtraction.
+    for (let i = Math.max(0, since + 1 - oldest.cursor); i < ring.length; i++) enqueue(client, ring[i] as HubEntry);
+    flushClient(client);
+  }
+
+  return {
+    get cursor() {
+      return cursor;
+    },
+    epoch,
+    get clientCount() {
+      return clients.size;
+    },
+    publish(change) {
+      if (closed) return;
+      const entry = entryFromChange(++cursor, change);
+      ring.push(entry);
+      ringLines += entry.lineCount;
+      evict();
+      for (const client of clients) enqueue(client, entry);
+      if (dirty.size > 0) scheduleFlush();
+    },
+    connect(sink) {
+      const client: Client = {
+        sink,
+        sub: null,
+        queue: [],
+        pendingErrors: 0,
+        congestedSince: null,
+        refetchReason: null,
+        lastSentCursor: cursor,
+        lastSentAt: now(),
+        closed: false,
+      };
+      if (closed) {
+        sink.close(CLOSE_GOING_AWAY, 'server shutting down');
+        client.closed = true;
+      } else {
+        clients.add(client);
+        metrics?.clients.set(clients.size);
+      }
+      return {
+        handle(message) {
+          if (!client.closed) subscribe(client, message);
+        },
+        disconnect() {
+          if (client.closed) return;
+          client.closed = true;
+          clients.delete(client);
+          dirty.delete(client);
+          metrics?.clients.set(clients.size);
+        },
+      };
+    },
+    close(code = CLOSE_GOING_AWAY, reason = 'server shutting down') {
+      closed = true;
+      clearInterval(tickTimer);
+      if (recheckTimer) clearTimeout(recheckTimer);
+      recheckTimer = null;
+      for (const client of [...clients]) closeClient(client, code, reason);
+    },
+  };
+}
