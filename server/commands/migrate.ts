@@ -1,0 +1,65 @@
+// `runboard migrate`: applies pending migrations to dashboard.sqlite (the daemon also does this at start).
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { migrationsFolder, openDb } from '../../shared/db.js';
+import type { Command } from './command.js';
+
+export const DB_ENV = 'RUNBOARD_DB';
+export const DEFAULT_DB = './data/dashboard.sqlite';
+
+interface JournalEntry {
+  tag: string;
+  when: number;
+}
+
+/** `created_at` of each applied migration (drizzle stores the journal entry's `when` there). */
+function appliedMigrations(file: string): Set<number> {
+  if (!existsSync(file)) return new Set();
+  const db = openDb(file, { migrate: false });
+  try {
+    const table = db.$client
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
+      .get();
+    if (!table) return new Set();
+    const rows = db.$client.prepare('SELECT created_at FROM __drizzle_migrations').all() as Array<{
+      created_at: number;
+    }>;
+    return new Set(rows.map((row) => Number(row.created_at)));
+  } finally {
+    db.$client.close();
+  }
+}
+
+export const command: Command = {
+  name: 'migrate',
+  usage: 'runboard migrate [--db PATH]',
+  summary: 'Create dashboard.sqlite or bring its schema up to date, and print what was applied.',
+  options: [['--db PATH', 'database file (default $RUNBOARD_DB or ./data/dashboard.sqlite)']],
+  run(argv) {
+    let values;
+    try {
+      ({ values } = parseArgs({ args: argv, options: { db: { type: 'string' } }, strict: true }));
+    } catch (error) {
+      process.stderr.write(`runboard migrate: ${error instanceof Error ? error.message : String(error)}\n`);
+      return Promise.resolve(2);
+    }
+    const file = resolve(values.db ?? (process.env[DB_ENV] || DEFAULT_DB));
+    const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
+      entries: JournalEntry[];
+    };
+    const before = appliedMigrations(file);
+    const db = openDb(file);
+    db.$client.close();
+    const after = appliedMigrations(file);
+    const applied = journal.entries.filter((entry) => after.has(entry.when) && !before.has(entry.when));
+    const lines = applied.map((entry) => `  applied ${entry.tag}`);
+    lines.push(
+      applied.length === 0
+        ? `${file}: already up to date (${after.size} migration${after.size === 1 ? '' : 's'} applied)`
+        : `${file}: applied ${applied.length} migration${applied.length === 1 ? '' : 's'}, ${after.size} in total`,
+    );
+    process.stdout.write(lines.join('\n') + '\n');
+    return Promise.resolve(0);
+  },
+};
