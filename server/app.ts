@@ -11,10 +11,15 @@ import { SESSION_COOKIE, createTokenAuth, requireToken } from './auth.js';
 import type { Metrics } from './metrics.js';
 import { countRunsByStatus } from './queries/runs.js';
 import type { RouteContext } from './routes/context.js';
+import { registerErrorRoutes } from './routes/errors.js';
 import { registerHealthRoute, registerReadyRoute } from './routes/health.js';
 import { apiErrorHandler } from './routes/http-errors.js';
+import { registerLogFileRoute } from './routes/log-file.js';
+import { registerLogsRoute } from './routes/logs.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
+import { registerPipelinesRoute } from './routes/pipelines.js';
+import { registerRejectsRoute } from './routes/rejects.js';
 import { registerRunsRoutes } from './routes/runs.js';
 import { sharedSchemas } from './routes/schemas.js';
 import { registerSessionRoutes } from './routes/session.js';
@@ -103,7 +108,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     scope.addHook('onRequest', requireToken(auth));
     registerReadyRoute(scope, ctx);
+    registerPipelinesRoute(scope, ctx);
     registerRunsRoutes(scope, ctx);
+    registerLogsRoute(scope, ctx);
+    registerLogFileRoute(scope, ctx);
+    registerErrorRoutes(scope, ctx);
+    registerRejectsRoute(scope, ctx);
     registerMetricsRoute(scope, ctx);
     registerOpenApiRoute(scope);
     if (options.registerLive) await options.registerLive(scope);

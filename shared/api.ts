@@ -132,6 +132,8 @@ export interface RecurringIdentifier {
 export interface ErrorGroupsResponse {
   groups: ErrorGroup[];
   recurringIdentifiers: RecurringIdentifier[];
+  /** Start of the window the groups were counted over (ms): the `since` asked for, or the default. */
+  since: number;
 }
 
 export interface RejectView {

@@ -26,3 +26,10 @@ export function decodeCursor(cursor: string, kind: string, arity: number): Curso
   if (!key.every((v) => v === null || Number.isSafeInteger(v))) throw new InvalidCursorError();
   return key as CursorKey;
 }
+
+/** A cursor whose key values are all integers (no nulls). */
+export function decodeIntegerCursor(cursor: string, kind: string, arity: number): number[] {
+  const key = decodeCursor(cursor, kind, arity);
+  if (key.some((v) => v === null)) throw new InvalidCursorError();
+  return key as number[];
+}

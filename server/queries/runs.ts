@@ -91,3 +91,13 @@ export function countRunsByStatus(db: Db): Partial<Record<RunStatus, number>> {
   }>;
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
+
+/** Where the run's file is, relative to the runs directory (or absolute, as ingest stored it). */
+export function getRunSourceFile(db: Db, run: RunRow): string | null {
+  if (run.sourceFile !== null) return run.sourceFile;
+  const row = statement(
+    db.$client,
+    'SELECT path FROM ingest_files WHERE run_id = ? ORDER BY updated_at DESC LIMIT 1',
+  ).get(run.id) as { path: string } | undefined;
+  return row?.path ?? null;
+}

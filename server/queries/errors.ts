@@ -1,0 +1,64 @@
+// Error rows: a run's errors in file order, and the error browser's list newest first, both keyset-paged.
+import type { Db } from '../../shared/db.js';
+import { runErrors, type ErrorRow } from '../../shared/schema.js';
+import { decodeIntegerCursor, encodeCursor } from './cursor.js';
+import type { RowPage } from './runs.js';
+import { selectList, statement } from './statements.js';
+
+const ERROR_COLUMNS = selectList(runErrors);
+const RUN_ERRORS_CURSOR = 'run-errors';
+const ERRORS_CURSOR = 'errors';
+
+export function listRunErrors(db: Db, runId: number, cursor: string | undefined, limit: number): RowPage<ErrorRow> {
+  const [afterOffset = -1] = cursor === undefined ? [] : decodeIntegerCursor(cursor, RUN_ERRORS_CURSOR, 1);
+  const rows = statement(
+    db.$client,
+    `SELECT ${ERROR_COLUMNS} FROM run_errors WHERE run_id = ? AND "offset" > ? ORDER BY "offset" LIMIT ?`,
+  ).all(runId, afterOffset, limit + 1) as ErrorRow[];
+  if (rows.length <= limit) return { rows, nextCursor: null };
+  rows.length = limit;
+  return { rows, nextCursor: encodeCursor(RUN_ERRORS_CURSOR, [(rows[limit - 1] as ErrorRow).offset]) };
+}
+
+export interface ErrorFilter {
+  club?: string | undefined;
+  pipeline?: string | undefined;
+  system?: string | undefined;
+  identifier?: string | undefined;
+  fingerprint?: string | undefined;
+  runId?: number | undefined;
+}
+
+const FILTER_COLUMNS: Record<keyof ErrorFilter, string> = {
+  club: 'club_slug',
+  pipeline: 'pipeline',
+  system: 'system',
+  identifier: 'identifier',
+  fingerprint: 'fingerprint',
+  runId: 'run_id',
+};
+
+/** Newest first by (time, id). */
+export function listErrors(db: Db, filter: ErrorFilter, cursor: string | undefined, limit: number): RowPage<ErrorRow> {
+  const clauses: string[] = [];
+  const params: Array<string | number> = [];
+  for (const key of Object.keys(FILTER_COLUMNS) as Array<keyof ErrorFilter>) {
+    const value = filter[key];
+    if (value === undefined) continue;
+    clauses.push(`${FILTER_COLUMNS[key]} = ?`);
+    params.push(value);
+  }
+  if (cursor !== undefined) {
+    clauses.push('(time, id) < (?, ?)');
+    params.push(...decodeIntegerCursor(cursor, ERRORS_CURSOR, 2));
+  }
+  const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+  const rows = statement(
+    db.$client,
+    `SELECT ${ERROR_COLUMNS} FROM run_errors ${where} ORDER BY time DESC, id DESC LIMIT ?`,
+  ).all(...params, limit + 1) as ErrorRow[];
+  if (rows.length <= limit) return { rows, nextCursor: null };
+  rows.length = limit;
+  const last = rows[limit - 1] as ErrorRow;
+  return { rows, nextCursor: encodeCursor(ERRORS_CURSOR, [last.time, last.id]) };
+}

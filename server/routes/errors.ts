@@ -1,0 +1,163 @@
+// Errors: a run's errors, the error browser's list, and groups by fingerprint with recurring identifiers.
+import type { FastifyInstance } from 'fastify';
+import type { ErrorGroupsResponse, ErrorView, Page, RecurringIdentifier } from '../../shared/api.js';
+import type { Db } from '../../shared/db.js';
+import {
+  STREAK_LOOKBACK_RUNS,
+  identifierFailuresOfRun,
+  listErrorGroups,
+  recentFinishedRunIds,
+} from '../queries/error-groups.js';
+import { listErrors, listRunErrors } from '../queries/errors.js';
+import { listPipelineKeys, type PipelineKey } from '../queries/pipelines.js';
+import { getRun } from '../queries/runs.js';
+import { errorView } from '../views.js';
+import type { RouteContext } from './context.js';
+import { notFound } from './http-errors.js';
+import { identifierStreaks } from './identifier-streaks.js';
+import { cursorParam, errorResponses, idParams, limitParam, nameParam, pageOf } from './schemas.js';
+
+export const ERRORS_DEFAULT_LIMIT = 100;
+export const ERRORS_MAX_LIMIT = 1000;
+/** Without `since`, groups cover this many days. */
+export const GROUPS_DEFAULT_DAYS = 7;
+const DAY_MS = 24 * 3600 * 1000;
+
+interface ErrorsQuery {
+  club?: string;
+  pipeline?: string;
+  system?: string;
+  identifier?: string;
+  fingerprint?: string;
+  runId?: number;
+  cursor?: string;
+  limit: number;
+}
+
+interface GroupsQuery {
+  club?: string;
+  pipeline?: string;
+  since?: number;
+  limit: number;
+  consecutive: number;
+}
+
+const textParam = { type: 'string', minLength: 1, maxLength: 500 } as const;
+const timeParam = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+
+function recurringIdentifiers(db: Db, query: GroupsQuery): RecurringIdentifier[] {
+  const keys: PipelineKey[] =
+    query.club !== undefined && query.pipeline !== undefined
+      ? [{ club: query.club, pipeline: query.pipeline }]
+      : listPipelineKeys(db, query.club).filter((k) => query.pipeline === undefined || k.pipeline === query.pipeline);
+  const result: RecurringIdentifier[] = [];
+  for (const key of keys) {
+    const runIds = recentFinishedRunIds(db, key);
+    // Lazy: each run's failures are read only while some identifier is still on a streak.
+    const failures = (function* () {
+      for (const runId of runIds) yield identifierFailuresOfRun(db, runId);
+    })();
+    for (const streak of identifierStreaks(failures, query.consecutive)) result.push({ ...key, ...streak });
+  }
+  return result.sort((a, b) => b.consecutiveRuns - a.consecutiveRuns || b.lastSeen - a.lastSeen);
+}
+
+export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.get<{ Params: { id: number }; Querystring: { cursor?: string; limit: number } }>(
+    '/api/runs/:id/errors',
+    {
+      schema: {
+        summary: "A run's errors in file order",
+        tags: ['errors'],
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: { cursor: cursorParam, limit: limitParam(ERRORS_DEFAULT_LIMIT * 2, ERRORS_MAX_LIMIT * 2) },
+        },
+        response: { 200: pageOf('ErrorView'), ...errorResponses },
+      },
+    },
+    (request): Page<ErrorView> => {
+      const { id } = request.params;
+      if (!getRun(ctx.db, id)) throw notFound(`run ${id} not found`);
+      const page = listRunErrors(ctx.db, id, request.query.cursor, request.query.limit);
+      return { items: page.rows.map(errorView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Querystring: ErrorsQuery }>(
+    '/api/errors',
+    {
+      schema: {
+        summary: 'Errors across runs, newest first, in keyset pages',
+        tags: ['errors'],
+        querystring: {
+          type: 'object',
+          properties: {
+            club: nameParam,
+            pipeline: nameParam,
+            system: textParam,
+            identifier: textParam,
+            fingerprint: { type: 'string', pattern: '^[0-9a-f]{1,64}$' },
+            runId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+            cursor: cursorParam,
+            limit: limitParam(ERRORS_DEFAULT_LIMIT, ERRORS_MAX_LIMIT),
+          },
+        },
+        response: { 200: pageOf('ErrorView'), ...errorResponses },
+      },
+    },
+    (request): Page<ErrorView> => {
+      const { cursor, limit, ...filter } = request.query;
+      const page = listErrors(ctx.db, filter, cursor, limit);
+      return { items: page.rows.map(errorView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Querystring: GroupsQuery }>(
+    '/api/errors/groups',
+    {
+      schema: {
+        summary: 'Errors grouped by fingerprint, and identifiers failing in consecutive runs',
+        description:
+          `Groups with errors since \`since\` (ms; default ${GROUPS_DEFAULT_DAYS} days ago), most recently seen ` +
+          'first; counts are within that window, `firstSeen` and `isNew` over all history (new = first seen in ' +
+          "the pipeline's latest run with errors). `recurringIdentifiers`: identifiers that failed in each of " +
+          `the pipeline's last \`consecutive\` or more finished runs (followed back at most ` +
+          `${STREAK_LOOKBACK_RUNS} runs).`,
+        tags: ['errors'],
+        querystring: {
+          type: 'object',
+          properties: {
+            club: nameParam,
+            pipeline: nameParam,
+            since: timeParam,
+            limit: limitParam(100, 500),
+            consecutive: { type: 'integer', minimum: 2, maximum: STREAK_LOOKBACK_RUNS, default: 2 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['groups', 'recurringIdentifiers', 'since'],
+            properties: {
+              groups: { type: 'array', items: { $ref: 'ErrorGroup#' } },
+              recurringIdentifiers: { type: 'array', items: { $ref: 'RecurringIdentifier#' } },
+              since: { type: 'integer' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    (request): ErrorGroupsResponse => {
+      const query = request.query;
+      const since = query.since ?? Date.now() - GROUPS_DEFAULT_DAYS * DAY_MS;
+      return ctx.db.$client.transaction(() => ({
+        groups: listErrorGroups(ctx.db, { club: query.club, pipeline: query.pipeline, since, limit: query.limit }),
+        recurringIdentifiers: recurringIdentifiers(ctx.db, query),
+        since,
+      }))();
+    },
+  );
+}

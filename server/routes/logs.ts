@@ -1,0 +1,90 @@
+// GET /api/runs/:id/logs: log lines by byte offset (newest page first, then older/newer pages), filtered.
+import type { FastifyInstance } from 'fastify';
+import type { LogsResponse } from '../../shared/api.js';
+import { LEVELS, type LevelLabel } from '../../shared/events.js';
+import { readLogs } from '../queries/logs.js';
+import { getRun } from '../queries/runs.js';
+import { logLineView } from '../views.js';
+import type { RouteContext } from './context.js';
+import { badRequest, notFound } from './http-errors.js';
+import { errorResponses, idParams, limitParam } from './schemas.js';
+
+export const LOGS_DEFAULT_LIMIT = 200;
+export const LOGS_MAX_LIMIT = 2000;
+
+const offsetParam = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+
+interface LogsQuery {
+  after?: number;
+  before?: number;
+  limit: number;
+  level?: string;
+  step?: string;
+  q?: string;
+}
+
+/** `warn` or `40` to a minimum numeric level (the schema admits only those forms). */
+export function minimumLevel(level: string): number {
+  return level in LEVELS ? LEVELS[level as LevelLabel] : Number(level);
+}
+
+export function registerLogsRoute(app: FastifyInstance, ctx: RouteContext): void {
+  app.get<{ Params: { id: number }; Querystring: LogsQuery }>(
+    '/api/runs/:id/logs',
+    {
+      schema: {
+        summary: "A run's log lines by byte offset, in file order",
+        description:
+          'Without `after`/`before`: the newest `limit` lines. `before=X`: the `limit` lines just before offset X ' +
+          '(older page). `after=X`: the `limit` lines just after X (newer page). Filters narrow every page.',
+        tags: ['runs'],
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            after: { ...offsetParam, description: 'Only lines at byte offsets greater than this' },
+            before: { ...offsetParam, description: 'Only lines at byte offsets less than this' },
+            limit: limitParam(LOGS_DEFAULT_LIMIT, LOGS_MAX_LIMIT),
+            level: {
+              type: 'string',
+              pattern: '^(trace|debug|info|warn|error|fatal|[0-9]{1,3})$',
+              description: 'Minimum level, by label (warn) or number (40)',
+            },
+            step: { type: 'string', minLength: 1, maxLength: 200 },
+            q: { type: 'string', minLength: 1, maxLength: 200, description: 'Text in the message or other fields' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['lines', 'hasOlder', 'hasNewer'],
+            properties: {
+              lines: { type: 'array', items: { $ref: 'LogLineView#' } },
+              hasOlder: { type: 'boolean' },
+              hasNewer: { type: 'boolean' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    (request): LogsResponse => {
+      const { id } = request.params;
+      const { after, before, limit, level, step, q } = request.query;
+      if (after !== undefined && before !== undefined && before <= after) {
+        throw badRequest('query parameter "before" must be greater than "after"');
+      }
+      if (!getRun(ctx.db, id)) throw notFound(`run ${id} not found`);
+      const page = readLogs(ctx.db, {
+        runId: id,
+        after,
+        before,
+        limit,
+        minLevel: level === undefined ? undefined : minimumLevel(level),
+        step,
+        text: q,
+      });
+      return { lines: page.rows.map(logLineView), hasOlder: page.hasOlder, hasNewer: page.hasNewer };
+    },
+  );
+}

@@ -1,0 +1,49 @@
+// Folding a pipeline's recent runs into its overview summary. Pure: the route feeds it query results.
+import type { PipelineSummary, RunDot, StepView } from '../../shared/api.js';
+import type { RunRow } from '../../shared/schema.js';
+import { runView } from '../views.js';
+
+export interface PipelineFacts {
+  club: string;
+  pipeline: string;
+  /** Newest first. */
+  recent: RunRow[];
+  runs24h: number;
+  finished24h: number;
+  succeeded24h: number;
+  lastFinished: RunRow | undefined;
+  /** Steps of the newest run still running, when the newest run is running. */
+  runningSteps: StepView[];
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function dot(row: RunRow): RunDot {
+  return { id: row.id, status: row.status, startedAt: row.startedAt, durationMs: row.durationMs, failed: row.failed };
+}
+
+export function summarisePipeline(facts: PipelineFacts): PipelineSummary {
+  const last = facts.recent[0];
+  // Durations of runs that ran to an end; an abandoned run's "duration" is only how long until it went silent.
+  const durations = facts.recent
+    .filter((r) => (r.status === 'success' || r.status === 'failure') && r.durationMs !== null)
+    .map((r) => r.durationMs as number);
+  return {
+    club: facts.club,
+    pipeline: facts.pipeline,
+    lastRun: last ? runView(last) : null,
+    lastRunSteps: last?.status === 'running' ? facts.runningSteps : [],
+    runs24h: facts.runs24h,
+    successRate24h: facts.finished24h === 0 ? null : facts.succeeded24h / facts.finished24h,
+    medianDurationMs: median(durations),
+    openErrors: facts.lastFinished?.errorCount ?? 0,
+    recent: facts.recent.map(dot).reverse(),
+  };
+}

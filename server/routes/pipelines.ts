@@ -1,0 +1,53 @@
+// GET /api/pipelines: every (club, pipeline) with its last run, 24 h figures, median duration and open errors.
+import type { FastifyInstance } from 'fastify';
+import type { PipelineSummary } from '../../shared/api.js';
+import { lastFinishedRun, listPipelineKeys, recentRuns, windowStats } from '../queries/pipelines.js';
+import { getRunSteps } from '../queries/runs.js';
+import { stepView } from '../views.js';
+import type { RouteContext } from './context.js';
+import { summarisePipeline } from './pipeline-summary.js';
+import { errorResponses, nameParam } from './schemas.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext): void {
+  app.get<{ Querystring: { club?: string } }>(
+    '/api/pipelines',
+    {
+      schema: {
+        summary: 'Every pipeline (optionally of one club) with its last run and recent figures',
+        description:
+          '`recent` holds the last 20 runs, oldest first; `medianDurationMs` is over those that succeeded or ' +
+          'failed; `openErrors` is the error count of the newest run that is no longer running.',
+        tags: ['pipelines'],
+        querystring: { type: 'object', properties: { club: nameParam } },
+        response: { 200: { type: 'array', items: { $ref: 'PipelineSummary#' } }, ...errorResponses },
+      },
+    },
+    (request): PipelineSummary[] => {
+      const since = Date.now() - DAY_MS;
+      // One read transaction so every figure of the overview comes from the same committed state.
+      return ctx.db.$client.transaction(() =>
+        listPipelineKeys(ctx.db, request.query.club).map((key) => {
+          const recent = recentRuns(ctx.db, key);
+          const window = windowStats(ctx.db, key, since);
+          const newest = recent[0];
+          return summarisePipeline({
+            ...key,
+            recent,
+            runs24h: window.runs,
+            finished24h: window.finished,
+            succeeded24h: window.succeeded,
+            lastFinished: newest && newest.status !== 'running' ? newest : lastFinishedRun(ctx.db, key),
+            runningSteps:
+              newest?.status === 'running'
+                ? getRunSteps(ctx.db, newest.id)
+                    .filter((s) => s.status === 'running')
+                    .map(stepView)
+                : [],
+          });
+        }),
+      )();
+    },
+  );
+}

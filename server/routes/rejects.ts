@@ -1,0 +1,47 @@
+// GET /api/rejects: lines the ingest rejected, newest first, with their reasons.
+import type { FastifyInstance } from 'fastify';
+import type { Page, RejectView } from '../../shared/api.js';
+import type { RejectRow } from '../../shared/schema.js';
+import { listRejects } from '../queries/rejects.js';
+import type { RouteContext } from './context.js';
+import { cursorParam, errorResponses, limitParam, pageOf } from './schemas.js';
+
+function rejectView(row: RejectRow): RejectView {
+  return {
+    id: row.id,
+    file: row.file,
+    offset: row.offset,
+    reason: row.reason,
+    detail: row.detail,
+    excerpt: row.excerpt,
+    lineBytes: row.lineBytes,
+    at: row.at,
+  };
+}
+
+export function registerRejectsRoute(app: FastifyInstance, ctx: RouteContext): void {
+  app.get<{ Querystring: { reason?: string; file?: string; cursor?: string; limit: number } }>(
+    '/api/rejects',
+    {
+      schema: {
+        summary: 'Lines the ingest rejected, newest first, with the reason and an excerpt',
+        tags: ['ingest'],
+        querystring: {
+          type: 'object',
+          properties: {
+            reason: { type: 'string', pattern: '^[a-z_]{1,40}$' },
+            file: { type: 'string', minLength: 1, maxLength: 1000, description: 'Path relative to the runs directory' },
+            cursor: cursorParam,
+            limit: limitParam(100, 1000),
+          },
+        },
+        response: { 200: pageOf('RejectView'), ...errorResponses },
+      },
+    },
+    (request): Page<RejectView> => {
+      const { cursor, limit, ...filter } = request.query;
+      const page = listRejects(ctx.db, filter, cursor, limit);
+      return { items: page.rows.map(rejectView), nextCursor: page.nextCursor };
+    },
+  );
+}

@@ -1,0 +1,55 @@
+// Opening a run's file for download without ever leaving the runs directory: the stored path is resolved
+// against it, every symlink is resolved (realpath) and the result must still be inside the real runs directory;
+// the final open refuses a symlink swapped in since (O_NOFOLLOW) and anything that isn't a regular file.
+import { constants } from 'node:fs';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+
+export type RunFileOpen =
+  { ok: true; handle: FileHandle; size: number } | { ok: false; statusCode: 403 | 404; message: string };
+
+/** True when `child` is `root` itself or below it (both absolute, normalised). */
+export function isInside(root: string, child: string): boolean {
+  const rel = relative(root, child);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+export async function openRunFile(runsDir: string, storedPath: string): Promise<RunFileOpen> {
+  const outside = { ok: false, statusCode: 403, message: "the run's file is outside the runs directory" } as const;
+  const gone = { ok: false, statusCode: 404, message: "the run's file no longer exists" } as const;
+  const root = resolve(runsDir);
+  const candidate = resolve(root, storedPath);
+  if (!isInside(root, candidate)) return outside;
+
+  let realRoot: string;
+  let realFile: string;
+  try {
+    realRoot = await realpath(root);
+    realFile = await realpath(candidate);
+  } catch (error) {
+    if (isMissing(error)) return gone;
+    throw error;
+  }
+  if (!isInside(realRoot, realFile)) return outside;
+
+  let handle: FileHandle;
+  try {
+    // O_NONBLOCK: a FIFO planted in the tree must not hang the request waiting for a writer.
+    handle = await open(realFile, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if (isMissing(error)) return gone;
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') return outside;
+    throw error;
+  }
+  const stats = await handle.stat();
+  if (!stats.isFile()) {
+    await handle.close();
+    return { ok: false, statusCode: 403, message: "the run's file is not a regular file" };
+  }
+  return { ok: true, handle, size: stats.size };
+}
