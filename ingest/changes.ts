@@ -12,6 +12,11 @@ export interface IngestChange {
   errors: ErrorRow[];
   /** Log rows inserted, with their ids, in file order per run. */
   logs: LogRow[];
+  /**
+   * Runs deleted by this change (retention, or a file that started over and was re-ingested as a new run):
+   * clients should drop them. Absent when none.
+   */
+  removedRunIds?: number[];
   stats: BatchStats;
 }
 

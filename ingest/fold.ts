@@ -1,0 +1,256 @@
+// Folding parsed lines into a run's state: pure, no files, no SQLite.
+// File order is the writer's order, so events apply in the order they were read, whatever their timestamps;
+// a surprising order (step.end without step.start, lines after run.end, no run.start) still yields a sensible run.
+import { COUNT_KEYS, ERROR_LEVEL, type Json, type ParsedLine, type StepStatus } from '../shared/events.js';
+import { errorFingerprint } from '../shared/error-fingerprint.js';
+import type { ErrorRow, LogRow, RunRow, StepRow } from '../shared/schema.js';
+import type { RunIdentity } from './run-identity.js';
+
+/** One accepted line with its place in the file and its resolved time (line time, else the file's mtime). */
+export interface FoldLine {
+  offset: number;
+  time: number;
+  line: ParsedLine;
+}
+
+export interface RunState {
+  run: RunRow;
+  steps: ReadonlyMap<string, StepRow>;
+}
+
+export type NewLogRow = Omit<LogRow, 'id'>;
+export type NewErrorRow = Omit<ErrorRow, 'id'>;
+
+export interface FoldResult {
+  state: RunState;
+  /** One row per line, in file order. */
+  logs: NewLogRow[];
+  errors: NewErrorRow[];
+  /** Names of the steps whose row changed. */
+  touchedSteps: string[];
+}
+
+/** A run row as it is right after insertion (the schema's defaults). */
+export function emptyRun(id: number, identity: RunIdentity, sourceFile: string | null): RunRow {
+  return {
+    id,
+    runKey: identity.runKey,
+    clubSlug: identity.club,
+    pipeline: identity.pipeline,
+    trigger: null,
+    status: 'running',
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    failed: 0,
+    errorCount: 0,
+    logCount: 0,
+    host: null,
+    pid: null,
+    exitCode: null,
+    endReason: null,
+    summary: null,
+    lastEventAt: null,
+    sourceFile,
+  };
+}
+
+function jsonText(value: Json | null): string | null {
+  return value === null ? null : JSON.stringify(value);
+}
+
+/** The run_logs row of one line: every line of the file is one, events included. */
+export function logRowOf(runId: number, item: FoldLine): NewLogRow {
+  const { line } = item;
+  return {
+    runId,
+    offset: item.offset,
+    time: item.time,
+    level: line.level,
+    event: line.payload.event,
+    step: line.step,
+    msg: line.msg,
+    data: line.data === null ? null : JSON.stringify(line.data),
+  };
+}
+
+/** The run_errors row a line produces, if any: an `error` event, or a plain line at error level or above. */
+export function errorRowOf(run: RunRow, item: FoldLine): NewErrorRow | null {
+  const { line } = item;
+  const { payload } = line;
+  if (payload.event === 'error') {
+    return {
+      runId: run.id,
+      offset: item.offset,
+      clubSlug: run.clubSlug,
+      pipeline: run.pipeline,
+      step: payload.step,
+      identifier: payload.identifier,
+      system: payload.system,
+      message: payload.message,
+      stack: payload.stack,
+      fingerprint: errorFingerprint(payload.message, payload.system),
+      time: item.time,
+    };
+  }
+  if (payload.event === null && line.level >= ERROR_LEVEL) {
+    const message = line.err?.message || line.msg || 'error';
+    return {
+      runId: run.id,
+      offset: item.offset,
+      clubSlug: run.clubSlug,
+      pipeline: run.pipeline,
+      step: line.step,
+      identifier: null,
+      system: null,
+      message,
+      stack: line.err?.stack ?? null,
+      fingerprint: errorFingerprint(message, null),
+      time: item.time,
+    };
+  }
+  return null;
+}
+
+function newStep(run: RunRow, name: string, seq: number, startedAt: number | null): StepRow {
+  return {
+    runId: run.id,
+    name,
+    clubSlug: run.clubSlug,
+    seq,
+    status: 'running',
+    startedAt,
+    finishedAt: null,
+    durationMs: null,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    failed: 0,
+    progressDone: null,
+    progressTotal: null,
+    stats: null,
+  };
+}
+
+/** Apply lines (in file order) to a run; returns the new state and the rows to write. Does not mutate its input. */
+export function foldLines(state: RunState, lines: readonly FoldLine[]): FoldResult {
+  const run: RunRow = { ...state.run };
+  const steps = new Map(state.steps);
+  const copied = new Set<string>();
+  let countsChanged = false;
+  const logs: NewLogRow[] = [];
+  const errors: NewErrorRow[] = [];
+
+  /** The step's row, copied on first change so the input state stays untouched. */
+  const stepFor = (name: string, startedAt: number | null): StepRow => {
+    let step = steps.get(name);
+    if (step === undefined) {
+      step = newStep(run, name, steps.size, startedAt);
+      copied.add(name);
+    } else if (!copied.has(name)) {
+      step = { ...step };
+      copied.add(name);
+    }
+    steps.set(name, step);
+    return step;
+  };
+
+  for (const item of lines) {
+    const { line, time } = item;
+    const { payload } = line;
+    logs.push(logRowOf(run.id, item));
+    run.logCount += 1;
+    if (run.startedAt === null || time < run.startedAt) run.startedAt = time;
+    if (run.lastEventAt === null || time > run.lastEventAt) run.lastEventAt = time;
+    if (run.host === null && line.hostname !== null) run.host = line.hostname;
+    if (run.pid === null && line.pid !== null) run.pid = line.pid;
+    // A run marked abandoned that speaks again is alive after all.
+    if (run.status === 'abandoned' && payload.event !== 'run.end') {
+      run.status = 'running';
+      run.finishedAt = null;
+      run.durationMs = null;
+      run.endReason = null;
+    }
+
+    switch (payload.event) {
+      case 'run.start':
+        if (payload.trigger !== null) run.trigger = payload.trigger;
+        break;
+      case 'step.start': {
+        const step = stepFor(payload.step, time);
+        if (step.status !== 'running') {
+          // Started again after it ended: the same name runs once more (counts keep accumulating).
+          step.status = 'running';
+          step.startedAt = time;
+          step.finishedAt = null;
+          step.durationMs = null;
+        } else if (step.startedAt === null || time < step.startedAt) {
+          step.startedAt = time;
+        }
+        break;
+      }
+      case 'step.progress': {
+        const step = stepFor(payload.step, time);
+        step.progressDone = payload.done;
+        step.progressTotal = payload.total;
+        break;
+      }
+      case 'step.end': {
+        // A step.end with no step.start still tells when the step began, given its duration.
+        const step = stepFor(payload.step, payload.durationMs === null ? null : time - payload.durationMs);
+        step.status = payload.outcome satisfies StepStatus;
+        step.finishedAt = time;
+        step.durationMs = payload.durationMs ?? (step.startedAt === null ? null : time - step.startedAt);
+        for (const key of COUNT_KEYS) {
+          const n = payload.counts[key];
+          if (n !== undefined && n !== 0) {
+            step[key] += n;
+            countsChanged = true;
+          }
+        }
+        if (payload.stats !== null) step.stats = jsonText(payload.stats);
+        break;
+      }
+      case 'run.end':
+        run.status = payload.outcome;
+        run.finishedAt = time;
+        run.exitCode = payload.exitCode ?? run.exitCode;
+        run.endReason = payload.reason;
+        if (payload.stats !== null) run.summary = jsonText(payload.stats);
+        // Steps still open when the run ends ended with it.
+        for (const [name, existing] of steps) {
+          if (existing.status !== 'running') continue;
+          const step = stepFor(name, time);
+          step.status = payload.outcome;
+          step.finishedAt = time;
+          step.durationMs = step.startedAt === null ? null : time - step.startedAt;
+        }
+        break;
+      case 'error':
+      case null:
+        break;
+    }
+
+    const error = errorRowOf(run, item);
+    if (error !== null) {
+      errors.push(error);
+      run.errorCount += 1;
+    }
+  }
+
+  if (countsChanged) {
+    run.created = run.updated = run.skipped = run.failed = 0;
+    for (const step of steps.values()) {
+      run.created += step.created;
+      run.updated += step.updated;
+      run.skipped += step.skipped;
+      run.failed += step.failed;
+    }
+  }
+  run.durationMs = run.finishedAt !== null && run.startedAt !== null ? run.finishedAt - run.startedAt : null;
+
+  return { state: { run, steps }, logs, errors, touchedSteps: [...copied] };
+}

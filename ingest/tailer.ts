@@ -1,0 +1,242 @@
+// Reading one file by byte offsets: new bytes only, split on \n, the partial last line held until its newline,
+// an over-long line skipped without ever holding it whole. Never re-reads a file from its start.
+import { isUtf8 } from 'node:buffer';
+import { closeSync, readSync } from 'node:fs';
+import { lenientExcerpt } from './excerpt.js';
+
+/** Bytes read per read(2): big enough that a backlog costs few syscalls, small enough to bound a batch. */
+export const READ_CHUNK_BYTES = 256 * 1024;
+/** Most reads in one pass: bounds the time one pass may take (e.g. while skipping a 10 MB line). */
+const MAX_READS_PER_PASS = 8;
+
+export type TailItem =
+  /** A complete line, decoded (valid UTF-8), without its newline. */
+  | { kind: 'text'; offset: number; lineBytes: number; text: string }
+  /** A complete line that is not valid UTF-8: its bytes, for the parser to reject with its reason. */
+  | { kind: 'bytes'; offset: number; lineBytes: number; bytes: Uint8Array }
+  /** A line longer than the maximum: only its start was kept, for the reject's excerpt. */
+  | { kind: 'too_long'; offset: number; lineBytes: number; excerpt: string };
+
+export interface TailPass {
+  /** Complete lines, in file order. */
+  items: TailItem[];
+  /** Offset just past the last item's newline: where the committed offset moves when these items are stored. */
+  endOffset: number;
+  /** Whether bytes beyond what this pass handed out are already known to be in the file. */
+  more: boolean;
+}
+
+/**
+ * One scratch buffer shared by every tailer of a daemon: passes run one at a time, and lines leave it as
+ * strings, so a file only keeps its own partial line between passes (memory bounded by open files, not file size).
+ */
+export class ScratchBuffer {
+  readonly buffer: Buffer;
+  constructor(readonly maxLineBytes: number) {
+    this.buffer = Buffer.allocUnsafe(maxLineBytes + READ_CHUNK_BYTES + 1);
+  }
+}
+
+interface SkipState {
+  /** Offset where the over-long line starts. */
+  start: number;
+  /** Bytes of it seen so far. */
+  bytes: number;
+  excerpt: string;
+}
+
+interface RawLine {
+  start: number;
+  end: number;
+}
+
+export class FileTailer {
+  /** End of the last line handed out and committed: the file's committed offset. */
+  private committed: number;
+  /** Where the next unconsumed line starts. */
+  private position: number;
+  /** File offset up to which bytes were read (position + carry, or past a skipped line's seen bytes). */
+  private readOffset: number;
+  /** Bytes read but not yet handed out: a partial line, or lines left over when a pass hit its line limit. */
+  private carry: Buffer | null = null;
+  /** Bytes at the start of `carry` known to hold no newline (so they are not searched twice). */
+  private carryScanned = 0;
+  private skip: SkipState | null = null;
+  /** Most bytes this tailer ever held between passes (tests check that a huge line is never buffered whole). */
+  peakCarryBytes = 0;
+
+  constructor(
+    readonly fd: number,
+    startOffset: number,
+    private readonly scratch: ScratchBuffer,
+    private readonly maxLines: number,
+  ) {
+    this.committed = this.position = this.readOffset = startOffset;
+  }
+
+  get committedOffset(): number {
+    return this.committed;
+  }
+
+  /** Offset up to which the file has been read. */
+  get readUpTo(): number {
+    return this.readOffset;
+  }
+
+  /** Read what is new (up to `fileSize`) and hand out complete lines. Synchronous: no await per line. */
+  readPass(fileSize: number): TailPass {
+    const S = this.scratch.buffer;
+    const maxLineBytes = this.scratch.maxLineBytes;
+    let end = 0;
+    if (this.carry !== null) {
+      this.carry.copy(S, 0);
+      end = this.carry.length;
+    }
+    let base = this.readOffset - end;
+    let lineStart = 0;
+    let scanFrom = this.carryScanned;
+    let view = S.subarray(0, end);
+    const raw: (RawLine | TailItem)[] = [];
+    let reads = 0;
+
+    for (;;) {
+      const nl = scanFrom < end ? view.indexOf(10, scanFrom) : -1;
+      if (nl !== -1) {
+        if (this.skip !== null) {
+          const skipped = this.skip;
+          raw.push({
+            kind: 'too_long',
+            offset: skipped.start,
+            lineBytes: skipped.bytes + (nl - lineStart),
+            excerpt: skipped.excerpt,
+          });
+          this.skip = null;
+        } else if (nl - lineStart > maxLineBytes) {
+          raw.push({
+            kind: 'too_long',
+            offset: base + lineStart,
+            lineBytes: nl - lineStart,
+            excerpt: lenientExcerpt(S.subarray(lineStart, Math.min(nl, lineStart + 200))),
+          });
+        } else {
+          raw.push({ start: lineStart, end: nl });
+        }
+        lineStart = scanFrom = nl + 1;
+        if (raw.length >= this.maxLines) break;
+        continue;
+      }
+      scanFrom = end;
+      if (this.skip !== null) {
+        this.skip.bytes += end - lineStart;
+        lineStart = end;
+      } else if (end - lineStart > maxLineBytes) {
+        this.skip = {
+          start: base + lineStart,
+          bytes: end - lineStart,
+          excerpt: lenientExcerpt(S.subarray(lineStart, lineStart + 200)),
+        };
+        lineStart = end;
+      }
+      // Lines in hand: commit them now rather than read on; the partial tail waits for the next pass.
+      if (raw.length > 0 || reads >= MAX_READS_PER_PASS) break;
+      if (lineStart > 0) {
+        // Nothing handed out yet, so the partial line can move to the front of the buffer.
+        S.copyWithin(0, lineStart, end);
+        base += lineStart;
+        end -= lineStart;
+        scanFrom -= lineStart;
+        lineStart = 0;
+      }
+      const want = Math.min(READ_CHUNK_BYTES, S.length - end, fileSize - (base + end));
+      if (want <= 0) break;
+      const n = readSync(this.fd, S, end, want, base + end);
+      reads++;
+      if (n === 0) break;
+      end += n;
+      view = S.subarray(0, end);
+    }
+
+    const items = decodeLines(S, base, raw);
+    const last = items[items.length - 1];
+    const endOffset = last === undefined ? this.position : last.offset + last.lineBytes + 1;
+    if (this.skip !== null) {
+      this.carry = null;
+      this.carryScanned = 0;
+      this.position = this.skip.start;
+    } else {
+      this.carry = end > lineStart ? Buffer.from(S.subarray(lineStart, end)) : null;
+      this.carryScanned = scanFrom - lineStart;
+      this.position = base + lineStart;
+    }
+    this.readOffset = base + end;
+    this.peakCarryBytes = Math.max(this.peakCarryBytes, this.carry?.length ?? 0);
+    const leftover = this.carry !== null && this.carryScanned < this.carry.length;
+    return { items, endOffset, more: leftover || this.readOffset < fileSize };
+  }
+
+  /** The items of the last pass up to `endOffset` are in the database. */
+  commit(endOffset: number): void {
+    this.committed = endOffset;
+  }
+
+  /** The last pass could not be stored: forget what was read past the committed offset and read it again. */
+  rewind(): void {
+    this.position = this.readOffset = this.committed;
+    this.carry = null;
+    this.carryScanned = 0;
+    this.skip = null;
+  }
+
+  close(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Already closed: nothing to release.
+    }
+  }
+}
+
+/**
+ * Decode the complete lines of a pass. Consecutive lines are decoded as one region: one UTF-8 validity check and
+ * one decode per region, then split on \n (valid UTF-8 split at \n stays valid); a region that fails the check is
+ * decoded line by line, so only the bad lines become byte items.
+ */
+function decodeLines(S: Buffer, base: number, raw: readonly (RawLine | TailItem)[]): TailItem[] {
+  const items: TailItem[] = [];
+  let i = 0;
+  while (i < raw.length) {
+    const first = raw[i]!;
+    if ('kind' in first) {
+      items.push(first);
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    let prevEnd = first.end;
+    while (j < raw.length) {
+      const next = raw[j]!;
+      if ('kind' in next || next.start !== prevEnd + 1) break;
+      prevEnd = next.end;
+      j++;
+    }
+    const region = S.subarray(first.start, prevEnd);
+    if (isUtf8(region)) {
+      const texts = region.toString('utf8').split('\n');
+      for (let k = i; k < j; k++) {
+        const line = raw[k] as RawLine;
+        items.push({ kind: 'text', offset: base + line.start, lineBytes: line.end - line.start, text: texts[k - i]! });
+      }
+    } else {
+      for (let k = i; k < j; k++) {
+        const line = raw[k] as RawLine;
+        const bytes = S.subarray(line.start, line.end);
+        const offset = base + line.start;
+        const lineBytes = line.end - line.start;
+        if (isUtf8(bytes)) items.push({ kind: 'text', offset, lineBytes, text: bytes.toString('utf8') });
+        else items.push({ kind: 'bytes', offset, lineBytes, bytes: new Uint8Array(bytes) });
+      }
+    }
+    i = j;
+  }
+  return items;
+}

@@ -1,0 +1,24 @@
+// Finding run files: every *.ndjson under a directory, recursively (symlinks are not followed).
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RUN_FILE_EXTENSION } from '../shared/run-path.js';
+
+/** Absolute paths of the run files under `directory`; a directory that vanished mid-walk is skipped. */
+export async function scanRunFiles(directory: string): Promise<string[]> {
+  const found: string[] = [];
+  const pending = [directory];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) pending.push(join(dir, entry.name));
+      else if (entry.isFile() && entry.name.endsWith(RUN_FILE_EXTENSION)) found.push(join(dir, entry.name));
+    }
+  }
+  return found;
+}
