@@ -179,7 +179,8 @@ function readPayload(obj: JsonObject, kind: EventKind | null, common: LineCommon
         durationMs: optionalNumber(obj, 'durationMs'),
       };
     case 'error': {
-      const message = common.err?.message ?? common.msg;
+      // An err without a message (a thrown plain object) must not hide the line's msg.
+      const message = common.err?.message || common.msg;
       return {
         event: kind,
         step: common.step,
@@ -200,9 +201,15 @@ function readPayload(obj: JsonObject, kind: EventKind | null, common: LineCommon
   }
 }
 
+/** A numeric time below this (1973-03-03 in ms) is taken as seconds since the epoch. */
+const UNIX_SECONDS_BELOW = 1e11;
+
 function readTime(value: Json | undefined): number | null {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    // pino.stdTimeFunctions.unixTime writes seconds; as ms they would all be January 1970.
+    return Math.abs(value) < UNIX_SECONDS_BELOW ? value * 1000 : value;
+  }
   if (typeof value === 'string') {
     const ms = Date.parse(value);
     if (!Number.isNaN(ms)) return ms;

@@ -191,9 +191,10 @@ class Run implements RunHandle {
   }
 
   async step<T>(name: string, fn: (step: StepHandle) => T | Promise<T>): Promise<T> {
-    const step = new RunStep(this.#uniqueStepName(name), {
-      events: this.#events.child({ step: name }),
-      log: this.log.child({ step: name }),
+    const stepName = this.#uniqueStepName(name);
+    const step = new RunStep(stepName, {
+      events: this.#events.child({ step: stepName }),
+      log: this.log.child({ step: stepName }),
       progressIntervalMs: this.#progressIntervalMs,
       recordError: (stepName, input) => this.#writeError({ ...input, step: stepName }),
     });

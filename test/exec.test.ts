@@ -1,0 +1,205 @@
+// `runboard exec` end to end: the CLI (via tsx) wrapping real bash commands and Node programs, checked through
+// the run file it writes, its exit code, and the signals it passes on.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { ParsedLine } from '../shared/events.js';
+import { eventsOf, killLeftovers, readRunFile, spawnTs, type Finished } from './fixtures/logger-run-file.js';
+
+const runsDir = mkdtempSync(join(tmpdir(), 'runboard-exec-'));
+afterEach(killLeftovers);
+afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
+
+let pipelineCount = 0;
+
+interface ExecOutcome extends Finished {
+  lines: ParsedLine[];
+  runId: string;
+}
+
+/** Starts `runboard exec` for a fresh pipeline; `ready` sends `signal` once the command printed READY. */
+function startExec(command: string[], options: { club?: string; signal?: NodeJS.Signals } = {}) {
+  const pipeline = `p${++pipelineCount}`;
+  const club = options.club ?? 'exec-tests';
+  const spawned = spawnTs(
+    'server/cli.ts',
+    ['exec', '--pipeline', pipeline, '--club', club, '--runs-dir', runsDir, '--', ...command],
+    { RUNBOARD_EXEC_RUN: '' },
+  );
+  const done = (async (): Promise<ExecOutcome> => {
+    if (options.signal) {
+      await spawned.printed('READY');
+      spawned.child.kill(options.signal);
+    }
+    const finished = await spawned.finished;
+    const dir = join(runsDir, club, pipeline);
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    const lines = readRunFile(join(dir, files[0]!));
+    for (const line of lines) expect(line).toMatchObject({ pipeline, club, run: files[0]!.replace('.ndjson', '') });
+    return { ...finished, lines, runId: files[0]!.replace('.ndjson', '') };
+  })();
+  return { spawned, done };
+}
+
+const exec = (command: string[], options?: { club?: string; signal?: NodeJS.Signals }): Promise<ExecOutcome> =>
+  startExec(command, options).done;
+
+describe('runboard exec', () => {
+  it('a succeeding bash command: stdout as info, stderr as warn, run.end success, exit 0, output echoed', async () => {
+    const result = await exec(['bash', '-c', 'echo hello; echo "careful" >&2; printf "no newline at the end"']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('hello');
+    expect(result.stderr).toContain('careful');
+    expect(eventsOf(result.lines)).toEqual(['run.start', null, null, null, 'run.end']);
+    expect(result.lines[0]).toMatchObject({ payload: { event: 'run.start', trigger: 'exec' } });
+    expect(result.lines[0]!.data).toMatchObject({ command: ['bash', '-c', expect.stringContaining('echo hello')] });
+    const logged = result.lines.slice(1, 4).map((line) => [line.level, line.msg]);
+    expect(logged).toContainEqual([30, 'hello']);
+    expect(logged).toContainEqual([40, 'careful']);
+    expect(logged).toContainEqual([30, 'no newline at the end']);
+    expect(result.lines[4]!.payload).toEqual({
+      event: 'run.end',
+      outcome: 'success',
+      exitCode: 0,
+      stats: null,
+      reason: null,
+    });
+  });
+
+  it('a failing bash command: run.end failure with the exit code, and runboard exits with it', async () => {
+    const result = await exec(['bash', '-c', 'echo "about to fail"; exit 3']);
+    expect(result.code).toBe(3);
+    expect(result.lines.at(-1)!.payload).toEqual({
+      event: 'run.end',
+      outcome: 'failure',
+      exitCode: 3,
+      stats: null,
+      reason: 'exited with code 3',
+    });
+  });
+
+  it('a bash command killed by a signal: failure naming it, runboard exits 128+n', async () => {
+    const result = await exec(['bash', '-c', 'echo going; kill -TERM $$']);
+    expect(result.code).toBe(143);
+    expect(result.lines.at(-1)!.payload).toMatchObject({
+      event: 'run.end',
+      outcome: 'failure',
+      exitCode: 143,
+      reason: 'killed by SIGTERM',
+    });
+  });
+
+  it('passes SIGTERM on to the command and exits with what the command exits with', async () => {
+    const script = 'trap "echo got TERM; exit 5" TERM; echo READY; while true; do sleep 0.05; done';
+    const result = await exec(['bash', '-c', script], { signal: 'SIGTERM' });
+    expect(result.code).toBe(5);
+    expect(result.lines.map((line) => line.msg)).toContain('got TERM');
+    expect(result.lines.at(-1)!.payload).toMatchObject({ outcome: 'failure', exitCode: 5 });
+  });
+
+  it('passes SIGINT on to a command that does not handle it: both end by the signal', async () => {
+    const result = await exec(['bash', '-c', 'echo READY; exec sleep 30'], { signal: 'SIGINT' });
+    expect(result.code).toBe(130);
+    expect(result.lines.at(-1)!.payload).toMatchObject({ outcome: 'failure', reason: 'killed by SIGINT' });
+  });
+
+  it('a command that does not exist: exit 127 and a failed run saying why', async () => {
+    const result = await exec(['/nonexistent/runboard-test-command']);
+    expect(result.code).toBe(127);
+    expect(result.stderr).toContain('could not start the command');
+    expect(result.lines.at(-1)!.payload).toMatchObject({ outcome: 'failure', exitCode: 127 });
+  });
+
+  it('survives partial lines, a 1 MB line and invalid UTF-8 from the command', async () => {
+    const script = [
+      'printf "par"; sleep 0.05; printf "tial\\n"',
+      "printf 'bad \\377 byte\\n'",
+      'head -c 1048576 /dev/zero | tr "\\0" "y"; echo',
+      'echo after',
+    ].join('; ');
+    const result = await exec(['bash', '-c', script]);
+    expect(result.code).toBe(0);
+    const plain = result.lines.filter((line) => line.payload.event === null);
+    expect(plain.map((line) => line.msg?.slice(0, 10))).toEqual(['partial', 'bad \uFFFD byte', 'yyyyyyyyyy', 'after']);
+    expect(plain[1]!.data).toEqual({ invalidUtf8: true });
+    expect(plain[2]!.data).toEqual({ truncated: true, lineBytes: 1048576 });
+    expect(plain[2]!.msg!.length).toBe(256 * 1024);
+  });
+
+  it('keeps pino JSON lines structured: their levels and contract events count, identity forced', async () => {
+    const result = await exec([process.execPath, 'test/fixtures/exec-pino-child.js']);
+    expect(result.code).toBe(0);
+    // stdout and stderr are separate pipes: their lines keep their order within each, not across.
+    const isStderr = (line: ParsedLine): boolean => line.data?.stream === 'stderr';
+    const stdoutLines = result.lines.filter((line) => !isStderr(line));
+    expect(eventsOf(stdoutLines)).toEqual([
+      'run.start',
+      'step.start',
+      'step.progress',
+      null,
+      'error',
+      'step.end',
+      null,
+      null,
+      'run.end',
+    ]);
+    const [, start, progress, slow, error, end, text, odd] = stdoutLines;
+    const stderr = result.lines.filter(isStderr);
+    expect(stderr).toHaveLength(1);
+    expect(start!.msg).toBe('step download started');
+    expect(start!.data).toBeNull();
+    expect(progress!.payload).toEqual({ event: 'step.progress', step: 'download', done: 10, total: 20 });
+    expect(slow).toMatchObject({ level: 40, msg: 'slow page', step: 'download' });
+    expect(error).toMatchObject({
+      level: 50,
+      msg: 'lookup failed',
+      payload: { event: 'error', identifier: 'KNVB77', system: 'sportlink', message: 'member not found' },
+    });
+    expect(error!.err?.stack).toContain('exec-pino-child.js');
+    expect(end!.payload).toMatchObject({ outcome: 'success', counts: { created: 3, failed: 1 } });
+    expect(text).toMatchObject({ level: 30, msg: 'plain text in between' });
+    expect(odd).toMatchObject({ level: 30, msg: '{"event":"not-a-contract-event","msg":"odd"}' });
+    expect(stderr[0]).toMatchObject({ level: 40, msg: 'a warning on stderr' });
+    // isoTime from the program's own pino config is kept (and parsed).
+    expect(start!.time).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it.each(['success', 'failure'] as const)(
+    'startRun inside exec joins its run (pipeline reports %s)',
+    async (reported) => {
+      const result = await exec([
+        process.execPath,
+        '--import',
+        'tsx',
+        'test/fixtures/exec-joined-pipeline.ts',
+        reported,
+      ]);
+      expect(result.code).toBe(0);
+      expect(eventsOf(result.lines)).toEqual([
+        'run.start',
+        null,
+        'step.start',
+        'step.progress',
+        'step.end',
+        'error',
+        null,
+        'run.end',
+      ]);
+      expect(result.lines[1]).toMatchObject({ msg: 'hello from the pipeline', data: { joined: true, file: null } });
+      expect(result.lines[4]!.payload).toMatchObject({ outcome: 'success', counts: { created: 2, updated: 1 } });
+      expect(result.lines[5]!.payload).toMatchObject({ identifier: 'KNVB42', system: 'laposta' });
+      expect(result.lines[6]!.data).toMatchObject({ reportedEvent: 'run.end', outcome: reported });
+      expect(result.lines[7]!.payload).toEqual({
+        event: 'run.end',
+        outcome: reported,
+        exitCode: 0,
+        stats: { members: 3 },
+        reason: reported === 'failure' ? 'sync refused' : null,
+      });
+      // The pipeline's lines keep its own pid; exec's own lines carry runboard's.
+      expect(result.lines[1]!.pid).not.toBe(result.lines[0]!.pid);
+    },
+  );
+});
