@@ -1,0 +1,191 @@
+// Typed client for the REST API (shapes from shared/api.ts). A 401 asks for the token once (shared by every
+// request waiting on it), logs in with POST /api/login — which sets the cookie that also authenticates the
+// live socket — and retries. DOM-free: fetch and the prompt are injected.
+import type {
+  ErrorGroupsResponse,
+  ErrorView,
+  LogsResponse,
+  Page,
+  PipelineSummary,
+  RunDetail,
+  RunView,
+  SessionView,
+} from '../shared/api.js';
+
+export type QueryValue = string | number | null | undefined;
+
+/** `/api/runs?club=a&limit=50`; empty, null and undefined values are left out. */
+export function apiPath(path: string, params: Record<string, QueryValue> = {}): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === null || value === undefined || value === '') continue;
+    search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text === '' ? path : `${path}?${text}`;
+}
+
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+/** Asks the operator for the token; `retry` is true after a wrong one. Resolves null when they cancel. */
+export type TokenPrompt = (retry: boolean) => Promise<string | null>;
+
+export interface ApiClientOptions {
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  promptToken?: TokenPrompt;
+  /** Called after a successful login (the live socket reconnects with the new cookie). */
+  onLogin?: () => void;
+}
+
+export interface RunsQuery {
+  club?: string | null;
+  pipeline?: string | null;
+  status?: string | null;
+  cursor?: string | null;
+  limit?: number;
+}
+
+export interface LogsQuery {
+  after?: number | null;
+  before?: number | null;
+  limit?: number;
+  level?: number | string;
+  step?: string;
+  q?: string;
+}
+
+export interface ErrorsQuery {
+  club?: string | null;
+  pipeline?: string | null;
+  system?: string | null;
+  identifier?: string | null;
+  fingerprint?: string | null;
+  runId?: number | null;
+  cursor?: string | null;
+  limit?: number;
+}
+
+async function errorMessage(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { message?: unknown; error?: unknown };
+    if (typeof body.message === 'string') return body.message;
+    if (typeof body.error === 'string') return body.error;
+  } catch {
+    // not JSON: fall through to the status text
+  }
+  return `${response.status} ${response.statusText}`.trim();
+}
+
+export class ApiClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly promptToken: TokenPrompt | undefined;
+  private readonly onLogin: (() => void) | undefined;
+  private login: Promise<void> | null = null;
+
+  constructor(options: ApiClientOptions = {}) {
+    this.baseUrl = options.baseUrl ?? '';
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.promptToken = options.promptToken;
+    this.onLogin = options.onLogin;
+  }
+
+  async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.fetchImpl(this.baseUrl + path, {
+        headers: { accept: 'application/json' },
+        credentials: 'same-origin',
+        signal,
+      });
+      if (response.status === 401 && this.promptToken && attempt < 3) {
+        await this.authenticate();
+        continue;
+      }
+      if (!response.ok) throw new ApiRequestError(response.status, await errorMessage(response), path);
+      return (await response.json()) as T;
+    }
+  }
+
+  /** One login at a time: every request that got a 401 waits for the same prompt. */
+  authenticate(): Promise<void> {
+    this.login ??= this.promptUntilLoggedIn().finally(() => {
+      this.login = null;
+    });
+    return this.login;
+  }
+
+  private async promptUntilLoggedIn(): Promise<void> {
+    const prompt = this.promptToken;
+    if (!prompt) throw new ApiRequestError(401, 'authentication required', '/api/login');
+    for (let retry = false; ; retry = true) {
+      const token = await prompt(retry);
+      if (token === null) throw new ApiRequestError(401, 'authentication required', '/api/login');
+      if (await this.postLogin(token)) {
+        this.onLogin?.();
+        return;
+      }
+    }
+  }
+
+  /** POST /api/login; true when the server accepted the token (and set the cookie). */
+  async postLogin(token: string): Promise<boolean> {
+    const response = await this.fetchImpl(this.baseUrl + '/api/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify({ token }),
+    });
+    if (response.ok) return true;
+    if (response.status === 401 || response.status === 403) return false;
+    throw new ApiRequestError(response.status, await errorMessage(response), '/api/login');
+  }
+
+  pipelines(club: string | null, signal?: AbortSignal): Promise<PipelineSummary[]> {
+    return this.get(apiPath('/api/pipelines', { club }), signal);
+  }
+
+  session(signal?: AbortSignal): Promise<SessionView> {
+    return this.get('/api/session', signal);
+  }
+
+  runs(query: RunsQuery, signal?: AbortSignal): Promise<Page<RunView>> {
+    return this.get(apiPath('/api/runs', { ...query }), signal);
+  }
+
+  run(runId: number, signal?: AbortSignal): Promise<RunDetail> {
+    return this.get(`/api/runs/${runId}`, signal);
+  }
+
+  logs(runId: number, query: LogsQuery, signal?: AbortSignal): Promise<LogsResponse> {
+    return this.get(apiPath(`/api/runs/${runId}/logs`, { ...query }), signal);
+  }
+
+  runErrors(runId: number, query: { cursor?: string | null; limit?: number } = {}, signal?: AbortSignal) {
+    return this.get<Page<ErrorView>>(apiPath(`/api/runs/${runId}/errors`, { ...query }), signal);
+  }
+
+  errors(query: ErrorsQuery, signal?: AbortSignal): Promise<Page<ErrorView>> {
+    return this.get(apiPath('/api/errors', { ...query }), signal);
+  }
+
+  errorGroups(
+    query: { club?: string | null; pipeline?: string | null; since?: number | null; consecutive?: number },
+    signal?: AbortSignal,
+  ) {
+    return this.get<ErrorGroupsResponse>(apiPath('/api/errors/groups', { ...query }), signal);
+  }
+
+  logDownloadUrl(runId: number): string {
+    return `${this.baseUrl}/api/runs/${runId}/log.ndjson`;
+  }
+}

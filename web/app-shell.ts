@@ -1,0 +1,267 @@
+// The app: header (navigation, club filter, connection state), the page for the current URL, the token prompt.
+// Routing uses the History API; in-app links are plain <a href> intercepted here, so they also work as links.
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { ConnectionState } from './live-state.js';
+import { clubsOf } from './overview-model.js';
+import { errorsHref, overviewHref, parseRoute, routeClub, routeHref, routeTitle, type Route } from './routes.js';
+import type { NavigateDetail, Services } from './services.js';
+import type { TokenPrompt } from './token-prompt.js';
+import { baseStyles } from './ui-styles.js';
+import './club-filter.js';
+import './connection-indicator.js';
+import './errors-page.js';
+import './overview-page.js';
+import './pipeline-page.js';
+import './run-page.js';
+import './token-prompt.js';
+
+function currentRoute(): Route {
+  return parseRoute(window.location.pathname, window.location.search);
+}
+
+/** The club a page shows, to carry it over when the club filter changes. */
+function withClub(route: Route, club: string | null): string {
+  if (route.view === 'errors')
+    return routeHref({ ...route, club, pipeline: club === route.club ? route.pipeline : null });
+  return overviewHref(club);
+}
+
+@customElement('runboard-app')
+export class RunboardApp extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+        min-height: 100vh;
+      }
+      .skip {
+        position: absolute;
+        left: -1000px;
+      }
+      .skip:focus {
+        left: 8px;
+        top: 8px;
+        z-index: 10;
+        background: var(--surface);
+        padding: 6px 10px;
+      }
+      header {
+        position: sticky;
+        top: 0;
+        z-index: 5;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 8px 20px;
+        padding: 8px 20px;
+        background: var(--surface);
+        border-bottom: 1px solid var(--border);
+      }
+      .brand {
+        font-weight: 700;
+        font-size: 16px;
+        color: var(--text);
+      }
+      nav ul {
+        display: flex;
+        gap: 4px;
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      nav a {
+        display: inline-block;
+        padding: 4px 10px;
+        border-radius: 6px;
+        color: var(--text);
+      }
+      nav a[aria-current='page'] {
+        background: var(--surface-2);
+        font-weight: 600;
+      }
+      .spacer {
+        flex: 1;
+      }
+      main {
+        padding: 16px 20px 40px;
+        max-width: 1600px;
+        margin: 0 auto;
+      }
+      @media (max-width: 600px) {
+        header {
+          padding: 8px 12px;
+        }
+        main {
+          padding: 12px;
+        }
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) services!: Services;
+  @state() private route: Route = currentRoute();
+  @state() private connection: ConnectionState = 'connecting';
+  @state() private clubs: string[] = [];
+  @query('token-prompt') private tokenPrompt!: TokenPrompt;
+  @query('main') private main!: HTMLElement;
+
+  private unsubscribers: Array<() => void> = [];
+
+  /** The API client's 401 handler: the shell owns the dialog. */
+  readonly promptToken = async (retry: boolean): Promise<string | null> => {
+    await this.updateComplete;
+    return this.tokenPrompt.ask(retry);
+  };
+
+  private readonly onPopState = (): void => {
+    this.route = currentRoute();
+  };
+
+  private readonly onClick = (event: MouseEvent): void => {
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    )
+      return;
+    const anchor = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
+    if (!anchor || anchor.target !== '' || anchor.hasAttribute('download')) return;
+    const url = new URL(anchor.href, window.location.href);
+    if (url.origin !== window.location.origin || url.pathname.startsWith('/api/')) return;
+    event.preventDefault();
+    this.navigate(url.pathname + url.search + url.hash);
+  };
+
+  private readonly onNavigate = (event: Event): void => {
+    const { href, replace } = (event as CustomEvent<NavigateDetail>).detail;
+    this.navigate(href, replace ?? false);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.onPopState);
+    this.addEventListener('click', this.onClick);
+    this.addEventListener('navigate', this.onNavigate);
+    this.unsubscribers.push(this.services.live.onState((model) => (this.connection = model.state)));
+    // New clubs for the filter, from whatever run states the pages' topics bring (no topic of its own).
+    this.unsubscribers.push(
+      this.services.live.subscribe({
+        topics: [],
+        onBatch: (messages) => {
+          for (const m of messages) {
+            if (m.type !== 'runs') continue;
+            const fresh = m.runs.map((r) => r.club).filter((c) => !this.clubs.includes(c));
+            if (fresh.length > 0) this.clubs = [...new Set([...this.clubs, ...fresh])].sort();
+          }
+        },
+        onResync: () => void this.loadClubs(),
+      }),
+    );
+    void this.loadClubs();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onPopState);
+    this.removeEventListener('click', this.onClick);
+    this.removeEventListener('navigate', this.onNavigate);
+    for (const unsubscribe of this.unsubscribers) unsubscribe();
+    this.unsubscribers = [];
+  }
+
+  private async loadClubs(): Promise<void> {
+    try {
+      this.clubs = clubsOf(await this.services.api.pipelines(null));
+    } catch {
+      // The page shows its own load error; the filter keeps what it had.
+    }
+  }
+
+  navigate(href: string, replace = false): void {
+    const before = window.location.pathname + window.location.search;
+    if (href === before + window.location.hash) return;
+    if (replace) window.history.replaceState(null, '', href);
+    else window.history.pushState(null, '', href);
+    const pathChanged = new URL(href, window.location.href).pathname !== new URL(before, window.location.href).pathname;
+    this.route = currentRoute();
+    if (pathChanged && !replace) {
+      window.scrollTo(0, 0);
+      // Move focus to the new content so keyboard and screen reader users land on it.
+      void this.updateComplete.then(() => this.main?.focus({ preventScroll: true }));
+    }
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('route')) document.title = `${routeTitle(this.route)} · runboard`;
+  }
+
+  private onClubChange(event: CustomEvent<string | null>): void {
+    this.navigate(withClub(this.route, event.detail));
+  }
+
+  private renderPage() {
+    const route = this.route;
+    switch (route.view) {
+      case 'overview':
+        return html`<overview-page .services=${this.services} .club=${route.club}></overview-page>`;
+      case 'pipeline':
+        return html`<pipeline-page
+          .services=${this.services}
+          .club=${route.club}
+          .pipeline=${route.pipeline}
+        ></pipeline-page>`;
+      case 'run':
+        return html`<run-page .services=${this.services} .route=${route}></run-page>`;
+      case 'errors':
+        return html`<errors-page .services=${this.services} .route=${route}></errors-page>`;
+      case 'not-found':
+        return html`<h1>Not found</h1>
+          <p>Nothing lives at <code>${route.path}</code>. <a href="/">Back to the overview</a>.</p>`;
+    }
+  }
+
+  override render() {
+    const club = routeClub(this.route);
+    const view = this.route.view;
+    return html`
+      <a class="skip" href="#main" @click=${(e: Event) => (e.preventDefault(), this.main.focus())}>Skip to content</a>
+      <header>
+        <a class="brand" href=${overviewHref(club)}>runboard</a>
+        <nav aria-label="Main">
+          <ul>
+            <li>
+              <a
+                href=${overviewHref(club)}
+                aria-current=${view === 'overview' || view === 'pipeline' ? 'page' : 'false'}
+                >Overview</a
+              >
+            </li>
+            <li>
+              <a href=${errorsHref({ club })} aria-current=${view === 'errors' ? 'page' : 'false'}>Errors</a>
+            </li>
+          </ul>
+        </nav>
+        <span class="spacer"></span>
+        <club-filter
+          .clubs=${this.clubs}
+          .club=${club}
+          @club-change=${(e: CustomEvent<string | null>) => this.onClubChange(e)}
+        ></club-filter>
+        <connection-indicator .state=${this.connection}></connection-indicator>
+      </header>
+      <main id="main" tabindex="-1">${this.renderPage()}</main>
+      <token-prompt></token-prompt>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'runboard-app': RunboardApp;
+  }
+}

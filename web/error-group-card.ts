@@ -1,0 +1,124 @@
+// One group of errors sharing a fingerprint: sample message, how many, where, since when, new or recurring.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ErrorGroup } from '../shared/api.js';
+import { ClockController } from './clock-controller.js';
+import { formatCount, formatDateTime, formatRelative } from './format.js';
+import { errorsHref, pipelineHref, runHref } from './routes.js';
+import { baseStyles } from './ui-styles.js';
+
+@customElement('error-group-card')
+export class ErrorGroupCard extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      article {
+        padding: 10px 14px;
+        display: grid;
+        gap: 6px;
+      }
+      .top {
+        display: flex;
+        gap: 10px;
+        align-items: baseline;
+        flex-wrap: wrap;
+      }
+      .message {
+        font-weight: 600;
+        overflow-wrap: anywhere;
+        white-space: pre-wrap;
+        flex: 1 1 300px;
+      }
+      .new {
+        color: var(--tone-failure);
+      }
+      .recurring {
+        color: var(--tone-partial);
+      }
+      .meta {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px 14px;
+        font-size: 12px;
+        color: var(--text-muted);
+      }
+      .count {
+        font-size: 18px;
+        font-weight: 700;
+        font-variant-numeric: tabular-nums;
+      }
+      .ids {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px 8px;
+        font-size: 12px;
+      }
+      .actions {
+        display: flex;
+        gap: 14px;
+        font-size: 13px;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) group!: ErrorGroup;
+  private readonly clock = new ClockController(this, () => false);
+
+  override render() {
+    const g = this.group;
+    const now = this.clock.now;
+    return html`<article class="card" data-fingerprint=${g.fingerprint} aria-label="Error group: ${g.sampleMessage}">
+      <div class="top">
+        <span class="count" title="occurrences">${formatCount(g.count)}×</span>
+        <span class="message">${g.sampleMessage}</span>
+        ${
+          g.isNew
+            ? html`<span class="badge new" data-badge="new">new</span>`
+            : html`<span class="badge recurring" data-badge="recurring">recurring</span>`
+        }
+      </div>
+      <div class="meta">
+        <span><a href=${pipelineHref(g.club, g.pipeline)}>${g.club} / ${g.pipeline}</a></span>
+        ${g.system === null ? nothing : html`<span>system <strong>${g.system}</strong></span>`}
+        <span>${formatCount(g.runsAffected)} runs</span>
+        <span>${formatCount(g.identifiersAffected)} records</span>
+        <span title=${formatDateTime(g.firstSeen)}>first seen ${formatRelative(g.firstSeen, now)}</span>
+        <span title=${formatDateTime(g.lastSeen)}>last seen ${formatRelative(g.lastSeen, now)}</span>
+      </div>
+      ${
+        g.sampleIdentifiers.length === 0
+          ? nothing
+          : html`<div class="ids" aria-label="Some records affected">
+              ${g.sampleIdentifiers.map(
+                (id) =>
+                  html`<a class="mono" href=${errorsHref({ club: g.club, pipeline: g.pipeline, identifier: id })}
+                    >${id}</a
+                  >`,
+              )}
+              ${
+                g.identifiersAffected > g.sampleIdentifiers.length
+                  ? html`<span class="muted"
+                      >and ${formatCount(g.identifiersAffected - g.sampleIdentifiers.length)} more</span
+                    >`
+                  : nothing
+              }
+            </div>`
+      }
+      <div class="actions">
+        <a href=${errorsHref({ club: g.club, pipeline: g.pipeline, fingerprint: g.fingerprint })}
+          >All ${formatCount(g.count)} occurrences</a
+        >
+        <a href=${runHref(g.latestRunId)}>Latest run #${g.latestRunId}</a>
+      </div>
+    </article>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'error-group-card': ErrorGroupCard;
+  }
+}

@@ -1,0 +1,365 @@
+// The error browser: errors grouped by fingerprint (new vs recurring), records failing run after run, and,
+// when narrowed to a group or a record, the errors themselves with links to their runs and log lines.
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { ErrorGroupsResponse, ErrorView } from '../shared/api.js';
+import { formatCount, formatDateTime, formatRelative } from './format.js';
+import { errorsHref, pipelineHref, routeHref, runHref, type Route } from './routes.js';
+import { navigateEvent, type Services } from './services.js';
+import { baseStyles } from './ui-styles.js';
+import './error-group-card.js';
+
+type ErrorsRoute = Extract<Route, { view: 'errors' }>;
+
+const LIST_PAGE = 100;
+/** New errors arrive in bursts: regroup at most this often. */
+const REFRESH_MS = 1000;
+
+@customElement('errors-page')
+export class ErrorsPage extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: grid;
+        gap: 16px;
+      }
+      form {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px 14px;
+        align-items: center;
+      }
+      form label {
+        display: inline-flex;
+        gap: 6px;
+        align-items: center;
+      }
+      .groups {
+        display: grid;
+        gap: 8px;
+      }
+      table {
+        width: 100%;
+        border-collapse: collapse;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 6px 10px;
+        border-bottom: 1px solid var(--border);
+        vertical-align: top;
+      }
+      th {
+        font-size: 12px;
+        color: var(--text-muted);
+      }
+      td.msg {
+        overflow-wrap: anywhere;
+      }
+      .table-wrap {
+        overflow-x: auto;
+      }
+      section {
+        display: grid;
+        gap: 8px;
+      }
+      .more {
+        padding: 10px;
+        text-align: center;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) services!: Services;
+  @property({ attribute: false }) route!: ErrorsRoute;
+
+  @state() private response: ErrorGroupsResponse | null = null;
+  @state() private pipelines: string[] = [];
+  @state() private list: ErrorView[] = [];
+  @state() private listCursor: string | null = null;
+  @state() private listLoading = false;
+  @state() private loadError: string | null = null;
+
+  private unsubscribe: (() => void) | null = null;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private generation = 0;
+  private subscribedClub: string | null | undefined = undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.subscribe();
+    void this.load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.subscribedClub = undefined;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const previous = changed.get('route');
+    if (previous && this.isConnected && routeHref(previous) !== routeHref(this.route)) {
+      this.subscribe();
+      void this.load();
+    }
+  }
+
+  private subscribe(): void {
+    if (!this.services || this.subscribedClub === this.route.club) return;
+    this.unsubscribe?.();
+    this.subscribedClub = this.route.club;
+    const club = this.route.club;
+    this.unsubscribe = this.services.live.subscribe({
+      topics: [club === null ? { kind: 'errors' } : { kind: 'errors', club }],
+      onBatch: (messages) => {
+        if (messages.some((m) => m.type === 'errors' && m.errors.length > 0)) this.scheduleRefresh();
+      },
+      onResync: () => void this.load(),
+    });
+  }
+
+  private scheduleRefresh(): void {
+    this.refreshTimer ??= setTimeout(() => {
+      this.refreshTimer = null;
+      void this.load();
+    }, REFRESH_MS);
+  }
+
+  private get listMode(): boolean {
+    return this.route.fingerprint !== null || this.route.identifier !== null;
+  }
+
+  private async load(): Promise<void> {
+    const generation = ++this.generation;
+    const { club, pipeline, system, identifier, fingerprint } = this.route;
+    try {
+      const [groups, pipelines, list] = await Promise.all([
+        this.services.api.errorGroups({ club, pipeline }),
+        this.services.api.pipelines(club),
+        this.listMode
+          ? this.services.api.errors({ club, pipeline, system, identifier, fingerprint, limit: LIST_PAGE })
+          : Promise.resolve(null),
+      ]);
+      if (generation !== this.generation) return;
+      this.response = groups;
+      this.pipelines = [...new Set(pipelines.map((p) => p.pipeline))].sort((a, b) => a.localeCompare(b));
+      this.list = list?.items ?? [];
+      this.listCursor = list?.nextCursor ?? null;
+      this.loadError = null;
+    } catch (error) {
+      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  private async loadMore(): Promise<void> {
+    if (this.listCursor === null || this.listLoading) return;
+    const generation = this.generation;
+    const { club, pipeline, system, identifier, fingerprint } = this.route;
+    this.listLoading = true;
+    try {
+      const page = await this.services.api.errors({
+        club,
+        pipeline,
+        system,
+        identifier,
+        fingerprint,
+        cursor: this.listCursor,
+        limit: LIST_PAGE,
+      });
+      if (generation !== this.generation) return;
+      const known = new Set(this.list.map((e) => e.id));
+      this.list = [...this.list, ...page.items.filter((e) => !known.has(e.id))];
+      this.listCursor = page.nextCursor;
+    } finally {
+      this.listLoading = false;
+    }
+  }
+
+  private setFilter(patch: Partial<ErrorsRoute>, replace = false): void {
+    this.dispatchEvent(navigateEvent(routeHref({ ...this.route, ...patch }), replace));
+  }
+
+  private onSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const value = new FormData(form).get('identifier');
+    const identifier = typeof value === 'string' ? value.trim() : '';
+    this.setFilter({ identifier: identifier === '' ? null : identifier });
+  }
+
+  private renderFilters(systems: string[]) {
+    const r = this.route;
+    const pipelines =
+      r.pipeline !== null && !this.pipelines.includes(r.pipeline) ? [r.pipeline, ...this.pipelines] : this.pipelines;
+    const allSystems = r.system !== null && !systems.includes(r.system) ? [r.system, ...systems] : systems;
+    return html`<form role="search" aria-label="Filter errors" @submit=${(e: SubmitEvent) => this.onSubmit(e)}>
+      <label
+        >Pipeline
+        <select
+          @change=${(e: Event) => {
+            const v = (e.target as HTMLSelectElement).value;
+            this.setFilter({ pipeline: v === '' ? null : v });
+          }}
+        >
+          <option value="" ?selected=${r.pipeline === null}>all pipelines</option>
+          ${pipelines.map((p) => html`<option .value=${p} ?selected=${p === r.pipeline}>${p}</option>`)}
+        </select></label
+      >
+      <label
+        >System
+        <select
+          @change=${(e: Event) => {
+            const v = (e.target as HTMLSelectElement).value;
+            this.setFilter({ system: v === '' ? null : v });
+          }}
+        >
+          <option value="" ?selected=${r.system === null}>all systems</option>
+          ${allSystems.map((s) => html`<option .value=${s} ?selected=${s === r.system}>${s}</option>`)}
+        </select></label
+      >
+      <label
+        >Record
+        <input name="identifier" type="search" placeholder="identifier" .value=${r.identifier ?? ''} />
+      </label>
+      <button type="submit">Apply</button>
+      ${
+        r.pipeline !== null || r.system !== null || r.identifier !== null || r.fingerprint !== null
+          ? html`<a href=${errorsHref({ club: r.club })}>Clear filters</a>`
+          : nothing
+      }
+    </form>`;
+  }
+
+  private renderList() {
+    const r = this.route;
+    const group = r.fingerprint === null ? null : this.response?.groups.find((g) => g.fingerprint === r.fingerprint);
+    const title =
+      r.fingerprint !== null
+        ? html`Occurrences of <q>${group?.sampleMessage ?? r.fingerprint}</q>`
+        : html`Errors of record <span class="mono">${r.identifier}</span>`;
+    return html`<section aria-labelledby="list-title" class="card" style="padding: 10px 12px">
+      <h2 id="list-title">${title}</h2>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Pipeline</th>
+              <th>Record</th>
+              <th>System</th>
+              <th>Message</th>
+              <th>Run</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${this.list.map(
+              (e) =>
+                html`<tr data-error-id=${e.id}>
+                  <td title=${formatDateTime(e.time)}>${formatDateTime(e.time)}</td>
+                  <td><a href=${pipelineHref(e.club, e.pipeline)}>${e.club} / ${e.pipeline}</a></td>
+                  <td class="mono">${e.identifier ?? '—'}</td>
+                  <td>${e.system ?? '—'}</td>
+                  <td class="msg">${e.message}</td>
+                  <td>
+                    <a href=${runHref(e.runId)}>#${e.runId}</a> ·
+                    <a href=${runHref(e.runId, e.offset)} aria-label="Log line of this error in run ${e.runId}">line</a>
+                  </td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      ${this.list.length === 0 ? html`<p class="muted more">No errors match.</p>` : nothing}
+      ${
+        this.listCursor !== null
+          ? html`<div class="more">
+              <button ?disabled=${this.listLoading} @click=${() => void this.loadMore()}>Load more</button>
+            </div>`
+          : nothing
+      }
+    </section>`;
+  }
+
+  override render() {
+    const r = this.route;
+    const response = this.response;
+    const systems = [...new Set((response?.groups ?? []).flatMap((g) => (g.system === null ? [] : [g.system])))].sort(
+      (a, b) => a.localeCompare(b),
+    );
+    const groups = (response?.groups ?? []).filter((g) => r.system === null || g.system === r.system);
+    const recurring = (response?.recurringIdentifiers ?? []).filter(
+      (x) => r.identifier === null || x.identifier === r.identifier,
+    );
+    const now = Date.now();
+    return html`
+      <h1>
+        Errors${r.club === null ? '' : html` <span class="muted">· ${r.club}</span>`}${
+          r.pipeline === null ? '' : html` <span class="muted">/ ${r.pipeline}</span>`
+        }
+      </h1>
+      ${this.renderFilters(systems)}
+      ${this.loadError ? html`<p class="error-text" role="alert">Could not load errors: ${this.loadError}</p>` : nothing}
+      ${this.listMode ? this.renderList() : nothing}
+      <section aria-labelledby="groups-title">
+        <h2 id="groups-title">Groups <span class="muted">(${groups.length}, last 7 days)</span></h2>
+        ${
+          response === null
+            ? html`<p class="muted">Loading…</p>`
+            : groups.length === 0
+              ? html`<p class="muted">No errors in this window.</p>`
+              : html`<div class="groups">
+                  ${groups.map((g) => html`<error-group-card .group=${g}></error-group-card>`)}
+                </div>`
+        }
+      </section>
+      <section aria-labelledby="recurring-title" class="card" style="padding: 10px 12px">
+        <h2 id="recurring-title">Records failing run after run</h2>
+        ${
+          recurring.length === 0
+            ? html`<p class="muted">No record failed in consecutive runs.</p>`
+            : html`<div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th>Record</th>
+                      <th>Pipeline</th>
+                      <th>Runs in a row</th>
+                      <th>Last message</th>
+                      <th>Last seen</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${recurring.map(
+                      (x) =>
+                        html`<tr data-identifier=${x.identifier}>
+                          <td>
+                            <a
+                              class="mono"
+                              href=${errorsHref({ club: x.club, pipeline: x.pipeline, identifier: x.identifier })}
+                              >${x.identifier}</a
+                            >
+                          </td>
+                          <td><a href=${pipelineHref(x.club, x.pipeline)}>${x.club} / ${x.pipeline}</a></td>
+                          <td class="num">${formatCount(x.consecutiveRuns)}</td>
+                          <td class="msg">${x.lastMessage}</td>
+                          <td title=${formatDateTime(x.lastSeen)}>${formatRelative(x.lastSeen, now)}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`
+        }
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'errors-page': ErrorsPage;
+  }
+}

@@ -1,0 +1,88 @@
+// Pure formatting for durations, times and counts. DOM-free so it is unit-tested in node.
+
+/** `1.2 s`, `45 s`, `3 m 05 s`, `2 h 04 m`, `3 d 4 h`; `—` for null/negative/NaN. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const totalSeconds = ms / 1000;
+  if (totalSeconds < 10) return `${(Math.floor(totalSeconds * 10) / 10).toFixed(1)} s`;
+  const s = Math.floor(totalSeconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} m ${pad2(s % 60)} s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ${pad2(m % 60)} m`;
+  const d = Math.floor(h / 24);
+  return `${d} d ${h % 24} h`;
+}
+
+/** `just now`, `12 s ago`, `5 min ago`, `3 h ago`, `2 d ago`, or `in 5 s` for times ahead of `now` (clock skew). */
+export function formatRelative(time: number | null | undefined, now: number): string {
+  if (time === null || time === undefined || !Number.isFinite(time)) return '—';
+  const diff = now - time;
+  const ahead = diff < 0;
+  const abs = Math.abs(diff);
+  if (abs < 5_000) return 'just now';
+  let text: string;
+  if (abs < 60_000) text = `${Math.floor(abs / 1000)} s`;
+  else if (abs < 3_600_000) text = `${Math.floor(abs / 60_000)} min`;
+  else if (abs < 86_400_000) text = `${Math.floor(abs / 3_600_000)} h`;
+  else text = `${Math.floor(abs / 86_400_000)} d`;
+  return ahead ? `in ${text}` : `${text} ago`;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+function pad3(n: number): string {
+  return n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n);
+}
+
+/** Local wall-clock time of a log line: `14:03:07.042`. */
+export function formatClock(time: number | null | undefined): string {
+  if (time === null || time === undefined || !Number.isFinite(time)) return '—';
+  const d = new Date(time);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${pad3(d.getMilliseconds())}`;
+}
+
+/** Local date and time: `2026-11-23 14:03:07`. */
+export function formatDateTime(time: number | null | undefined): string {
+  if (time === null || time === undefined || !Number.isFinite(time)) return '—';
+  const d = new Date(time);
+  return (
+    `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ` +
+    `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`
+  );
+}
+
+/** Thousands separated with a thin space, so counts line up without a locale surprise: `12 345`. */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  const sign = n < 0 ? '-' : '';
+  const digits = String(Math.trunc(Math.abs(n)));
+  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+}
+
+/** `42%` from done/total; null when the total is unknown or zero. */
+export function progressFraction(done: number, total: number | null): number | null {
+  if (total === null || !Number.isFinite(total) || total <= 0) return null;
+  return Math.min(1, Math.max(0, done / total));
+}
+
+export function formatPercent(fraction: number | null): string {
+  if (fraction === null) return '—';
+  return `${Math.floor(fraction * 100)}%`;
+}
+
+/** One-line, bounded rendering of a log line's extra fields (text only; the UI binds it as text). */
+export function compactJson(value: unknown, maxChars = 300): string {
+  if (value === null || value === undefined) return '';
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+  } catch {
+    text = '[unserialisable]';
+  }
+  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
+}

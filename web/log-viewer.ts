@@ -1,0 +1,721 @@
+// A run's log, built for long runs: the newest lines are fetched first, then live lines stream in at the
+// bottom. Virtualised: only the rows in view (plus a small overscan) are in the DOM, whatever the number of
+// lines held. Follow mode sticks to the live end and pauses as soon as the operator scrolls up; older pages
+// load when the top comes near; filters go to the server (pages) and to the live stream alike; a marked gap
+// shows where the live stream skipped lines, with a button to fetch them.
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { LiveDataMessage, LogLineView, LogsResponse } from '../shared/api.js';
+import { LEVELS, levelLabel, type LevelLabel } from '../shared/events.js';
+import { compactJson, formatClock, formatCount, formatDateTime } from './format.js';
+import {
+  EMPTY_BUFFER,
+  addGap,
+  appendLive,
+  appendNewer,
+  bufferFromPage,
+  fillGap,
+  firstLineOffset,
+  indexAtOrAfter,
+  indexOfOffset,
+  lastLineOffset,
+  lineCount,
+  prependOlder,
+  type GapRow,
+  type LogBuffer,
+  type LogRow,
+} from './log-buffer.js';
+import { NO_FILTER, filterParams, isFiltered, lineMatches, sameFilter, type LogFilter } from './log-filter.js';
+import { isAtBottom, isNearBottom, isNearTop, rowWindow, scrollAfterPrepend, scrollToCenter } from './log-window.js';
+import { routeHref } from './routes.js';
+import { navigateEvent, type Services } from './services.js';
+import { baseStyles } from './ui-styles.js';
+
+export const ROW_HEIGHT = 20;
+export const OVERSCAN = 20;
+/** Lines in the first page (newest) and in each older/newer page fetched on scroll. */
+const FIRST_PAGE = 500;
+const PAGE = 1000;
+/** Catching up after a reconnect: beyond this many pages, stop and offer "jump to live" instead. */
+const MAX_CATCH_UP_PAGES = 20;
+
+@customElement('log-viewer')
+export class LogViewer extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: grid;
+        gap: 6px;
+        min-width: 0;
+      }
+      .toolbar {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px 14px;
+        align-items: center;
+      }
+      .toolbar label {
+        display: inline-flex;
+        gap: 6px;
+        align-items: center;
+      }
+      input[type='search'] {
+        width: 16em;
+      }
+      .status {
+        flex: 1;
+        text-align: right;
+        font-size: 12px;
+      }
+      .frame {
+        position: relative;
+      }
+      .viewport {
+        height: max(320px, calc(100vh - 260px));
+        overflow-y: auto;
+        overflow-x: hidden;
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: 8px;
+        font-family: var(--mono);
+        font-size: 12px;
+        overscroll-behavior: contain;
+        contain: strict;
+      }
+      .sizer {
+        position: relative;
+      }
+      .rows {
+        position: absolute;
+        left: 0;
+        right: 0;
+        top: 0;
+        will-change: transform;
+      }
+      .row {
+        display: flex;
+        gap: 10px;
+        height: ${ROW_HEIGHT}px;
+        line-height: ${ROW_HEIGHT}px;
+        padding: 0 10px;
+        white-space: pre;
+        overflow: hidden;
+        color: var(--text);
+        text-decoration: none;
+      }
+      a.row:hover {
+        background: var(--surface-2);
+        text-decoration: none;
+      }
+      .row[aria-current='true'] {
+        background: var(--highlight);
+        box-shadow: inset 3px 0 0 var(--focus);
+      }
+      .time {
+        color: var(--text-muted);
+        flex: none;
+      }
+      .level {
+        flex: none;
+        width: 5ch;
+        font-weight: 700;
+      }
+      .lvl-trace {
+        color: var(--level-trace);
+      }
+      .lvl-debug {
+        color: var(--level-debug);
+      }
+      .lvl-info {
+        color: var(--level-info);
+      }
+      .lvl-warn {
+        color: var(--level-warn);
+      }
+      .lvl-error {
+        color: var(--level-error);
+      }
+      .lvl-fatal {
+        color: var(--level-fatal);
+      }
+      .step {
+        flex: none;
+        max-width: 16ch;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        color: var(--text-muted);
+      }
+      .msg {
+        flex: none;
+        max-width: 70%;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .data {
+        flex: 1 1 0;
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        color: var(--text-muted);
+      }
+      .gap {
+        background: repeating-linear-gradient(
+          -45deg,
+          transparent 0 6px,
+          color-mix(in srgb, var(--tone-partial) 18%, transparent) 6px 12px
+        );
+        color: var(--text);
+        align-items: center;
+        font-family: var(--sans);
+      }
+      .gap button {
+        min-height: 0;
+        height: 16px;
+        padding: 0 8px;
+        font-size: 11px;
+        line-height: 14px;
+      }
+      .jump {
+        position: absolute;
+        right: 18px;
+        bottom: 14px;
+        background: var(--tone-running);
+        color: #fff;
+        border-color: transparent;
+        font-weight: 600;
+        box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
+      }
+      .empty {
+        padding: 20px;
+        font-family: var(--sans);
+      }
+      .detail {
+        padding: 10px 12px;
+        display: grid;
+        gap: 6px;
+      }
+      .detail pre {
+        margin: 0;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+        font-family: var(--mono);
+        font-size: 12px;
+        max-height: 40vh;
+        overflow: auto;
+      }
+      .detail-head {
+        display: flex;
+        gap: 12px;
+        flex-wrap: wrap;
+        align-items: baseline;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) services!: Services;
+  @property({ type: Number }) runId = 0;
+  @property({ attribute: false }) filter: LogFilter = NO_FILTER;
+  /** Byte offset of a line to show and highlight (deep link), or null for the live end. */
+  @property({ attribute: false }) focusLine: number | null = null;
+  @property({ attribute: false }) steps: string[] = [];
+
+  @state() private buffer: LogBuffer = EMPTY_BUFFER;
+  @state() private viewportScrollTop = 0;
+  @state() private viewportHeight = 600;
+  @state() private following = true;
+  @state() private initialLoading = true;
+  @state() private loadingOlder = false;
+  @state() private loadingNewer = false;
+  /** Live lines not shown because the buffer is away from the live end. */
+  @state() private newSinceView = 0;
+  /** Lines appended while the operator was scrolled up. */
+  @state() private unseenBelow = 0;
+  @state() private loadError: string | null = null;
+  @query('.viewport') private viewport!: HTMLDivElement;
+
+  private unsubscribe: (() => void) | null = null;
+  private resizeObserver: ResizeObserver | null = null;
+  /** Bumped on every reset so late responses of an older load are ignored. */
+  private generation = 0;
+  /** Live batches received while the first page loads: applied on top of it. */
+  private pendingLive: LiveDataMessage[][] | null = null;
+  /** Scroll work to do right after the next render (before paint). */
+  private pendingScroll: { kind: 'bottom' } | { kind: 'by'; rows: number } | { kind: 'center'; offset: number } | null =
+    null;
+  private scrollFrame = 0;
+  private filterTimer: ReturnType<typeof setTimeout> | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.runId > 0) this.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
+    if (this.filterTimer) clearTimeout(this.filterTimer);
+    cancelAnimationFrame(this.scrollFrame);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const runChanged = changed.has('runId') && changed.get('runId') !== undefined;
+    const previousFilter = changed.get('filter');
+    const filterChanged =
+      changed.has('filter') && previousFilter !== undefined && !sameFilter(previousFilter, this.filter);
+    if (runChanged) {
+      this.start();
+    } else if (filterChanged) {
+      void this.reload();
+    } else if (changed.has('focusLine') && changed.get('focusLine') !== undefined && this.focusLine !== null) {
+      this.showLine(this.focusLine);
+    }
+  }
+
+  protected override firstUpdated(): void {
+    this.resizeObserver = new ResizeObserver(() => {
+      this.viewportHeight = this.viewport.clientHeight;
+    });
+    this.resizeObserver.observe(this.viewport);
+    this.viewportHeight = this.viewport.clientHeight;
+  }
+
+  protected override updated(): void {
+    const viewport = this.viewport;
+    const pending = this.pendingScroll;
+    this.pendingScroll = null;
+    if (!viewport || !pending) return;
+    if (pending.kind === 'bottom') viewport.scrollTop = viewport.scrollHeight;
+    else if (pending.kind === 'by')
+      viewport.scrollTop = scrollAfterPrepend(viewport.scrollTop, pending.rows, ROW_HEIGHT);
+    else {
+      // The nearest row when the offset is not a line start (a hand-edited link).
+      const index = Math.min(indexAtOrAfter(this.buffer, pending.offset), this.buffer.rows.length - 1);
+      viewport.scrollTop = scrollToCenter(
+        Math.max(0, index),
+        ROW_HEIGHT,
+        viewport.clientHeight,
+        this.buffer.rows.length,
+      );
+    }
+    this.viewportScrollTop = viewport.scrollTop;
+  }
+
+  // ---- loading ----
+
+  private start(): void {
+    if (!this.services) return;
+    this.unsubscribe?.();
+    const runId = this.runId;
+    this.unsubscribe = this.services.live.subscribe({
+      topics: [{ kind: 'run', runId }],
+      onBatch: (messages) => this.onBatch(messages),
+      onResync: () => void this.catchUp(),
+    });
+    void this.reload();
+  }
+
+  private async fetchLogs(query: { after?: number; before?: number; limit: number }): Promise<LogsResponse> {
+    return this.services.api.logs(this.runId, { ...query, ...filterParams(this.filter) });
+  }
+
+  /** Starts over: around the deep-linked line, or at the live end. */
+  private async reload(): Promise<void> {
+    const generation = ++this.generation;
+    this.initialLoading = true;
+    this.loadError = null;
+    this.pendingLive = [];
+    this.newSinceView = 0;
+    this.unseenBelow = 0;
+    const focus = this.focusLine;
+    try {
+      let buffer: LogBuffer;
+      if (focus !== null) {
+        const [before, after] = await Promise.all([
+          this.fetchLogs({ before: focus + 1, limit: PAGE / 2 }),
+          this.fetchLogs({ after: focus, limit: PAGE / 2 }),
+        ]);
+        if (generation !== this.generation) return;
+        buffer = appendNewer(bufferFromPage(before), after);
+        this.following = false;
+        this.pendingScroll = { kind: 'center', offset: focus };
+      } else {
+        const page = await this.fetchLogs({ limit: FIRST_PAGE });
+        if (generation !== this.generation) return;
+        buffer = bufferFromPage(page);
+        this.following = true;
+        this.pendingScroll = { kind: 'bottom' };
+      }
+      for (const batch of this.pendingLive ?? []) buffer = this.applyBatch(buffer, batch).buffer;
+      this.buffer = buffer;
+    } catch (error) {
+      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (generation === this.generation) {
+        this.pendingLive = null;
+        this.initialLoading = false;
+      }
+    }
+  }
+
+  /** After a fresh or refused resume: fetch what may have been missed, forward from the last line held. */
+  private async catchUp(): Promise<void> {
+    if (this.initialLoading || this.buffer.hasNewer) return; // a load in flight, or away from the live end
+    const generation = this.generation;
+    const last = lastLineOffset(this.buffer);
+    if (last === null) return void this.reload();
+    let after = last;
+    for (let page = 0; page < MAX_CATCH_UP_PAGES; page++) {
+      const response = await this.fetchLogs({ after, limit: PAGE });
+      if (generation !== this.generation) return;
+      this.buffer = appendNewer(this.buffer, response);
+      if (this.following) this.pendingScroll = { kind: 'bottom' };
+      const newest = response.lines[response.lines.length - 1];
+      if (!response.hasNewer || !newest) return;
+      after = newest.offset;
+    }
+  }
+
+  private async loadOlder(): Promise<void> {
+    const first = firstLineOffset(this.buffer);
+    if (this.loadingOlder || !this.buffer.hasOlder || first === null) return;
+    const generation = this.generation;
+    this.loadingOlder = true;
+    try {
+      const page = await this.fetchLogs({ before: first, limit: PAGE });
+      if (generation !== this.generation) return;
+      const { buffer, added } = prependOlder(this.buffer, page);
+      this.buffer = buffer;
+      // Keep the same lines on screen: everything below moved down by the added rows.
+      this.pendingScroll = { kind: 'by', rows: added };
+    } catch (error) {
+      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (generation === this.generation) this.loadingOlder = false;
+    }
+  }
+
+  private async loadNewer(): Promise<void> {
+    const last = lastLineOffset(this.buffer);
+    if (this.loadingNewer || !this.buffer.hasNewer || last === null) return;
+    const generation = this.generation;
+    this.loadingNewer = true;
+    try {
+      const page = await this.fetchLogs({ after: last, limit: PAGE });
+      if (generation !== this.generation) return;
+      this.buffer = appendNewer(this.buffer, page);
+      if (!this.buffer.hasNewer) this.newSinceView = 0;
+    } catch (error) {
+      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (generation === this.generation) this.loadingNewer = false;
+    }
+  }
+
+  private async loadGap(gap: GapRow): Promise<void> {
+    const generation = this.generation;
+    const page = await this.fetchLogs({ after: gap.afterOffset, before: gap.beforeOffset, limit: PAGE });
+    if (generation !== this.generation) return;
+    const index = this.buffer.rows.findIndex((r) => r.kind === 'gap' && r.afterOffset === gap.afterOffset);
+    const before = this.buffer.rows.length;
+    const next = fillGap(this.buffer, gap, page, PAGE);
+    this.buffer = next;
+    // Rows inserted above the viewport push it down: compensate unless following the live end.
+    if (!this.following && index >= 0 && index * ROW_HEIGHT < this.viewport.scrollTop) {
+      this.pendingScroll = { kind: 'by', rows: next.rows.length - before };
+    } else if (this.following) {
+      this.pendingScroll = { kind: 'bottom' };
+    }
+  }
+
+  // ---- live ----
+
+  private applyBatch(
+    buffer: LogBuffer,
+    messages: readonly LiveDataMessage[],
+  ): { buffer: LogBuffer; appended: number; missed: number } {
+    let appended = 0;
+    let missed = 0;
+    let next = buffer;
+    const matches = (line: LogLineView) => lineMatches(this.filter, line);
+    for (const message of messages) {
+      if (message.type === 'skipped' && message.runId === this.runId) {
+        next = addGap(next, {
+          afterOffset: message.afterOffset,
+          beforeOffset: message.beforeOffset,
+          count: isFiltered(this.filter) ? null : message.count,
+        });
+      } else if (message.type === 'logs' && message.runId === this.runId) {
+        const result = appendLive(next, message.lines, matches);
+        next = result.buffer;
+        appended += result.appended;
+        missed += result.missed;
+      }
+    }
+    return { buffer: next, appended, missed };
+  }
+
+  private onBatch(messages: readonly LiveDataMessage[]): void {
+    if (!messages.some((m) => (m.type === 'logs' || m.type === 'skipped') && m.runId === this.runId)) return;
+    if (this.pendingLive !== null) {
+      this.pendingLive.push([...messages]);
+      return;
+    }
+    const { buffer, appended, missed } = this.applyBatch(this.buffer, messages);
+    if (buffer !== this.buffer) this.buffer = buffer;
+    this.newSinceView += missed;
+    if (appended > 0) {
+      if (this.following) this.pendingScroll = { kind: 'bottom' };
+      else this.unseenBelow += appended;
+    }
+  }
+
+  // ---- interaction ----
+
+  private onScroll(): void {
+    cancelAnimationFrame(this.scrollFrame);
+    this.scrollFrame = requestAnimationFrame(() => {
+      const viewport = this.viewport;
+      if (!viewport) return;
+      this.viewportScrollTop = viewport.scrollTop;
+      const atBottom = isAtBottom(viewport.scrollTop, viewport.clientHeight, viewport.scrollHeight);
+      // Follow mode: on at the live end, paused as soon as the operator scrolls away from it.
+      this.following = atBottom && !this.buffer.hasNewer;
+      if (atBottom) this.unseenBelow = 0;
+      if (isNearTop(viewport.scrollTop, viewport.clientHeight)) void this.loadOlder();
+      if (isNearBottom(viewport.scrollTop, viewport.clientHeight, viewport.scrollHeight)) void this.loadNewer();
+    });
+  }
+
+  private jumpToLive(): void {
+    if (this.buffer.hasNewer || this.focusLine !== null) {
+      // Away from the live end: start over at it (and drop the line deep link).
+      this.dispatchEvent(navigateEvent(this.hrefFor(null), true));
+      if (this.focusLine === null) void this.reload();
+      return;
+    }
+    this.following = true;
+    this.unseenBelow = 0;
+    this.pendingScroll = { kind: 'bottom' };
+    this.requestUpdate();
+  }
+
+  /** The deep-linked line changed (a click on a row, or history): select it, loading around it if needed. */
+  private showLine(offset: number): void {
+    if (indexOfOffset(this.buffer, offset) >= 0) {
+      this.following = false;
+      const index = indexOfOffset(this.buffer, offset);
+      const top = index * ROW_HEIGHT;
+      const viewport = this.viewport;
+      if (viewport && (top < viewport.scrollTop || top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight)) {
+        this.pendingScroll = { kind: 'center', offset };
+      }
+      return;
+    }
+    void this.reload();
+  }
+
+  private hrefFor(line: number | null): string {
+    return routeHref({ view: 'run', runId: this.runId, line, ...this.filter });
+  }
+
+  private setFilter(patch: Partial<LogFilter>, debounce: boolean): void {
+    if (this.filterTimer) clearTimeout(this.filterTimer);
+    const apply = () => {
+      const filter = { ...this.filter, ...patch };
+      // A filter change starts at the live end of the filtered log.
+      this.dispatchEvent(navigateEvent(routeHref({ view: 'run', runId: this.runId, line: null, ...filter }), true));
+    };
+    if (debounce) this.filterTimer = setTimeout(apply, 300);
+    else apply();
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp' && event.key !== 'Escape') return;
+    if (event.key === 'Escape') {
+      if (this.focusLine !== null) this.dispatchEvent(navigateEvent(this.hrefFor(null), true));
+      return;
+    }
+    // Arrow keys move the selected line (and the deep link) instead of only scrolling.
+    const rows = this.buffer.rows;
+    let index = this.focusLine === null ? -1 : indexOfOffset(this.buffer, this.focusLine);
+    if (index < 0) index = Math.floor((this.viewport.scrollTop + this.viewport.clientHeight / 2) / ROW_HEIGHT);
+    const step = event.key === 'ArrowDown' ? 1 : -1;
+    for (let i = index + step; i >= 0 && i < rows.length; i += step) {
+      const row = rows[i]!;
+      if (row.kind === 'line') {
+        event.preventDefault();
+        this.dispatchEvent(navigateEvent(this.hrefFor(row.line.offset), true));
+        return;
+      }
+    }
+  }
+
+  // ---- rendering ----
+
+  private renderRow(row: LogRow) {
+    if (row.kind === 'gap') {
+      const count = row.count === null ? 'Some' : formatCount(row.count);
+      return html`<div class="row gap" role="listitem" data-gap-after=${row.afterOffset}>
+        <span>⚠ ${count} lines were not streamed live (the connection was busy).</span>
+        <button @click=${() => void this.loadGap(row)}>Load them</button>
+      </div>`;
+    }
+    const line = row.line;
+    const level = levelLabel(line.level);
+    const selected = this.focusLine === line.offset;
+    const data = compactJson(line.data);
+    return html`<a
+      class="row lvl-${level}"
+      role="listitem"
+      href=${this.hrefFor(line.offset)}
+      tabindex="-1"
+      data-offset=${line.offset}
+      aria-current=${selected ? 'true' : 'false'}
+      ><span class="time">${formatClock(line.time)}</span
+      ><span class="level">${level.toUpperCase()}</span
+      >${line.step === null ? nothing : html`<span class="step">${line.step}</span>`}<span class="msg"
+        >${line.msg ?? line.event ?? ''}</span
+      >${data === '' ? nothing : html`<span class="data">${data}</span>`}</a
+    >`;
+  }
+
+  private renderDetail() {
+    if (this.focusLine === null) return nothing;
+    const index = indexOfOffset(this.buffer, this.focusLine);
+    const row = index >= 0 ? this.buffer.rows[index] : undefined;
+    if (!row || row.kind !== 'line') return nothing;
+    const line = row.line;
+    return html`<section class="detail card" aria-label="Selected log line">
+      <div class="detail-head">
+        <strong class="lvl-${levelLabel(line.level)}">${levelLabel(line.level).toUpperCase()}</strong>
+        <span>${formatDateTime(line.time)} <span class="muted">(${formatClock(line.time)})</span></span>
+        ${line.step === null ? nothing : html`<span>step <strong>${line.step}</strong></span>`}
+        ${line.event === null ? nothing : html`<span class="muted">event ${line.event}</span>`}
+        <span class="muted">byte offset ${line.offset}</span>
+        <a href=${this.hrefFor(line.offset)}>Link to this line</a>
+        <button @click=${() => this.dispatchEvent(navigateEvent(this.hrefFor(null), true))}>Close</button>
+      </div>
+      <pre>${line.msg ?? ''}</pre>
+      ${line.data === null ? nothing : html`<pre class="muted">${JSON.stringify(line.data, null, 2)}</pre>`}
+    </section>`;
+  }
+
+  private statusText(): string {
+    const lines = lineCount(this.buffer);
+    const parts = [`${formatCount(lines)} lines loaded`];
+    if (this.loadingOlder) parts.push('loading older…');
+    else if (!this.buffer.hasOlder && lines > 0) parts.push('from the start');
+    if (this.buffer.hasNewer) parts.push(this.loadingNewer ? 'loading newer…' : 'newer lines not loaded');
+    else parts.push(this.following ? 'following live' : 'paused');
+    return parts.join(' · ');
+  }
+
+  override render() {
+    const rows = this.buffer.rows;
+    const win = rowWindow({
+      scrollTop: this.viewportScrollTop,
+      viewportHeight: this.viewportHeight,
+      rowHeight: ROW_HEIGHT,
+      rowCount: rows.length,
+      overscan: OVERSCAN,
+    });
+    const visible = rows.slice(win.start, win.end);
+    const level = this.filter.level;
+    const steps =
+      this.filter.step !== null && !this.steps.includes(this.filter.step)
+        ? [this.filter.step, ...this.steps]
+        : this.steps;
+    const jumpLabel =
+      this.newSinceView > 0 || this.buffer.hasNewer
+        ? `Jump to live${this.newSinceView > 0 ? ` (${formatCount(this.newSinceView)} new)` : ''}`
+        : `Jump to live${this.unseenBelow > 0 ? ` (${formatCount(this.unseenBelow)} new)` : ''}`;
+    return html`
+      <div class="toolbar" role="group" aria-label="Log filters">
+        <label
+          >Level
+          <select
+            aria-label="Minimum level"
+            @change=${(e: Event) => {
+              const value = (e.target as HTMLSelectElement).value;
+              this.setFilter({ level: value === '' ? null : (value as LevelLabel) }, false);
+            }}
+          >
+            <option value="" ?selected=${level === null}>all</option>
+            ${(Object.keys(LEVELS) as LevelLabel[]).map(
+              (l) => html`<option value=${l} ?selected=${level === l}>${l}+</option>`,
+            )}
+          </select></label
+        >
+        <label
+          >Step
+          <select
+            aria-label="Step"
+            @change=${(e: Event) => {
+              const value = (e.target as HTMLSelectElement).value;
+              this.setFilter({ step: value === '' ? null : value }, false);
+            }}
+          >
+            <option value="" ?selected=${this.filter.step === null}>all steps</option>
+            ${steps.map((s) => html`<option .value=${s} ?selected=${this.filter.step === s}>${s}</option>`)}
+          </select></label
+        >
+        <label
+          >Search
+          <input
+            type="search"
+            aria-label="Search log text"
+            placeholder="text in message or fields"
+            .value=${this.filter.q}
+            @input=${(e: Event) => this.setFilter({ q: (e.target as HTMLInputElement).value }, true)}
+        /></label>
+        <a href=${this.services?.api.logDownloadUrl(this.runId) ?? '#'} download>Download log</a>
+        <span class="status muted" aria-live="polite" data-following=${this.following ? 'true' : 'false'}
+          >${this.statusText()}</span
+        >
+      </div>
+      ${this.loadError ? html`<p class="error-text" role="alert">Could not load log lines: ${this.loadError}</p>` : null}
+      <div class="frame">
+        <div
+          class="viewport"
+          tabindex="0"
+          role="list"
+          aria-label="Log lines, oldest at the top; arrow keys select a line"
+          aria-busy=${this.initialLoading ? 'true' : 'false'}
+          data-row-count=${rows.length}
+          @scroll=${() => this.onScroll()}
+          @keydown=${(e: KeyboardEvent) => this.onKeyDown(e)}
+        >
+          ${
+            !this.initialLoading && rows.length === 0
+              ? html`<div class="empty muted">
+                  ${isFiltered(this.filter) ? 'No lines match these filters.' : 'No log lines yet.'}
+                </div>`
+              : null
+          }
+          <div class="sizer" style=${styleMap({ height: `${win.totalHeight}px` })}>
+            <div class="rows" style=${styleMap({ transform: `translateY(${win.offsetTop}px)` })}>
+              ${visible.map((row) => this.renderRow(row))}
+            </div>
+          </div>
+        </div>
+        ${
+          !this.following || this.buffer.hasNewer
+            ? html`<button class="jump" @click=${() => this.jumpToLive()}>${jumpLabel} ↓</button>`
+            : null
+        }
+      </div>
+      ${this.renderDetail()}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'log-viewer': LogViewer;
+  }
+}

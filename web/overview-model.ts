@@ -1,0 +1,131 @@
+// Folding live run updates into the overview's pipeline list. Pure, so it is unit-tested in node.
+import type { PipelineSummary, RunDot, RunView, StepView } from '../shared/api.js';
+
+export const STRIP_LENGTH = 20;
+
+function pipelineKey(club: string, pipeline: string): string {
+  return `${club}\u0000${pipeline}`;
+}
+
+function dotOf(run: RunView): RunDot {
+  return {
+    id: run.id,
+    status: run.status,
+    startedAt: run.startedAt,
+    durationMs: run.durationMs,
+    failed: run.counts.failed,
+  };
+}
+
+function withDot(recent: readonly RunDot[], dot: RunDot): RunDot[] {
+  const index = recent.findIndex((d) => d.id === dot.id);
+  if (index >= 0) return recent.map((d, i) => (i === index ? dot : d));
+  const next = [...recent, dot].sort((a, b) => a.id - b.id);
+  return next.slice(Math.max(0, next.length - STRIP_LENGTH));
+}
+
+function emptySummary(run: RunView): PipelineSummary {
+  return {
+    club: run.club,
+    pipeline: run.pipeline,
+    lastRun: null,
+    lastRunSteps: [],
+    runs24h: 0,
+    successRate24h: null,
+    medianDurationMs: null,
+    openErrors: 0,
+    recent: [],
+  };
+}
+
+/** An update older than what is shown (a batch replayed over a newer REST snapshot) must not win. */
+export function isStale(incoming: RunView, shown: RunView | null): boolean {
+  if (shown === null || shown.id !== incoming.id) return false;
+  return (incoming.lastEventAt ?? 0) < (shown.lastEventAt ?? 0);
+}
+
+/** One run's new state: it becomes the pipeline's last run when it is that run or a newer one. */
+export function applyRun(pipelines: readonly PipelineSummary[], run: RunView): PipelineSummary[] {
+  const key = pipelineKey(run.club, run.pipeline);
+  const index = pipelines.findIndex((p) => pipelineKey(p.club, p.pipeline) === key);
+  const current = index >= 0 ? pipelines[index]! : emptySummary(run);
+  const last = current.lastRun;
+  if (isStale(run, last)) return pipelines.slice();
+  const isLast = last === null || run.id >= last.id;
+  const updated: PipelineSummary = {
+    ...current,
+    recent: withDot(current.recent, dotOf(run)),
+    runs24h: current.runs24h + (last === null || run.id > last.id ? 1 : 0),
+  };
+  if (isLast) {
+    updated.lastRun = run;
+    if (last === null || last.id !== run.id) updated.lastRunSteps = [];
+    // The open errors are the last finished run's.
+    if (run.status !== 'running') updated.openErrors = run.errorCount;
+  }
+  if (index >= 0) return pipelines.map((p, i) => (i === index ? updated : p));
+  return [...pipelines, updated];
+}
+
+export function applyRuns(pipelines: readonly PipelineSummary[], runs: readonly RunView[]): PipelineSummary[] {
+  let next = pipelines.slice();
+  for (const run of runs) next = applyRun(next, run);
+  return next;
+}
+
+/** Steps of a pipeline's running last run (progress bars). Steps of other runs are ignored. */
+export function applySteps(
+  pipelines: readonly PipelineSummary[],
+  runId: number,
+  steps: readonly StepView[],
+): PipelineSummary[] {
+  return pipelines.map((p) =>
+    p.lastRun?.id === runId ? { ...p, lastRunSteps: mergeSteps(p.lastRunSteps, steps) } : p,
+  );
+}
+
+/** Step updates may carry only the steps that changed: merge by name, keep the timeline order. */
+export function mergeSteps(current: readonly StepView[], updates: readonly StepView[]): StepView[] {
+  const byName = new Map(current.map((s) => [s.name, s]));
+  for (const step of updates) byName.set(step.name, step);
+  return [...byName.values()].sort((a, b) => a.seq - b.seq);
+}
+
+export interface ClubGroup {
+  club: string;
+  pipelines: PipelineSummary[];
+}
+
+export function groupByClub(pipelines: readonly PipelineSummary[], club: string | null): ClubGroup[] {
+  const groups = new Map<string, PipelineSummary[]>();
+  for (const p of pipelines) {
+    if (club !== null && p.club !== club) continue;
+    const list = groups.get(p.club) ?? [];
+    list.push(p);
+    groups.set(p.club, list);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, list]) => ({ club: name, pipelines: list.sort((a, b) => a.pipeline.localeCompare(b.pipeline)) }));
+}
+
+/** Pipelines whose last run is running, longest-running first: shown on top. */
+export function runningPipelines(pipelines: readonly PipelineSummary[], club: string | null): PipelineSummary[] {
+  return pipelines
+    .filter((p) => p.lastRun?.status === 'running' && (club === null || p.club === club))
+    .sort((a, b) => (a.lastRun!.startedAt ?? 0) - (b.lastRun!.startedAt ?? 0));
+}
+
+export function clubsOf(pipelines: readonly PipelineSummary[]): string[] {
+  return [...new Set(pipelines.map((p) => p.club))].sort((a, b) => a.localeCompare(b));
+}
+
+/** The step to show on a running run's progress bar: the running one with the latest start. */
+export function activeStep(steps: readonly StepView[]): StepView | null {
+  let best: StepView | null = null;
+  for (const step of steps) {
+    if (step.status !== 'running') continue;
+    if (best === null || (step.startedAt ?? 0) >= (best.startedAt ?? 0)) best = step;
+  }
+  return best;
+}

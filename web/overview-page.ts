@@ -1,0 +1,186 @@
+// The overview: every pipeline grouped by club, running runs pinned on top, all kept current by the live
+// socket (run states and step progress of the `overview` topic) without reloading.
+import { LitElement, css, html } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { LiveDataMessage, PipelineSummary } from '../shared/api.js';
+import type { LiveSubscriber } from './live-client.js';
+import { applyRuns, applySteps, groupByClub, runningPipelines } from './overview-model.js';
+import { pipelineHref } from './routes.js';
+import type { Services } from './services.js';
+import { baseStyles } from './ui-styles.js';
+import './pipeline-row.js';
+import './running-run-card.js';
+
+@customElement('overview-page')
+export class OverviewPage extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: grid;
+        gap: 20px;
+      }
+      section {
+        display: grid;
+        gap: 8px;
+      }
+      .running {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(340px, 1fr));
+        gap: 10px;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      li + li {
+        border-top: 1px solid var(--border);
+      }
+      .club-head {
+        display: flex;
+        align-items: baseline;
+        gap: 8px;
+      }
+      .empty {
+        padding: 24px;
+        text-align: center;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) services!: Services;
+  @property({ attribute: false }) club: string | null = null;
+
+  @state() private pipelines: PipelineSummary[] = [];
+  @state() private loaded = false;
+  @state() private loadError: string | null = null;
+
+  private unsubscribe: (() => void) | null = null;
+  private fetchGeneration = 0;
+  private fetching = false;
+  /** Live batches that arrive while a fetch is in flight: applied on top of its result. */
+  private pendingBatches: LiveDataMessage[][] = [];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    if (changed.has('club') && changed.get('club') !== undefined) this.start();
+  }
+
+  private start(): void {
+    if (!this.services) return;
+    this.unsubscribe?.();
+    const subscriber: LiveSubscriber = {
+      topics: [this.club === null ? { kind: 'overview' } : { kind: 'overview', club: this.club }],
+      onBatch: (messages) => this.onBatch(messages),
+      onResync: () => void this.load(),
+    };
+    this.unsubscribe = this.services.live.subscribe(subscriber);
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    const generation = ++this.fetchGeneration;
+    this.pendingBatches = [];
+    this.fetching = true;
+    try {
+      const pipelines = await this.services.api.pipelines(this.club);
+      if (generation !== this.fetchGeneration) return;
+      let next = pipelines;
+      for (const batch of this.pendingBatches) next = this.fold(next, batch);
+      this.pendingBatches = [];
+      this.pipelines = next;
+      this.loadError = null;
+    } catch (error) {
+      if (generation !== this.fetchGeneration) return;
+      this.loadError = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (generation === this.fetchGeneration) {
+        this.loaded = true;
+        this.fetching = false;
+        this.pendingBatches = [];
+      }
+    }
+  }
+
+  private fold(pipelines: PipelineSummary[], messages: readonly LiveDataMessage[]): PipelineSummary[] {
+    let next = pipelines;
+    for (const message of messages) {
+      if (message.type === 'runs') {
+        const runs = this.club === null ? message.runs : message.runs.filter((r) => r.club === this.club);
+        next = applyRuns(next, runs);
+      } else if (message.type === 'steps') {
+        next = applySteps(next, message.runId, message.steps);
+      }
+    }
+    return next;
+  }
+
+  private onBatch(messages: readonly LiveDataMessage[]): void {
+    // Keep the batch for the fetch in flight too: its snapshot may predate it. Re-applying is idempotent.
+    if (this.fetching) this.pendingBatches.push([...messages]);
+    this.pipelines = this.fold(this.pipelines, messages);
+  }
+
+  override render() {
+    if (!this.loaded) return html`<p class="muted" aria-busy="true">Loading pipelines…</p>`;
+    const running = runningPipelines(this.pipelines, this.club);
+    const groups = groupByClub(this.pipelines, this.club);
+    return html`
+      <h1>Overview${this.club === null ? '' : html` <span class="muted">· ${this.club}</span>`}</h1>
+      ${this.loadError ? html`<p class="error-text" role="alert">Could not load pipelines: ${this.loadError}</p>` : null}
+      <section aria-labelledby="running-title" data-section="running">
+        <h2 id="running-title">Running now <span class="muted">(${running.length})</span></h2>
+        ${
+          running.length === 0
+            ? html`<p class="muted">Nothing is running.</p>`
+            : html`<div class="running">
+                ${running.map((p) => html`<running-run-card .summary=${p}></running-run-card>`)}
+              </div>`
+        }
+      </section>
+      ${
+        groups.length === 0
+          ? html`<div class="card empty muted">
+              No pipelines yet. Runs appear here as soon as a pipeline writes its first line.
+            </div>`
+          : groups.map(
+              (group) =>
+                html`<section aria-label="Club ${group.club}" data-club=${group.club}>
+                  <div class="club-head">
+                    <h2>${group.club}</h2>
+                    <span class="muted">${group.pipelines.length} pipelines</span>
+                  </div>
+                  <ul class="card">
+                    ${group.pipelines.map(
+                      (p) =>
+                        html`<li
+                          aria-label=${`${p.club} / ${p.pipeline}`}
+                          data-href=${pipelineHref(p.club, p.pipeline)}
+                        >
+                          <pipeline-row .summary=${p}></pipeline-row>
+                        </li>`,
+                    )}
+                  </ul>
+                </section>`,
+            )
+      }
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'overview-page': OverviewPage;
+  }
+}

@@ -1,0 +1,299 @@
+// One pipeline: duration and count charts over its runs, and the run history, paged by the API's cursor as
+// the operator scrolls; new and running runs update live.
+import { LitElement, css, html } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { LiveDataMessage, RunView } from '../shared/api.js';
+import { ClockController } from './clock-controller.js';
+import { formatCount, formatDateTime, formatDuration, formatRelative } from './format.js';
+import { appendPage, upsertRuns } from './run-history-model.js';
+import { errorsHref, overviewHref, runHref } from './routes.js';
+import type { Services } from './services.js';
+import { countColumns, durationColumns, median } from './stats.js';
+import { runTone } from './status.js';
+import type { ChartSeries } from './time-chart.js';
+import { baseStyles } from './ui-styles.js';
+import './status-badge.js';
+import './time-chart.js';
+
+const PAGE_SIZE = 50;
+
+const DURATION_SERIES: ChartSeries[] = [
+  { label: 'Duration', colorVar: '--tone-running', format: (v) => formatDuration(v * 1000) },
+  { label: 'Median', colorVar: '--text-muted', dash: [6, 4], format: (v) => formatDuration(v * 1000) },
+];
+const COUNT_CHART_SERIES: ChartSeries[] = [
+  { label: 'Created', colorVar: '--tone-success', format: formatCount },
+  { label: 'Updated', colorVar: '--tone-running', format: formatCount },
+  { label: 'Skipped', colorVar: '--tone-skipped', format: formatCount },
+  { label: 'Failed', colorVar: '--tone-failure', format: formatCount },
+];
+
+@customElement('pipeline-page')
+export class PipelinePage extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: grid;
+        gap: 16px;
+      }
+      .head {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px 20px;
+        align-items: baseline;
+      }
+      .charts {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(380px, 1fr));
+        gap: 12px;
+      }
+      .table-wrap {
+        overflow-x: auto;
+      }
+      table {
+        width: 100%;
+        border-collapse: collapse;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 6px 10px;
+        border-bottom: 1px solid var(--border);
+        white-space: nowrap;
+      }
+      th {
+        font-size: 12px;
+        color: var(--text-muted);
+        font-weight: 600;
+        position: sticky;
+        top: 0;
+        background: var(--surface);
+      }
+      td.num,
+      th.num {
+        text-align: right;
+        font-variant-numeric: tabular-nums;
+      }
+      tr:hover td {
+        background: var(--surface-2);
+      }
+      .failed {
+        color: var(--tone-failure);
+        font-weight: 600;
+      }
+      .more {
+        display: flex;
+        justify-content: center;
+        padding: 12px;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) services!: Services;
+  @property() club = '';
+  @property() pipeline = '';
+
+  @state() private runs: RunView[] = [];
+  @state() private nextCursor: string | null = null;
+  @state() private loading = false;
+  @state() private loaded = false;
+  @state() private loadError: string | null = null;
+  @query('.sentinel') private sentinel!: HTMLElement;
+
+  private readonly clock = new ClockController(this, () => this.runs.some((r) => r.status === 'running'));
+  private unsubscribe: (() => void) | null = null;
+  private observer: IntersectionObserver | null = null;
+  private generation = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.observer?.disconnect();
+    this.observer = null;
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    if (
+      (changed.has('club') && changed.get('club') !== undefined) ||
+      (changed.has('pipeline') && changed.get('pipeline') !== undefined)
+    )
+      this.start();
+    if (this.sentinel && !this.observer) {
+      // Infinite scroll: the next page loads when the end of the table comes near the viewport.
+      this.observer = new IntersectionObserver(
+        (entries) => {
+          if (entries.some((e) => e.isIntersecting)) void this.loadMore();
+        },
+        { rootMargin: '400px' },
+      );
+      this.observer.observe(this.sentinel);
+    }
+  }
+
+  private start(): void {
+    if (!this.services || this.club === '' || this.pipeline === '') return;
+    this.unsubscribe?.();
+    this.unsubscribe = this.services.live.subscribe({
+      topics: [{ kind: 'overview', club: this.club }],
+      onBatch: (messages) => this.onBatch(messages),
+      onResync: () => void this.reload(),
+    });
+    void this.reload();
+  }
+
+  private onBatch(messages: readonly LiveDataMessage[]): void {
+    const mine = messages.flatMap((m) =>
+      m.type === 'runs' ? m.runs.filter((r) => r.club === this.club && r.pipeline === this.pipeline) : [],
+    );
+    if (mine.length > 0) this.runs = upsertRuns(this.runs, mine);
+  }
+
+  private async reload(): Promise<void> {
+    const generation = ++this.generation;
+    this.loading = true;
+    try {
+      const page = await this.services.api.runs({ club: this.club, pipeline: this.pipeline, limit: PAGE_SIZE });
+      if (generation !== this.generation) return;
+      // Keep live rows newer than the snapshot; replace the rest with it.
+      this.runs = upsertRuns(
+        page.items,
+        this.runs.filter((r) => r.id > (page.items[0]?.id ?? 0)),
+      );
+      this.nextCursor = page.nextCursor;
+      this.loadError = null;
+    } catch (error) {
+      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (generation === this.generation) {
+        this.loading = false;
+        this.loaded = true;
+      }
+    }
+  }
+
+  private async loadMore(): Promise<void> {
+    if (this.loading || this.nextCursor === null) return;
+    const generation = this.generation;
+    this.loading = true;
+    try {
+      const page = await this.services.api.runs({
+        club: this.club,
+        pipeline: this.pipeline,
+        cursor: this.nextCursor,
+        limit: PAGE_SIZE,
+      });
+      if (generation !== this.generation) return;
+      this.runs = appendPage(this.runs, page.items);
+      this.nextCursor = page.nextCursor;
+    } catch (error) {
+      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (generation === this.generation) this.loading = false;
+    }
+    // A tall screen may still show the sentinel: keep filling until it scrolls out of view.
+    await this.updateComplete;
+    const rect = this.sentinel?.getBoundingClientRect();
+    if (rect && rect.top < window.innerHeight + 400 && this.nextCursor !== null) void this.loadMore();
+  }
+
+  private renderRow(run: RunView, now: number) {
+    const tone = runTone({ status: run.status, failed: run.counts.failed });
+    const duration = run.status === 'running' && run.startedAt !== null ? now - run.startedAt : run.durationMs;
+    return html`<tr data-run-id=${run.id}>
+      <td><status-badge tone=${tone}></status-badge></td>
+      <td><a href=${runHref(run.id)} title=${run.runKey}>#${run.id}</a></td>
+      <td title=${formatDateTime(run.startedAt)}>${formatRelative(run.startedAt, now)}</td>
+      <td class="num">${formatDuration(duration)}</td>
+      <td>${run.trigger ?? '—'}</td>
+      <td class="num">${formatCount(run.counts.created)}</td>
+      <td class="num">${formatCount(run.counts.updated)}</td>
+      <td class="num">${formatCount(run.counts.skipped)}</td>
+      <td class="num ${run.counts.failed > 0 ? 'failed' : ''}">${formatCount(run.counts.failed)}</td>
+      <td class="num">
+        ${run.errorCount > 0 ? html`<a href=${runHref(run.id)} class="failed">${formatCount(run.errorCount)}</a>` : '0'}
+      </td>
+    </tr>`;
+  }
+
+  override render() {
+    const now = this.clock.now;
+    const finished = this.runs.filter((r) => r.status !== 'running');
+    const mid = median(finished.flatMap((r) => (r.durationMs === null ? [] : [r.durationMs])));
+    const ok = finished.filter((r) => r.status === 'success').length;
+    return html`
+      <div class="head">
+        <h1><a href=${overviewHref(this.club)} class="muted">${this.club}</a> / ${this.pipeline}</h1>
+        <span class="muted">${this.runs.length} runs loaded${this.nextCursor !== null ? ' (more on scroll)' : ''}</span>
+        <span class="muted">median ${formatDuration(mid)}</span>
+        ${finished.length > 0 ? html`<span class="muted">${Math.round((ok / finished.length) * 100)}% succeeded</span>` : null}
+        <a href=${errorsHref({ club: this.club, pipeline: this.pipeline })}>Errors of this pipeline</a>
+      </div>
+      ${this.loadError ? html`<p class="error-text" role="alert">Could not load runs: ${this.loadError}</p>` : null}
+      <div class="charts">
+        <time-chart
+          caption="Duration"
+          summary="Duration of the ${finished.length} loaded finished runs; median ${formatDuration(mid)}"
+          .series=${DURATION_SERIES}
+          .columns=${durationColumns(finished)}
+          .yFormat=${(v: number) => formatDuration(v * 1000)}
+        ></time-chart>
+        <time-chart
+          caption="Records per run"
+          summary="Created, updated, skipped and failed records of the ${finished.length} loaded finished runs"
+          .series=${COUNT_CHART_SERIES}
+          .columns=${countColumns(finished)}
+          .yFormat=${formatCount}
+        ></time-chart>
+      </div>
+      <section aria-labelledby="history-title" class="card">
+        <h2 id="history-title" class="visually-hidden">Run history</h2>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Status</th>
+                <th>Run</th>
+                <th>Started</th>
+                <th class="num">Duration</th>
+                <th>Trigger</th>
+                <th class="num">Created</th>
+                <th class="num">Updated</th>
+                <th class="num">Skipped</th>
+                <th class="num">Failed</th>
+                <th class="num">Errors</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${this.runs.map((run) => this.renderRow(run, now))}
+            </tbody>
+          </table>
+        </div>
+        ${this.loaded && this.runs.length === 0 ? html`<p class="muted more">No runs yet.</p>` : null}
+        <div class="sentinel more">
+          ${
+            this.nextCursor !== null
+              ? html`<button @click=${() => void this.loadMore()} ?disabled=${this.loading}>
+                  ${this.loading ? 'Loading…' : 'Load older runs'}
+                </button>`
+              : this.loading
+                ? html`<span class="muted">Loading…</span>`
+                : null
+          }
+        </div>
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pipeline-page': PipelinePage;
+  }
+}

@@ -1,0 +1,125 @@
+// One pipeline on the overview: last run's status, when, how long, what it did, open errors, recent runs.
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { PipelineSummary } from '../shared/api.js';
+import { ClockController } from './clock-controller.js';
+import { formatCount, formatDateTime, formatDuration, formatRelative } from './format.js';
+import { errorsHref, pipelineHref, runHref } from './routes.js';
+import { runTone } from './status.js';
+import { baseStyles } from './ui-styles.js';
+import './run-strip.js';
+import './status-badge.js';
+
+@customElement('pipeline-row')
+export class PipelineRow extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .row {
+        display: grid;
+        grid-template-columns:
+          minmax(150px, 1.4fr) minmax(130px, 1fr) minmax(150px, 1fr) minmax(170px, 1.2fr)
+          90px 170px;
+        align-items: center;
+        gap: 12px;
+        padding: 8px 12px;
+      }
+      .name a {
+        font-weight: 600;
+        overflow-wrap: anywhere;
+      }
+      .counts {
+        display: flex;
+        gap: 10px;
+        flex-wrap: wrap;
+        font-variant-numeric: tabular-nums;
+      }
+      .failed {
+        color: var(--tone-failure);
+      }
+      .errors a {
+        display: inline-block;
+      }
+      .errors .badge {
+        color: var(--tone-failure);
+      }
+      .none {
+        color: var(--text-muted);
+      }
+      @media (max-width: 900px) {
+        .row {
+          grid-template-columns: 1fr 1fr;
+        }
+        .strip {
+          grid-column: 1 / -1;
+        }
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) summary!: PipelineSummary;
+  private readonly clock = new ClockController(this);
+
+  override render() {
+    const p = this.summary;
+    const run = p.lastRun;
+    const now = this.clock.now;
+    const tone = run ? runTone({ status: run.status, failed: run.counts.failed }) : null;
+    const duration = run && run.status === 'running' && run.startedAt !== null ? now - run.startedAt : run?.durationMs;
+    return html`<div class="row" data-club=${p.club} data-pipeline=${p.pipeline} data-tone=${tone ?? 'none'}>
+      <div class="name">
+        <a href=${pipelineHref(p.club, p.pipeline)}>${p.pipeline}</a>
+        <div>
+          ${
+            tone !== null && run
+              ? html`<a href=${runHref(run.id)} aria-label="Last run of ${p.pipeline}: ${tone}"
+                  ><status-badge tone=${tone}></status-badge
+                ></a>`
+              : html`<span class="none">no runs yet</span>`
+          }
+        </div>
+      </div>
+      <div class="when">
+        <div title=${formatDateTime(run?.startedAt)}>
+          <span class="visually-hidden">Last run </span>${formatRelative(run?.startedAt, now)}
+        </div>
+        <div class="muted num"><span class="visually-hidden">Duration </span>${formatDuration(duration)}</div>
+      </div>
+      <div class="counts" aria-label="Counts of the last run">
+        ${
+          run
+            ? html`<span title="created">+${formatCount(run.counts.created)} <span class="muted">created</span></span>
+                <span title="updated">~${formatCount(run.counts.updated)} <span class="muted">updated</span></span>
+                <span class=${run.counts.failed > 0 ? 'failed' : ''} title="failed"
+                  >✕${formatCount(run.counts.failed)} <span class="muted">failed</span></span
+                >`
+            : null
+        }
+      </div>
+      <div class="muted num">
+        ${p.runs24h} runs / 24 h${p.successRate24h === null ? '' : ` · ${Math.round(p.successRate24h * 100)}% ok`}
+      </div>
+      <div class="errors">
+        ${
+          p.openErrors > 0
+            ? html`<a
+                href=${errorsHref({ club: p.club, pipeline: p.pipeline })}
+                aria-label="${p.openErrors} open errors in ${p.pipeline}"
+                ><span class="badge">${formatCount(p.openErrors)} errors</span></a
+              >`
+            : html`<span class="none" aria-label="No open errors">0 errors</span>`
+        }
+      </div>
+      <run-strip class="strip" .runs=${p.recent}></run-strip>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pipeline-row': PipelineRow;
+  }
+}

@@ -1,0 +1,213 @@
+// One run: header, step timeline, errors and the log, all live through the run's topic.
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { ErrorView, LiveDataMessage, RunDetail } from '../shared/api.js';
+import { ApiRequestError } from './api-client.js';
+import { formatCount } from './format.js';
+import type { LogFilter } from './log-filter.js';
+import { mergeSteps } from './overview-model.js';
+import type { Route } from './routes.js';
+import type { Services } from './services.js';
+import { baseStyles } from './ui-styles.js';
+import './log-viewer.js';
+import './run-errors.js';
+import './run-header.js';
+import './step-timeline.js';
+
+const ERRORS_PAGE = 200;
+
+type RunRoute = Extract<Route, { view: 'run' }>;
+
+/** New errors in file order, without repeats (a replayed batch, or one already in the REST page). */
+export function mergeErrors(current: readonly ErrorView[], incoming: readonly ErrorView[]): ErrorView[] {
+  const known = new Set(current.map((e) => e.id));
+  const fresh = incoming.filter((e) => !known.has(e.id));
+  if (fresh.length === 0) return current.slice();
+  return [...current, ...fresh].sort((a, b) => a.offset - b.offset);
+}
+
+@customElement('run-page')
+export class RunPage extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: grid;
+        gap: 14px;
+      }
+      section.card {
+        padding: 12px 14px;
+      }
+      section > h2 {
+        margin-bottom: 6px;
+      }
+      .errors-body {
+        max-height: 360px;
+        overflow: auto;
+      }
+      .errors-head {
+        display: flex;
+        gap: 10px;
+        align-items: baseline;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) services!: Services;
+  @property({ attribute: false }) route!: RunRoute;
+
+  @state() private run: RunDetail | null = null;
+  @state() private errors: ErrorView[] = [];
+  @state() private errorsCursor: string | null = null;
+  @state() private errorsLoading = false;
+  @state() private loadError: string | null = null;
+  @state() private notFound = false;
+
+  private unsubscribe: (() => void) | null = null;
+  private generation = 0;
+  private subscribedRunId = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.subscribedRunId = 0;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('route') && this.route && this.route.runId !== this.subscribedRunId && this.isConnected)
+      this.start();
+  }
+
+  private start(): void {
+    if (!this.services || !this.route) return;
+    const runId = this.route.runId;
+    this.unsubscribe?.();
+    this.subscribedRunId = runId;
+    this.run = null;
+    this.errors = [];
+    this.notFound = false;
+    this.unsubscribe = this.services.live.subscribe({
+      topics: [{ kind: 'run', runId }],
+      onBatch: (messages) => this.onBatch(messages),
+      onResync: () => void this.load(),
+    });
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    const generation = ++this.generation;
+    const runId = this.route.runId;
+    try {
+      const [run, errors] = await Promise.all([
+        this.services.api.run(runId),
+        this.services.api.runErrors(runId, { limit: ERRORS_PAGE }),
+      ]);
+      if (generation !== this.generation) return;
+      this.run = run;
+      this.errors = mergeErrors(
+        errors.items,
+        this.errors.filter((e) => e.runId === runId),
+      );
+      this.errorsCursor = errors.nextCursor;
+      this.loadError = null;
+    } catch (error) {
+      if (generation !== this.generation) return;
+      if (error instanceof ApiRequestError && error.status === 404) this.notFound = true;
+      else this.loadError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  private async loadMoreErrors(): Promise<void> {
+    if (this.errorsCursor === null || this.errorsLoading) return;
+    const generation = this.generation;
+    this.errorsLoading = true;
+    try {
+      const page = await this.services.api.runErrors(this.route.runId, {
+        cursor: this.errorsCursor,
+        limit: ERRORS_PAGE,
+      });
+      if (generation !== this.generation) return;
+      this.errors = mergeErrors(this.errors, page.items);
+      this.errorsCursor = page.nextCursor;
+    } finally {
+      this.errorsLoading = false;
+    }
+  }
+
+  private onBatch(messages: readonly LiveDataMessage[]): void {
+    const runId = this.route.runId;
+    for (const message of messages) {
+      if (message.type === 'runs') {
+        const update = message.runs.find((r) => r.id === runId);
+        if (update && this.run && (update.lastEventAt ?? 0) >= (this.run.lastEventAt ?? 0)) {
+          this.run = { ...update, steps: this.run.steps };
+        }
+      } else if (message.type === 'steps' && message.runId === runId && this.run) {
+        this.run = { ...this.run, steps: mergeSteps(this.run.steps, message.steps) };
+      } else if (message.type === 'errors' && this.errorsCursor === null) {
+        // Appended only when every earlier error is loaded: otherwise "show more" brings them in order.
+        const mine = message.errors.filter((e) => e.runId === runId);
+        if (mine.length > 0) this.errors = mergeErrors(this.errors, mine);
+      }
+    }
+  }
+
+  override render() {
+    const route = this.route;
+    if (this.notFound)
+      return html`<h1>Run ${route.runId} not found</h1>
+        <p><a href="/">Back to the overview</a></p>`;
+    const filter: LogFilter = { level: route.level, step: route.step, q: route.q };
+    const run = this.run;
+    return html`
+      ${this.loadError ? html`<p class="error-text" role="alert">Could not load the run: ${this.loadError}</p>` : null}
+      <section class="card" aria-label="Run">
+        ${run ? html`<run-header .run=${run}></run-header>` : html`<p class="muted">Loading run ${route.runId}…</p>`}
+      </section>
+      ${
+        run
+          ? html`<section class="card" aria-labelledby="steps-title">
+                <h2 id="steps-title">Steps</h2>
+                <step-timeline .run=${run} .steps=${run.steps}></step-timeline>
+              </section>
+              <section class="card" aria-labelledby="errors-title" id="errors">
+                <div class="errors-head">
+                  <h2 id="errors-title">Errors</h2>
+                  <span class="muted">${formatCount(run.errorCount)}</span>
+                </div>
+                <div class="errors-body">
+                  <run-errors
+                    .errors=${this.errors}
+                    .hasMore=${this.errorsCursor !== null}
+                    .loading=${this.errorsLoading}
+                    @load-more=${() => void this.loadMoreErrors()}
+                  ></run-errors>
+                </div>
+              </section>`
+          : nothing
+      }
+      <section aria-labelledby="log-title">
+        <h2 id="log-title" class="visually-hidden">Log</h2>
+        <log-viewer
+          .services=${this.services}
+          .runId=${route.runId}
+          .filter=${filter}
+          .focusLine=${route.line}
+          .steps=${run ? run.steps.map((s) => s.name) : []}
+        ></log-viewer>
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'run-page': RunPage;
+  }
+}

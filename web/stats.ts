@@ -1,0 +1,39 @@
+// Small statistics for the pipeline charts.
+
+/** Median of the finite values; null when there are none. */
+export function median(values: readonly number[]): number | null {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export interface ChartRun {
+  startedAt: number | null;
+  durationMs: number | null;
+  counts: { created: number; updated: number; skipped: number; failed: number };
+}
+
+/** uPlot's columnar data: x in seconds ascending, one column per series (null = gap). */
+export type Columns = [number[], ...(number | null)[][]];
+
+/** Runs with a start time, oldest first (the API pages newest first). */
+function chronological<T extends ChartRun>(runs: readonly T[]): T[] {
+  return runs.filter((r) => r.startedAt !== null).sort((a, b) => a.startedAt! - b.startedAt!);
+}
+
+/** Duration in seconds per run, plus a flat median line over the same runs. */
+export function durationColumns(runs: readonly ChartRun[]): Columns {
+  const rows = chronological(runs);
+  const xs = rows.map((r) => r.startedAt! / 1000);
+  const durations = rows.map((r) => (r.durationMs === null ? null : r.durationMs / 1000));
+  const mid = median(durations.filter((d): d is number => d !== null));
+  return [xs, durations, rows.map(() => mid)];
+}
+
+export const COUNT_SERIES = ['created', 'updated', 'skipped', 'failed'] as const;
+
+export function countColumns(runs: readonly ChartRun[]): Columns {
+  const rows = chronological(runs);
+  return [rows.map((r) => r.startedAt! / 1000), ...COUNT_SERIES.map((key) => rows.map((r) => r.counts[key]))];
+}

@@ -1,0 +1,117 @@
+// Styles shared by the components (each has its own shadow root, so common rules are adopted by each).
+import { css } from 'lit';
+
+export const baseStyles = css`
+  :host {
+    box-sizing: border-box;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  a {
+    color: var(--link);
+    text-decoration: none;
+  }
+  a:hover {
+    text-decoration: underline;
+  }
+  :focus-visible {
+    outline: 2px solid var(--focus);
+    outline-offset: 2px;
+    border-radius: 3px;
+  }
+  button,
+  select,
+  input {
+    font: inherit;
+    color: var(--text);
+    background: var(--surface);
+    border: 1px solid var(--border);
+    border-radius: 6px;
+    padding: 4px 10px;
+    min-height: 30px;
+  }
+  button {
+    cursor: pointer;
+    background: var(--surface-2);
+  }
+  button:hover {
+    border-color: var(--text-muted);
+  }
+  button[disabled] {
+    opacity: 0.6;
+    cursor: default;
+  }
+  .muted {
+    color: var(--text-muted);
+  }
+  .mono {
+    font-family: var(--mono);
+  }
+  .num {
+    font-variant-numeric: tabular-nums;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  .card {
+    background: var(--surface);
+    border: 1px solid var(--border);
+    border-radius: 8px;
+  }
+  .badge {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    padding: 1px 8px;
+    border-radius: 999px;
+    font-size: 12px;
+    font-weight: 600;
+    white-space: nowrap;
+    border: 1px solid currentColor;
+  }
+  .tone-running {
+    color: var(--tone-running);
+  }
+  .tone-success {
+    color: var(--tone-success);
+  }
+  .tone-partial {
+    color: var(--tone-partial);
+  }
+  .tone-failure {
+    color: var(--tone-failure);
+  }
+  .tone-abandoned {
+    color: var(--tone-abandoned);
+  }
+  .tone-skipped {
+    color: var(--tone-skipped);
+  }
+  .error-text {
+    color: var(--tone-failure);
+  }
+  h1,
+  h2,
+  h3 {
+    margin: 0;
+    line-height: 1.25;
+  }
+  h1 {
+    font-size: 20px;
+  }
+  h2 {
+    font-size: 16px;
+  }
+  h3 {
+    font-size: 14px;
+  }
+`;
