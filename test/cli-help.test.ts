@@ -1,0 +1,47 @@
+// `runboard --help` lists every command with its options; `runboard <command> --help` shows one.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Command } from '../server/commands/command.js';
+import { killLeftovers, spawnTs } from './fixtures/logger-run-file.js';
+
+afterEach(killLeftovers);
+
+const COMMAND_NAMES = ['start', 'exec', 'migrate'];
+
+async function loadCommands(): Promise<Command[]> {
+  return Promise.all(
+    COMMAND_NAMES.map(
+      async (name) => ((await import(`../server/commands/${name}.js`)) as { command: Command }).command,
+    ),
+  );
+}
+
+describe('runboard --help', () => {
+  it('lists every command with its usage, summary and every option', async () => {
+    const [commands, help] = await Promise.all([loadCommands(), spawnTs('server/cli.ts', ['--help']).finished]);
+    expect(help.code).toBe(0);
+    for (const command of commands) {
+      expect(help.stdout).toContain(command.usage);
+      expect(help.stdout).toContain(command.summary);
+      expect(command.options.length).toBeGreaterThan(0);
+      for (const [flag, text] of command.options) {
+        expect(help.stdout).toContain(flag);
+        expect(help.stdout).toContain(text);
+      }
+    }
+  });
+
+  it('shows one command with `runboard <command> --help`, and fails usefully otherwise', async () => {
+    const [execHelp, bare, unknown] = await Promise.all([
+      spawnTs('server/cli.ts', ['exec', '--help']).finished,
+      spawnTs('server/cli.ts', []).finished,
+      spawnTs('server/cli.ts', ['frobnicate']).finished,
+    ]);
+    expect(execHelp.code).toBe(0);
+    expect(execHelp.stdout).toContain('runboard exec --pipeline NAME');
+    expect(execHelp.stdout).not.toContain('runboard migrate');
+    expect(bare.code).toBe(1);
+    expect(bare.stdout).toContain('Commands:');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+  });
+});
