@@ -5,14 +5,13 @@ import { killLeftovers, spawnTs } from './fixtures/logger-run-file.js';
 
 afterEach(killLeftovers);
 
-const COMMAND_NAMES = ['start', 'exec', 'migrate'];
-
 async function loadCommands(): Promise<Command[]> {
-  return Promise.all(
-    COMMAND_NAMES.map(
-      async (name) => ((await import(`../server/commands/${name}.js`)) as { command: Command }).command,
-    ),
-  );
+  const modules = await Promise.all([
+    import('../server/commands/start.js'),
+    import('../server/commands/exec.js'),
+    import('../server/commands/migrate.js'),
+  ]);
+  return modules.map((module) => module.command);
 }
 
 describe('runboard --help', () => {
