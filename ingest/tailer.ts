@@ -27,8 +27,8 @@ export interface TailPass {
 }
 
 /**
- * One scratch buffer shared by every tailer of a daemon: passes run one at a time, and lines leave it as
- * strings, so a file only keeps its own partial line between passes (memory bounded by open files, not file size).
+ * One scratch buffer shared by every tailer of a daemon: passes run one at a time and lines leave it as strings,
+ * so memory is this buffer (max line + one read) whatever the file sizes and however many files are open.
  */
 export class ScratchBuffer {
   readonly buffer: Buffer;
@@ -50,20 +50,19 @@ interface RawLine {
   end: number;
 }
 
+/**
+ * Nothing is carried between passes but the skip state of an over-long line: a partial last line is read again
+ * from the file on the next pass (usually a few hundred bytes). That way what is handed out always comes from the
+ * file as it is now, even if the uncommitted tail was cut and rewritten in between.
+ */
 export class FileTailer {
   /** End of the last line handed out and committed: the file's committed offset. */
   private committed: number;
-  /** Where the next unconsumed line starts. */
+  /** Where the next unconsumed line starts: the next pass reads from here. */
   private position: number;
-  /** File offset up to which bytes were read (position + carry, or past a skipped line's seen bytes). */
-  private readOffset: number;
-  /** Bytes read but not yet handed out: a partial line, or lines left over when a pass hit its line limit. */
-  private carry: Buffer | null = null;
-  /** Bytes at the start of `carry` known to hold no newline (so they are not searched twice). */
-  private carryScanned = 0;
+  /** How far the file has been seen: bytes up to here were read at least once. */
+  private seenUpTo: number;
   private skip: SkipState | null = null;
-  /** Most bytes this tailer ever held between passes (tests check that a huge line is never buffered whole). */
-  peakCarryBytes = 0;
 
   constructor(
     readonly fd: number,
@@ -71,33 +70,31 @@ export class FileTailer {
     private readonly scratch: ScratchBuffer,
     private readonly maxLines: number,
   ) {
-    this.committed = this.position = this.readOffset = startOffset;
+    this.committed = this.position = this.seenUpTo = startOffset;
   }
 
   get committedOffset(): number {
     return this.committed;
   }
 
-  /** Offset up to which the file has been read. */
+  /** Offset up to which the file has been seen: a size beyond it means new bytes. */
   get readUpTo(): number {
-    return this.readOffset;
+    return this.seenUpTo;
   }
 
   /** Read what is new (up to `fileSize`) and hand out complete lines. Synchronous: no await per line. */
   readPass(fileSize: number): TailPass {
     const S = this.scratch.buffer;
     const maxLineBytes = this.scratch.maxLineBytes;
+    // Skipping an over-long line: carry on after the part already seen; otherwise start at the next line.
+    let base = this.skip !== null ? this.seenUpTo : this.position;
     let end = 0;
-    if (this.carry !== null) {
-      this.carry.copy(S, 0);
-      end = this.carry.length;
-    }
-    let base = this.readOffset - end;
     let lineStart = 0;
-    let scanFrom = this.carryScanned;
-    let view = S.subarray(0, end);
+    let scanFrom = 0;
+    let view = S.subarray(0, 0);
     const raw: (RawLine | TailItem)[] = [];
     let reads = 0;
+    let full = false;
 
     for (;;) {
       const nl = scanFrom < end ? view.indexOf(10, scanFrom) : -1;
@@ -122,7 +119,10 @@ export class FileTailer {
           raw.push({ start: lineStart, end: nl });
         }
         lineStart = scanFrom = nl + 1;
-        if (raw.length >= this.maxLines) break;
+        if (raw.length >= this.maxLines) {
+          full = true;
+          break;
+        }
         continue;
       }
       scanFrom = end;
@@ -137,7 +137,7 @@ export class FileTailer {
         };
         lineStart = end;
       }
-      // Lines in hand: commit them now rather than read on; the partial tail waits for the next pass.
+      // Lines in hand: commit them now rather than read on; the partial tail is read again next pass.
       if (raw.length > 0 || reads >= MAX_READS_PER_PASS) break;
       if (lineStart > 0) {
         // Nothing handed out yet, so the partial line can move to the front of the buffer.
@@ -159,19 +159,9 @@ export class FileTailer {
     const items = decodeLines(S, base, raw);
     const last = items[items.length - 1];
     const endOffset = last === undefined ? this.position : last.offset + last.lineBytes + 1;
-    if (this.skip !== null) {
-      this.carry = null;
-      this.carryScanned = 0;
-      this.position = this.skip.start;
-    } else {
-      this.carry = end > lineStart ? Buffer.from(S.subarray(lineStart, end)) : null;
-      this.carryScanned = scanFrom - lineStart;
-      this.position = base + lineStart;
-    }
-    this.readOffset = base + end;
-    this.peakCarryBytes = Math.max(this.peakCarryBytes, this.carry?.length ?? 0);
-    const leftover = this.carry !== null && this.carryScanned < this.carry.length;
-    return { items, endOffset, more: leftover || this.readOffset < fileSize };
+    this.position = this.skip !== null ? this.skip.start : base + lineStart;
+    this.seenUpTo = Math.max(this.seenUpTo, base + end);
+    return { items, endOffset, more: full || base + end < fileSize };
   }
 
   /** The items of the last pass up to `endOffset` are in the database. */
@@ -179,11 +169,9 @@ export class FileTailer {
     this.committed = endOffset;
   }
 
-  /** The last pass could not be stored: forget what was read past the committed offset and read it again. */
+  /** The last pass could not be stored, or the file changed under it: read again from the committed offset. */
   rewind(): void {
-    this.position = this.readOffset = this.committed;
-    this.carry = null;
-    this.carryScanned = 0;
+    this.position = this.seenUpTo = this.committed;
     this.skip = null;
   }
 
