@@ -36,17 +36,19 @@ export interface StepContext {
   /** The run's logger bound with `step`. */
   log: Logger;
   progressIntervalMs: number;
+  /** The run's clock (ms): durations and progress throttling. */
+  now: () => number;
   recordError(step: string, input: StepErrorInput): void;
 }
 
 export class RunStep implements StepHandle {
   readonly #ctx: StepContext;
-  readonly #startedAt = performance.now();
+  readonly #startedAt: number;
   readonly #counts: Required<Counts> = { created: 0, updated: 0, skipped: 0, failed: 0 };
   #stats: Record<string, unknown> | null = null;
   #skipReason: string | null = null;
   #finished = false;
-  #lastProgressAt = 0;
+  #lastProgressAt: number;
   #pendingProgress: { done: number; total: number | undefined } | null = null;
   #progressTimer: NodeJS.Timeout | null = null;
 
@@ -55,6 +57,8 @@ export class RunStep implements StepHandle {
     ctx: StepContext,
   ) {
     this.#ctx = ctx;
+    this.#startedAt = ctx.now();
+    this.#lastProgressAt = -Infinity;
     ctx.events.info({ event: 'step.start' }, `step ${name} started`);
   }
 
@@ -70,7 +74,7 @@ export class RunStep implements StepHandle {
     if (this.#finished || !Number.isFinite(done)) return;
     if (total !== undefined && !Number.isFinite(total)) total = undefined;
     this.#pendingProgress = { done, total };
-    const sinceLast = Date.now() - this.#lastProgressAt;
+    const sinceLast = this.#ctx.now() - this.#lastProgressAt;
     const complete = total !== undefined && done >= total;
     if (complete || sinceLast >= this.#ctx.progressIntervalMs) {
       this.#writeProgress();
@@ -117,7 +121,7 @@ export class RunStep implements StepHandle {
     const fields: Record<string, unknown> = {
       event: 'step.end',
       outcome: finalOutcome,
-      durationMs: Math.round(performance.now() - this.#startedAt),
+      durationMs: Math.round(this.#ctx.now() - this.#startedAt),
       counts,
     };
     if (this.#stats) fields.stats = this.#stats;
@@ -131,7 +135,7 @@ export class RunStep implements StepHandle {
     const progress = this.#pendingProgress;
     if (!progress) return;
     this.#pendingProgress = null;
-    this.#lastProgressAt = Date.now();
+    this.#lastProgressAt = this.#ctx.now();
     const fields: Record<string, unknown> = { event: 'step.progress', done: progress.done };
     if (progress.total !== undefined) fields.total = progress.total;
     const msg = progress.total !== undefined ? `${progress.done}/${progress.total}` : String(progress.done);

@@ -68,6 +68,9 @@ export interface StartRunOptions {
   handleProcessEnd?: boolean;
   /** Environment to look for `runboard exec` in (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** ms since the epoch, used for every line's `time` and every duration instead of the real clock: for
+   * replaying or simulating runs (the demo writes a day of history this way). */
+  clock?: () => number;
 }
 
 export interface RunErrorInput extends StepErrorInput {
@@ -128,7 +131,8 @@ class Run implements RunHandle {
   readonly #events: Logger;
   readonly #fileStream: RunFileStream | null;
   readonly #progressIntervalMs: number;
-  readonly #startedAt = performance.now();
+  readonly #now: () => number;
+  readonly #startedAt: number;
   readonly #stepNames = new Map<string, number>();
   readonly #openSteps = new Set<RunStep>();
   /** Errors already written as `error` events, so a step's rethrown error that then kills the process is not
@@ -145,6 +149,10 @@ class Run implements RunHandle {
     this.runId = exec?.run ?? options.runId ?? newRunId();
     this.bindings = { run: this.runId, pipeline: this.pipeline, club: this.club };
     this.#progressIntervalMs = options.progressIntervalMs ?? 250;
+    const clock = options.clock;
+    // Durations from the monotonic clock unless a simulated one is given.
+    this.#now = clock ?? (() => performance.now());
+    this.#startedAt = this.#now();
 
     if (exec) {
       this.#fileStream = null;
@@ -165,7 +173,14 @@ class Run implements RunHandle {
             ...extra.map((entry) => ({ level: entry.level ?? 'trace', stream: entry.stream })),
           ]);
 
-    const root = pino({ ...options.pinoOptions, level: options.level ?? options.pinoOptions?.level ?? 'info' }, stream);
+    const root = pino(
+      {
+        ...options.pinoOptions,
+        level: options.level ?? options.pinoOptions?.level ?? 'info',
+        ...(clock ? { timestamp: () => `,"time":${clock()}` } : {}),
+      },
+      stream,
+    );
     this.log = root.child(this.bindings);
     // Contract events must land whatever level the pipeline logs at.
     // Errors are serialized here (errors.ts) so a thrown string or plain object reads as well as an Error; the
@@ -196,6 +211,7 @@ class Run implements RunHandle {
       events: this.#events.child({ step: stepName }),
       log: this.log.child({ step: stepName }),
       progressIntervalMs: this.#progressIntervalMs,
+      now: this.#now,
       recordError: (stepName, input) => this.#writeError({ ...input, step: stepName }),
     });
     this.#openSteps.add(step);
@@ -263,7 +279,7 @@ class Run implements RunHandle {
     const fields: Record<string, unknown> = {
       event: 'run.end',
       outcome: end.outcome,
-      durationMs: Math.round(performance.now() - this.#startedAt),
+      durationMs: Math.round(this.#now() - this.#startedAt),
     };
     if (end.stats !== undefined) fields.stats = end.stats;
     if (end.exitCode !== null) fields.exitCode = end.exitCode;
