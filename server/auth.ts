@@ -31,7 +31,8 @@ function sameSecret(a: string, b: string): boolean {
 
 function bearerToken(header: string | undefined): string | null {
   if (header === undefined) return null;
-  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  // The rest of the header, so a configured token with spaces in it still works.
+  const match = /^Bearer +(\S(?:.*\S)?)\s*$/i.exec(header);
   return match?.[1] ?? null;
 }
 
@@ -79,6 +80,13 @@ export function requireToken(auth: TokenAuth) {
     const reason = auth.rejection(request);
     if (reason === null) return;
     reply.header('www-authenticate', 'Bearer realm="runboard"');
+    // A refused WebSocket upgrade has no HTTP server behind it to close the connection after the response
+    // (@fastify/websocket's own cleanup hook runs after this one and is skipped), so end it here.
+    if (request.headers.upgrade !== undefined) {
+      const socket = request.raw.socket;
+      reply.header('connection', 'close');
+      reply.raw.once('finish', () => socket.end(() => socket.destroy()));
+    }
     await sendError(reply, 401, reason);
   };
 }

@@ -29,6 +29,8 @@ export async function registerStaticUi(app: FastifyInstance, webDir: string | nu
       wildcard: true,
       index: ['index.html'],
       dotfiles: 'ignore',
+      // Our own Cache-Control below, not send's max-age=0.
+      cacheControl: false,
       setHeaders(res, path) {
         // Vite names built assets by content hash, so they never change; index.html must be revalidated.
         res.setHeader(

@@ -32,6 +32,7 @@ beforeAll(async () => {
     'traversal',
     'absolute',
     'nofile',
+    'fallback',
     'empty',
   ]) {
     const run = await recordRun(server.runsDir, { club: 'c', pipeline }, (r) => {
@@ -83,7 +84,16 @@ describe('GET /api/runs/:id/log.ndjson', () => {
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ statusCode: 404, message: "the run's file no longer exists" });
     setSourceFile(run('nofile').id, null);
+    server.db.$client.prepare('UPDATE ingest_files SET run_id = NULL WHERE run_id = ?').run(run('nofile').id);
     expect((await get(`/api/runs/${run('nofile').id}/log.ndjson`)).statusCode).toBe(404);
+  });
+
+  it('finds the file through ingest_files when the run row has no source file', async () => {
+    const { id, file } = run('fallback');
+    setSourceFile(id, null);
+    const res = await get(`/api/runs/${id}/log.ndjson`);
+    expect(res.statusCode).toBe(200);
+    expect(res.rawPayload.equals(readFileSync(file))).toBe(true);
   });
 
   it.each([

@@ -30,10 +30,29 @@ interface GroupRow {
   latestRunId: number;
 }
 
+/** A run's place in its pipeline's order (newest first by start, then id; undated runs oldest). */
+interface RunOrder {
+  startedAt: number | null;
+  id: number;
+}
+
+function isAtOrAfter(a: RunOrder, b: RunOrder): boolean {
+  const aStart = a.startedAt ?? -1;
+  const bStart = b.startedAt ?? -1;
+  return aStart > bStart || (aStart === bStart && a.id >= b.id);
+}
+
+/**
+ * New: first seen in the pipeline's latest finished run, or in a run started since (still running). A run in
+ * progress must not turn the last run's new errors into old ones before it has even reached those records.
+ */
+export function isNewGroup(firstRun: RunOrder, latestFinished: RunOrder | null): boolean {
+  return latestFinished === null || isAtOrAfter(firstRun, latestFinished);
+}
+
 /**
  * Groups with errors since `since`, most recently seen first. Counts are within the window; `firstSeen` and
- * `isNew` look at all history: a group is new when its first occurrence ever is in the pipeline's latest run
- * that recorded errors.
+ * `isNew` look at all history.
  */
 export function listErrorGroups(db: Db, filter: GroupFilter): ErrorGroup[] {
   const client = db.$client;
@@ -60,8 +79,10 @@ export function listErrorGroups(db: Db, filter: GroupFilter): ErrorGroup[] {
 
   const firstOccurrence = statement(
     client,
-    `SELECT time, run_id AS runId FROM run_errors WHERE fingerprint = ? AND club_slug = ? AND pipeline = ?
-      ORDER BY time, id LIMIT 1`,
+    `SELECT e.time, r.started_at AS runStartedAt, r.id AS runId
+       FROM run_errors e JOIN runs r ON r.id = e.run_id
+      WHERE e.fingerprint = ? AND e.club_slug = ? AND e.pipeline = ?
+      ORDER BY e.time, e.id LIMIT 1`,
   );
   const sampleIdentifiers = statement(
     client,
@@ -69,23 +90,26 @@ export function listErrorGroups(db: Db, filter: GroupFilter): ErrorGroup[] {
       WHERE fingerprint = ? AND club_slug = ? AND pipeline = ? AND time >= ? AND identifier IS NOT NULL
       ORDER BY identifier LIMIT ${SAMPLE_IDENTIFIERS}`,
   );
-  const latestErroringRun = statement(
+  const latestFinishedRun = statement(
     client,
-    `SELECT id FROM runs WHERE club_slug = ? AND pipeline = ? AND error_count > 0
+    `SELECT started_at AS startedAt, id FROM runs WHERE club_slug = ? AND pipeline = ? AND status <> 'running'
       ORDER BY started_at DESC, id DESC LIMIT 1`,
   );
-  const latestByPipeline = new Map<string, number | null>();
-  const latestRunOf = (club: string, pipeline: string): number | null => {
+  const latestByPipeline = new Map<string, RunOrder | null>();
+  const latestFinishedOf = (club: string, pipeline: string): RunOrder | null => {
     const key = JSON.stringify([club, pipeline]);
     if (!latestByPipeline.has(key)) {
-      const row = latestErroringRun.get(club, pipeline) as { id: number } | undefined;
-      latestByPipeline.set(key, row?.id ?? null);
+      latestByPipeline.set(key, (latestFinishedRun.get(club, pipeline) as RunOrder | undefined) ?? null);
     }
     return latestByPipeline.get(key) ?? null;
   };
 
   return groups.map((g) => {
-    const first = firstOccurrence.get(g.fingerprint, g.club, g.pipeline) as { time: number; runId: number };
+    const first = firstOccurrence.get(g.fingerprint, g.club, g.pipeline) as {
+      time: number;
+      runStartedAt: number | null;
+      runId: number;
+    };
     const identifiers = (
       sampleIdentifiers.all(g.fingerprint, g.club, g.pipeline, filter.since) as Array<{ identifier: string }>
     ).map((r) => r.identifier);
@@ -93,7 +117,7 @@ export function listErrorGroups(db: Db, filter: GroupFilter): ErrorGroup[] {
       ...g,
       sampleIdentifiers: identifiers,
       firstSeen: first.time,
-      isNew: first.runId === latestRunOf(g.club, g.pipeline),
+      isNew: isNewGroup({ startedAt: first.runStartedAt, id: first.runId }, latestFinishedOf(g.club, g.pipeline)),
     };
   });
 }

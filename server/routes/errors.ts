@@ -122,7 +122,8 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
         description:
           `Groups with errors since \`since\` (ms; default ${GROUPS_DEFAULT_DAYS} days ago), most recently seen ` +
           'first; counts are within that window, `firstSeen` and `isNew` over all history (new = first seen in ' +
-          "the pipeline's latest run with errors). `recurringIdentifiers`: identifiers that failed in each of " +
+          "the pipeline's latest finished run, or in a run started since). `recurringIdentifiers`: identifiers " +
+          'that failed in each of ' +
           `the pipeline's last \`consecutive\` or more finished runs (followed back at most ` +
           `${STREAK_LOOKBACK_RUNS} runs).`,
         tags: ['errors'],

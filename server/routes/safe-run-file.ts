@@ -3,7 +3,7 @@
 // the final open refuses a symlink swapped in since (O_NOFOLLOW) and anything that isn't a regular file.
 import { constants } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 export type RunFileOpen =
   { ok: true; handle: FileHandle; size: number } | { ok: false; statusCode: 403 | 404; message: string };
@@ -11,7 +11,8 @@ export type RunFileOpen =
 /** True when `child` is `root` itself or below it (both absolute, normalised). */
 export function isInside(root: string, child: string): boolean {
   const rel = relative(root, child);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  // `..foo` is a name inside; only `..` itself or `../…` climbs out.
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function isMissing(error: unknown): boolean {

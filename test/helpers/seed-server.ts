@@ -2,12 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../server/app.js';
 import { createMetrics } from '../../server/metrics.js';
-import { seedRowsFromRunFiles } from './seed-ingest.js';
+import { ingestRunsDir } from './seed-ingest.js';
 import { tempData, type TempData } from './seed-run-files.js';
 
 export interface TestServer extends TempData {
   app: FastifyInstance;
-  /** Ingest whatever is in the runs directory now. */
+  /** Ingest whatever is in the runs directory now, with the real ingest daemon. */
   ingest(): Promise<void>;
   close(): Promise<void>;
 }
@@ -27,10 +27,7 @@ export async function testServer(options: Partial<Omit<AppOptions, 'db' | 'runsD
   return {
     ...data,
     app,
-    ingest() {
-      seedRowsFromRunFiles(data.db, data.runsDir);
-      return Promise.resolve();
-    },
+    ingest: () => ingestRunsDir(data.db, data.runsDir),
     async close() {
       await app.close();
       data.cleanup();
