@@ -1,0 +1,49 @@
+// One daemon per dashboard.sqlite: a second one refuses to start with a clear message; a killed one leaves no
+// stale lock behind.
+import { afterEach, expect, it } from 'vitest';
+import { acquireInstanceLock } from '../ingest/instance-lock.js';
+import { tempWorld, type TempWorld } from './fixtures/ingest-harness.js';
+import { killChild, spawnFixture, type Child } from './fixtures/ingest-spawn.js';
+
+let world: TempWorld;
+const children: Child[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) await killChild(child);
+  world?.cleanup();
+});
+
+it('in one process: the second acquire throws a one-line message; after release it can be taken again', () => {
+  world = tempWorld();
+  const lock = acquireInstanceLock(world.dbFile);
+  expect(() => acquireInstanceLock(world.dbFile)).toThrow(
+    /another ingest daemon is already running on .*dashboard\.sqlite/,
+  );
+  try {
+    acquireInstanceLock(world.dbFile);
+  } catch (error) {
+    expect((error as Error).message).not.toContain('\n');
+    expect((error as Error).message).toContain(`pid ${process.pid}`);
+  }
+  lock.release();
+  acquireInstanceLock(world.dbFile).release();
+});
+
+it('across processes: a second daemon exits with the message; kill -9 of the first frees the lock', async () => {
+  world = tempWorld();
+  const env = { RUNBOARD_RUNS_DIR: world.runsDir, RUNBOARD_DB: world.dbFile };
+  const first = spawnFixture('ingest-child.ts', [], env);
+  children.push(first);
+  await first.waitFor('ready');
+
+  const second = spawnFixture('ingest-child.ts', [], env);
+  children.push(second);
+  const { code } = await second.exited;
+  expect(code).toBe(3);
+  expect(second.stderr).toMatch(/another ingest daemon is already running on .*dashboard\.sqlite \(held by pid \d+/);
+  expect(() => acquireInstanceLock(world.dbFile)).toThrow(/another ingest daemon/);
+
+  await killChild(first, 'SIGKILL');
+  // The kernel dropped the dead process's lock: no stale-lock cleanup needed.
+  const lock = acquireInstanceLock(world.dbFile);
+  lock.release();
+});
