@@ -1,0 +1,261 @@
+// The process entry behind `runboard start`: one process that ingests run files and serves the API and live
+// socket. Order matters: lock → database (migrated) → HTTP listening (health answers, ready is 503) → ingest
+// catch-up → ready (and systemd READY=1). Shutdown reverses it and commits the last ingest batch.
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { IngestChange } from '../ingest/changes.js';
+import { createIngestDaemon } from '../ingest/daemon.js';
+import { acquireInstanceLock } from '../ingest/instance-lock.js';
+import { migrationsFolder, openDb, type Db } from '../shared/db.js';
+import { buildApp } from './app.js';
+import type { RunboardConfig } from './config.js';
+import { CLOSE_GOING_AWAY, createLiveHub, type LiveHubOptions } from './live-hub.js';
+import { createMetrics } from './metrics.js';
+import { createLiveRoute, type LiveRoute, type LiveRouteOptions } from './routes/live.js';
+import { notifySystemd } from './systemd-notify.js';
+
+/** The running ingest daemon (ingest/daemon.ts). */
+type IngestDaemon = ReturnType<typeof createIngestDaemon>;
+
+/** A start-up failure the operator can fix; its message is the one line printed. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export interface StartOptions {
+  /** Defaults to pino JSON on stdout at the configured level. */
+  logger?: Logger;
+  live?: LiveHubOptions;
+  liveRoute?: LiveRouteOptions;
+  /** Environment for the systemd notification (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** A signal (SIGTERM) during start-up: stop what is up and reject with StartupAborted. */
+  signal?: AbortSignal;
+}
+
+/** Start-up was interrupted by `signal`; everything started was stopped cleanly. */
+export class StartupAborted extends Error {
+  override name = 'StartupAborted';
+}
+
+export interface RunningRunboard {
+  url: string;
+  /** Idempotent: stops accepting, closes sockets (1001), commits the last batch, checkpoints, releases the lock. */
+  close(): Promise<void>;
+}
+
+/** Sockets get this long to answer the going-away close before they are destroyed. */
+const SOCKET_CLOSE_GRACE_MS = 1_000;
+
+function errnoCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+function reasonOf(error: unknown): string {
+  const code = errnoCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = message.split('\n')[0] ?? message;
+  return code && !firstLine.includes(code) ? `${firstLine} (${code})` : firstLine;
+}
+
+function ensureDirectory(dir: string, what: string, access: number, accessWord: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`);
+  }
+  if (!statSync(dir).isDirectory()) throw new StartupError(`the ${what} ${dir} is not a directory`);
+  try {
+    accessSync(dir, access);
+  } catch {
+    throw new StartupError(`the ${what} ${dir} is not ${accessWord} by this user`);
+  }
+}
+
+/** Checks that give a clear line instead of an SQLite or chokidar error deep inside start-up. */
+function checkPaths(config: RunboardConfig): void {
+  ensureDirectory(config.runsDir, 'runs directory', constants.R_OK | constants.X_OK, 'readable');
+  ensureDirectory(dirname(config.dbFile), 'database directory', constants.W_OK | constants.X_OK, 'writable');
+  if (existsSync(config.dbFile)) {
+    try {
+      accessSync(config.dbFile, constants.R_OK | constants.W_OK);
+    } catch {
+      throw new StartupError(`the database ${config.dbFile} is not writable by this user`);
+    }
+  }
+}
+
+function listenProblem(error: unknown, config: RunboardConfig): string {
+  const where = `${config.host}:${config.port}`;
+  switch (errnoCode(error)) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: the port is already in use`;
+    case 'EACCES':
+      return `cannot listen on ${where}: permission denied (ports below 1024 need privileges)`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return `cannot listen on ${where}: no such local address`;
+    default:
+      return `cannot listen on ${where}: ${reasonOf(error)}`;
+  }
+}
+
+/** The built UI next to the package (dist/web), or null when it was not built. */
+function packagedWebDir(): string | null {
+  const dir = join(dirname(migrationsFolder()), 'dist', 'web');
+  return existsSync(join(dir, 'index.html')) ? dir : null;
+}
+
+function displayUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') return String(address);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+export function createDaemonLogger(level: RunboardConfig['logLevel']): Logger {
+  // Synchronous stdout: nothing is lost when the process exits right after a fatal line.
+  return pino({ level, base: { pid: process.pid } }, pino.destination({ dest: 1, sync: true }));
+}
+
+export async function startRunboard(config: RunboardConfig, options: StartOptions = {}): Promise<RunningRunboard> {
+  const logger = options.logger ?? createDaemonLogger(config.logLevel);
+  const env = options.env ?? process.env;
+  checkPaths(config);
+
+  // What is up so far; shutdown() takes down whatever is set, in reverse order of start-up.
+  let lock: { release(): void } | null = null;
+  let db: Db | null = null;
+  let daemon: IngestDaemon | null = null;
+  let app: FastifyInstance | null = null;
+  let live: LiveRoute | null = null;
+
+  async function step(what: string, action: () => unknown): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      logger.error({ err: error }, `shutdown: ${what} failed`);
+    }
+  }
+
+  async function shutdown(): Promise<void> {
+    if (app) {
+      // Fastify's close stops accepting first; its preClose sends going-away to live clients, and closeAll
+      // destroys the ones that don't answer, so server.close is not held open by a stalled socket.
+      const appClosed = app.close();
+      if (live)
+        await step('closing live sockets', () =>
+          live?.closeAll(CLOSE_GOING_AWAY, 'server shutting down', SOCKET_CLOSE_GRACE_MS),
+        );
+      await step('closing the HTTP server', () => appClosed);
+    }
+    // Ingest commits its last batch while the database is still open.
+    if (daemon) await step('stopping ingest', () => daemon?.stop());
+    if (db) {
+      const client = db.$client;
+      // TRUNCATE leaves no WAL behind: a clean stop leaves one self-contained file.
+      await step('checkpointing the WAL', () => client.pragma('wal_checkpoint(TRUNCATE)'));
+      await step('closing the database', () => client.close());
+    }
+    if (lock) await step('releasing the instance lock', () => lock?.release());
+  }
+
+  function throwIfAborted(): void {
+    if (options.signal?.aborted) throw new StartupAborted('interrupted during start-up');
+  }
+
+  try {
+    try {
+      lock = acquireInstanceLock(config.dbFile);
+    } catch (error) {
+      throw new StartupError(reasonOf(error).replace(/^runboard:\s*/, ''));
+    }
+    try {
+      db = openDb(config.dbFile, { migrate: true });
+    } catch (error) {
+      throw new StartupError(`cannot open the database ${config.dbFile}: ${reasonOf(error)}`);
+    }
+
+    const metrics = createMetrics();
+    const hub = createLiveHub({ metrics: metrics.live, ...options.live });
+    live = createLiveRoute(hub, options.liveRoute);
+    const liveRoute = live;
+
+    let ready = false;
+    const webDir = config.webDir ?? packagedWebDir();
+    if (webDir === null) logger.warn('no built web UI found (run `npm run build`); serving the API only');
+    app = await buildApp({
+      db,
+      runsDir: config.runsDir,
+      token: config.token,
+      webDir,
+      isReady: () => ready,
+      metrics,
+      logger: logger.child({ component: 'http' }),
+      registerLive: (scope) => liveRoute.register(scope),
+    });
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (error) {
+      throw new StartupError(listenProblem(error, config));
+    }
+    throwIfAborted();
+    const url = displayUrl(app);
+    logger.info({ url, runsDir: config.runsDir, db: config.dbFile, auth: config.token !== null }, 'listening');
+
+    daemon = createIngestDaemon({
+      runsDir: config.runsDir,
+      db,
+      logger: logger.child({ component: 'ingest' }),
+      maxLineBytes: config.maxLineBytes,
+      staleAfterMs: config.staleAfterMs,
+      retentionDays: config.retentionDays,
+      deleteFilesOnRetention: config.deleteFilesOnRetention,
+      usePolling: config.poll,
+    });
+    daemon.onChange((change: IngestChange) => {
+      metrics.observeBatch(change.stats);
+      hub.publish(change);
+    });
+    throwIfAborted();
+    // Catch-up can take a while on a big backlog: a signal meanwhile goes straight to shutdown (which stops the
+    // daemon, ending its catch-up at a committed batch) instead of waiting for it to finish.
+    const started = daemon.start().then(
+      () => 'started' as const,
+      (error: unknown) => {
+        throw new StartupError(`ingest start-up failed: ${reasonOf(error)}`);
+      },
+    );
+    const aborted = new Promise<'aborted'>((resolve) => {
+      if (options.signal?.aborted) resolve('aborted');
+      options.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
+    });
+    if ((await Promise.race([started, aborted])) === 'aborted') {
+      started.catch(() => undefined);
+      throw new StartupAborted('interrupted during start-up');
+    }
+    ready = true;
+    logger.info({ url, liveCursor: hub.cursor }, 'ready: catch-up finished');
+    const notified = await notifySystemd(['--ready', `--status=listening on ${url}`], env);
+    if (!notified.sent && env.NOTIFY_SOCKET) logger.error({ problem: notified.problem }, 'systemd readiness not sent');
+
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      close() {
+        closing ??= (async () => {
+          logger.info('shutting down');
+          if (env.NOTIFY_SOCKET) void notifySystemd(['STOPPING=1'], env);
+          await shutdown();
+          logger.info('stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await shutdown();
+    throw error;
+  }
+}
