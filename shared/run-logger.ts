@@ -24,7 +24,7 @@
 // exec records structured; no run.start is written, and `end()` writes a run.end that exec takes as the
 // pipeline's verdict (exec writes the real run.end when the process exits; see exec-run-outcome).
 import pino, { type Logger } from 'pino';
-import type { Counts, RunOutcome } from './events.js';
+import type { RunOutcome } from './events.js';
 import { DEFAULT_CLUB, runFilePath } from './run-path.js';
 import { newRunId } from './run-id.js';
 import { execRunFromEnv } from './run-logger-exec-env.js';
@@ -289,5 +289,3 @@ class Run implements RunHandle {
     else this.#events.info(fields, msg);
   }
 }
-
-export type { Counts, RunOutcome };

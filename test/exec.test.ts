@@ -19,13 +19,23 @@ interface ExecOutcome extends Finished {
 }
 
 /** Starts `runboard exec` for a fresh pipeline; `ready` sends `signal` once the command printed READY. */
-function startExec(command: string[], options: { club?: string; signal?: NodeJS.Signals } = {}) {
+interface ExecOptions {
+  club?: string;
+  signal?: NodeJS.Signals;
+  /** Extra flags before `--`. */
+  flags?: string[];
+  /** Pass the runs directory as RUNBOARD_RUNS_DIR instead of --runs-dir. */
+  runsDirFromEnv?: boolean;
+}
+
+function startExec(command: string[], options: ExecOptions = {}) {
   const pipeline = `p${++pipelineCount}`;
   const club = options.club ?? 'exec-tests';
+  const runsDirArgs = options.runsDirFromEnv ? [] : ['--runs-dir', runsDir];
   const spawned = spawnTs(
     'server/cli.ts',
-    ['exec', '--pipeline', pipeline, '--club', club, '--runs-dir', runsDir, '--', ...command],
-    { RUNBOARD_EXEC_RUN: '' },
+    ['exec', '--pipeline', pipeline, '--club', club, ...runsDirArgs, ...(options.flags ?? []), '--', ...command],
+    { RUNBOARD_EXEC_RUN: '', RUNBOARD_RUNS_DIR: options.runsDirFromEnv ? runsDir : '' },
   );
   const done = (async (): Promise<ExecOutcome> => {
     if (options.signal) {
@@ -43,8 +53,7 @@ function startExec(command: string[], options: { club?: string; signal?: NodeJS.
   return { spawned, done };
 }
 
-const exec = (command: string[], options?: { club?: string; signal?: NodeJS.Signals }): Promise<ExecOutcome> =>
-  startExec(command, options).done;
+const exec = (command: string[], options?: ExecOptions): Promise<ExecOutcome> => startExec(command, options).done;
 
 describe('runboard exec', () => {
   it('a succeeding bash command: stdout as info, stderr as warn, run.end success, exit 0, output echoed', async () => {
@@ -68,9 +77,15 @@ describe('runboard exec', () => {
     });
   });
 
-  it('a failing bash command: run.end failure with the exit code, and runboard exits with it', async () => {
-    const result = await exec(['bash', '-c', 'echo "about to fail"; exit 3']);
+  it('a failing bash command: run.end failure with the exit code, and runboard exits with it (env runs dir, --trigger, --quiet)', async () => {
+    const result = await exec(['bash', '-c', 'echo "about to fail"; exit 3'], {
+      runsDirFromEnv: true,
+      flags: ['--trigger', 'cron', '--quiet'],
+    });
     expect(result.code).toBe(3);
+    expect(result.stdout).toBe(''); // --quiet: the output is only in the run file
+    expect(result.lines[0]!.payload).toEqual({ event: 'run.start', trigger: 'cron' });
+    expect(result.lines[1]!.msg).toBe('about to fail');
     expect(result.lines.at(-1)!.payload).toEqual({
       event: 'run.end',
       outcome: 'failure',
