@@ -137,7 +137,26 @@ function startChild(args: DemoChildArgs): ChildProcess {
   const argv = [...(fromSource ? ['--import', 'tsx'] : []), childScript, JSON.stringify(args)];
   const env = { ...process.env };
   delete env.RUNBOARD_EXEC_RUN; // the demo's runs are its own, even when the demo runs under `runboard exec`
-  return spawn(process.execPath, argv, { cwd: packageRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, argv, { cwd: packageRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // Planned failures print stack traces; keep them off the terminal and show stderr only for a surprise.
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    if (stderr.length < 16_384) stderr += chunk;
+  });
+  child.once('exit', (code, signal) => {
+    const planned =
+      code === 0 ||
+      signal === 'SIGTERM' ||
+      (args.mode.kind === 'live' &&
+        ((args.mode.scenario === 'crash' && signal === 'SIGKILL') ||
+          ((args.mode.scenario === 'failure' || args.mode.scenario === 'uncaught') && code === 1)));
+    if (!planned) {
+      process.stderr.write(
+        `demo pipeline ${args.club}/${args.pipeline} ended unexpectedly (${signal ?? `exit ${code}`}):\n${stderr}\n`,
+      );
+    }
+  });
+  return child;
 }
 
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
