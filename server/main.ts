@@ -61,12 +61,22 @@ function reasonOf(error: unknown): string {
 }
 
 function ensureDirectory(dir: string, what: string, access: number, accessWord: string): void {
+  let stats;
   try {
-    mkdirSync(dir, { recursive: true });
+    stats = statSync(dir, { throwIfNoEntry: false });
   } catch (error) {
+    // ENOTDIR (a parent is a file), EACCES (a parent is not searchable), ...
     throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`);
   }
-  if (!statSync(dir).isDirectory()) throw new StartupError(`the ${what} ${dir} is not a directory`);
+  if (stats === undefined) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`);
+    }
+    stats = statSync(dir);
+  }
+  if (!stats.isDirectory()) throw new StartupError(`the ${what} ${dir} exists but is not a directory`);
   try {
     accessSync(dir, access);
   } catch {
