@@ -105,6 +105,13 @@ export class LogViewer extends LitElement {
         color: var(--text);
         text-decoration: none;
       }
+      .sev-warn {
+        background: color-mix(in srgb, var(--level-warn) 7%, transparent);
+      }
+      .sev-error,
+      .sev-fatal {
+        background: color-mix(in srgb, var(--level-error) 10%, transparent);
+      }
       a.row:hover {
         background: var(--surface-2);
         text-decoration: none;
@@ -570,14 +577,14 @@ export class LogViewer extends LitElement {
     const selected = this.focusLine === line.offset;
     const data = compactJson(line.data);
     return html`<a
-      class="row lvl-${level}"
+      class="row sev-${level}"
       role="listitem"
       href=${this.hrefFor(line.offset)}
       tabindex="-1"
       data-offset=${line.offset}
       aria-current=${selected ? 'true' : 'false'}
       ><span class="time">${formatClock(line.time)}</span
-      ><span class="level">${level.toUpperCase()}</span
+      ><span class="level lvl-${level}">${level.toUpperCase()}</span
       >${line.step === null ? nothing : html`<span class="step">${line.step}</span>`}<span class="msg"
         >${line.msg ?? line.event ?? ''}</span
       >${data === '' ? nothing : html`<span class="data">${data}</span>`}</a

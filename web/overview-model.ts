@@ -7,6 +7,22 @@ function pipelineKey(club: string, pipeline: string): string {
   return `${club}\u0000${pipeline}`;
 }
 
+/**
+ * Newer-than order of runs, as the API sorts them: by start time, then id; a run without a start time
+ * (no run.start line) counts as older than any started one.
+ */
+export function compareRecency(
+  a: { id: number; startedAt: number | null },
+  b: { id: number; startedAt: number | null },
+): number {
+  if (a.startedAt !== b.startedAt) {
+    if (a.startedAt === null) return -1;
+    if (b.startedAt === null) return 1;
+    return a.startedAt - b.startedAt;
+  }
+  return a.id - b.id;
+}
+
 function dotOf(run: RunView): RunDot {
   return {
     id: run.id,
@@ -20,7 +36,7 @@ function dotOf(run: RunView): RunDot {
 function withDot(recent: readonly RunDot[], dot: RunDot): RunDot[] {
   const index = recent.findIndex((d) => d.id === dot.id);
   if (index >= 0) return recent.map((d, i) => (i === index ? dot : d));
-  const next = [...recent, dot].sort((a, b) => a.id - b.id);
+  const next = [...recent, dot].sort(compareRecency);
   return next.slice(Math.max(0, next.length - STRIP_LENGTH));
 }
 
@@ -51,11 +67,12 @@ export function applyRun(pipelines: readonly PipelineSummary[], run: RunView): P
   const current = index >= 0 ? pipelines[index]! : emptySummary(run);
   const last = current.lastRun;
   if (isStale(run, last)) return pipelines.slice();
-  const isLast = last === null || run.id >= last.id;
+  const isLast = last === null || run.id === last.id || compareRecency(run, last) > 0;
+  const isNew = !current.recent.some((d) => d.id === run.id) && (last === null || run.id !== last.id);
   const updated: PipelineSummary = {
     ...current,
     recent: withDot(current.recent, dotOf(run)),
-    runs24h: current.runs24h + (last === null || run.id > last.id ? 1 : 0),
+    runs24h: current.runs24h + (isNew ? 1 : 0),
   };
   if (isLast) {
     updated.lastRun = run;

@@ -5,6 +5,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LiveDataMessage, RunView } from '../shared/api.js';
 import { ClockController } from './clock-controller.js';
 import { formatCount, formatDateTime, formatDuration, formatRelative } from './format.js';
+import { compareRecency } from './overview-model.js';
 import { appendPage, upsertRuns } from './run-history-model.js';
 import { errorsHref, overviewHref, runHref } from './routes.js';
 import type { Services } from './services.js';
@@ -152,7 +153,7 @@ export class PipelinePage extends LitElement {
     const mine = messages.flatMap((m) =>
       m.type === 'runs' ? m.runs.filter((r) => r.club === this.club && r.pipeline === this.pipeline) : [],
     );
-    if (mine.length > 0) this.runs = upsertRuns(this.runs, mine);
+    if (mine.length > 0) this.runs = upsertRuns(this.runs, mine, this.loaded && this.nextCursor === null);
   }
 
   private async reload(): Promise<void> {
@@ -161,11 +162,10 @@ export class PipelinePage extends LitElement {
     try {
       const page = await this.services.api.runs({ club: this.club, pipeline: this.pipeline, limit: PAGE_SIZE });
       if (generation !== this.generation) return;
-      // Keep live rows newer than the snapshot; replace the rest with it.
-      this.runs = upsertRuns(
-        page.items,
-        this.runs.filter((r) => r.id > (page.items[0]?.id ?? 0)),
-      );
+      // Live rows that arrived during the fetch and are newer than the snapshot stay on top.
+      const newest = page.items[0];
+      const newer = this.runs.filter((r) => newest === undefined || compareRecency(r, newest) > 0);
+      this.runs = upsertRuns(page.items, newer, page.nextCursor === null);
       this.nextCursor = page.nextCursor;
       this.loadError = null;
     } catch (error) {

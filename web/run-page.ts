@@ -7,6 +7,7 @@ import { formatCount } from './format.js';
 import type { LogFilter } from './log-filter.js';
 import { mergeSteps } from './overview-model.js';
 import type { Route } from './routes.js';
+import { mergeErrors } from './run-errors-model.js';
 import type { Services } from './services.js';
 import { baseStyles } from './ui-styles.js';
 import './log-viewer.js';
@@ -17,14 +18,6 @@ import './step-timeline.js';
 const ERRORS_PAGE = 200;
 
 type RunRoute = Extract<Route, { view: 'run' }>;
-
-/** New errors in file order, without repeats (a replayed batch, or one already in the REST page). */
-export function mergeErrors(current: readonly ErrorView[], incoming: readonly ErrorView[]): ErrorView[] {
-  const known = new Set(current.map((e) => e.id));
-  const fresh = incoming.filter((e) => !known.has(e.id));
-  if (fresh.length === 0) return current.slice();
-  return [...current, ...fresh].sort((a, b) => a.offset - b.offset);
-}
 
 @customElement('run-page')
 export class RunPage extends LitElement {
@@ -42,8 +35,19 @@ export class RunPage extends LitElement {
         margin-bottom: 6px;
       }
       .errors-body {
-        max-height: 360px;
+        max-height: 300px;
         overflow: auto;
+      }
+      .middle {
+        display: grid;
+        gap: 14px;
+        grid-template-columns: minmax(0, 1fr);
+      }
+      @media (min-width: 1200px) {
+        .middle {
+          grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+          align-items: start;
+        }
       }
       .errors-head {
         display: flex;
@@ -172,7 +176,8 @@ export class RunPage extends LitElement {
       </section>
       ${
         run
-          ? html`<section class="card" aria-labelledby="steps-title">
+          ? html`<div class="middle">
+              <section class="card" aria-labelledby="steps-title">
                 <h2 id="steps-title">Steps</h2>
                 <step-timeline .run=${run} .steps=${run.steps}></step-timeline>
               </section>
@@ -189,7 +194,8 @@ export class RunPage extends LitElement {
                     @load-more=${() => void this.loadMoreErrors()}
                   ></run-errors>
                 </div>
-              </section>`
+              </section>
+            </div>`
           : nothing
       }
       <section aria-labelledby="log-title">
