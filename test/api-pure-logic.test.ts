@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IdentifierFailure } from '../server/queries/error-groups.js';
 import { isNewGroup } from '../server/queries/error-groups.js';
+import type { RecentRunRow } from '../server/queries/pipelines.js';
 import { InvalidCursorError, decodeCursor, decodeIntegerCursor, encodeCursor } from '../server/queries/cursor.js';
 import { containsPattern } from '../server/queries/statements.js';
 import { validationMessage } from '../server/routes/http-errors.js';
@@ -94,6 +95,15 @@ describe('median and summarisePipeline', () => {
     ...patch,
   });
 
+  const narrow = (r: RunRow): RecentRunRow => ({
+    id: r.id,
+    status: r.status,
+    startedAt: r.startedAt,
+    durationMs: r.durationMs,
+    failed: r.failed,
+    errorCount: r.errorCount,
+  });
+
   it('ignores running and abandoned runs for the median, lists recent oldest first', () => {
     const recent = [
       row(4, { status: 'running', durationMs: null }),
@@ -104,11 +114,12 @@ describe('median and summarisePipeline', () => {
     const summary = summarisePipeline({
       club: 'c',
       pipeline: 'p',
-      recent,
+      lastRun: recent[0],
+      recent: recent.map(narrow),
       runs24h: 4,
       finished24h: 3,
       succeeded24h: 1,
-      lastFinished: recent[1],
+      olderFinishedErrorCount: undefined,
       runningSteps: [],
     });
     expect(summary.medianDurationMs).toBe(150);
@@ -118,15 +129,34 @@ describe('median and summarisePipeline', () => {
     expect(summary.openErrors).toBe(0);
   });
 
+  it('takes open errors from the newest finished run, even beyond the recent ones', () => {
+    const base = { club: 'c', pipeline: 'p', runs24h: 0, finished24h: 0, succeeded24h: 0, runningSteps: [] };
+    const failed = row(2, { status: 'failure', errorCount: 3 });
+    const running = row(3, { status: 'running' });
+    expect(
+      summarisePipeline({
+        ...base,
+        lastRun: running,
+        recent: [running, failed].map(narrow),
+        olderFinishedErrorCount: 9,
+      }).openErrors,
+    ).toBe(3);
+    expect(
+      summarisePipeline({ ...base, lastRun: running, recent: [running].map(narrow), olderFinishedErrorCount: 9 })
+        .openErrors,
+    ).toBe(9);
+  });
+
   it('has null rates without finished runs', () => {
     const summary = summarisePipeline({
       club: 'c',
       pipeline: 'p',
+      lastRun: undefined,
       recent: [],
       runs24h: 0,
       finished24h: 0,
       succeeded24h: 0,
-      lastFinished: undefined,
+      olderFinishedErrorCount: undefined,
       runningSteps: [],
     });
     expect(summary).toMatchObject({ lastRun: null, successRate24h: null, medianDurationMs: null, openErrors: 0 });

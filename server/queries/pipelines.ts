@@ -1,9 +1,8 @@
 // Per-pipeline summaries for the overview: every query is an index seek on (club_slug, pipeline, started_at).
 import type { Db } from '../../shared/db.js';
-import { runs, type RunRow } from '../../shared/schema.js';
-import { selectList, statement } from './statements.js';
+import type { RunStatus } from '../../shared/events.js';
+import { statement } from './statements.js';
 
-const RUN_COLUMNS = selectList(runs);
 /** Runs shown in a pipeline's history strip. */
 export const RECENT_RUNS = 20;
 
@@ -13,40 +12,55 @@ export interface PipelineKey {
 }
 
 /**
- * Every distinct (club, pipeline), found by hopping the index from one key to the next (a loose index scan):
- * one seek per pipeline instead of reading every run.
+ * Every distinct (club, pipeline), found by hopping the (club_slug, pipeline, started_at) index from one key to
+ * the next (a loose index scan): a seek or two per pipeline instead of reading every run. Two plain seeks (next
+ * pipeline of this club, else first pipeline of the next club) measured ~8x faster than one row-value comparison.
  */
 export function listPipelineKeys(db: Db, club?: string): PipelineKey[] {
   const client = db.$client;
+  const firstOfClub = statement(
+    client,
+    'SELECT club_slug AS club, pipeline FROM runs WHERE club_slug = ? ORDER BY pipeline LIMIT 1',
+  );
+  const nextInClub = statement(
+    client,
+    'SELECT club_slug AS club, pipeline FROM runs WHERE club_slug = ? AND pipeline > ? ORDER BY pipeline LIMIT 1',
+  );
+  const firstOfNextClub = statement(
+    client,
+    'SELECT club_slug AS club, pipeline FROM runs WHERE club_slug > ? ORDER BY club_slug, pipeline LIMIT 1',
+  );
+  const firstOverall = statement(
+    client,
+    'SELECT club_slug AS club, pipeline FROM runs ORDER BY club_slug, pipeline LIMIT 1',
+  );
   const keys: PipelineKey[] = [];
-  const first =
-    club === undefined
-      ? statement(client, 'SELECT club_slug AS club, pipeline FROM runs ORDER BY club_slug, pipeline LIMIT 1')
-      : statement(client, 'SELECT club_slug AS club, pipeline FROM runs WHERE club_slug = ? ORDER BY pipeline LIMIT 1');
-  const next =
-    club === undefined
-      ? statement(
-          client,
-          'SELECT club_slug AS club, pipeline FROM runs WHERE (club_slug, pipeline) > (?, ?) ORDER BY club_slug, pipeline LIMIT 1',
-        )
-      : statement(
-          client,
-          'SELECT club_slug AS club, pipeline FROM runs WHERE club_slug = ? AND pipeline > ? ORDER BY pipeline LIMIT 1',
-        );
-  let key = (club === undefined ? first.get() : first.get(club)) as PipelineKey | undefined;
+  let key = (club === undefined ? firstOverall.get() : firstOfClub.get(club)) as PipelineKey | undefined;
   while (key) {
     keys.push(key);
-    key = next.get(key.club, key.pipeline) as PipelineKey | undefined;
+    const next = nextInClub.get(key.club, key.pipeline) as PipelineKey | undefined;
+    key = next ?? (club === undefined ? (firstOfNextClub.get(key.club) as PipelineKey | undefined) : undefined);
   }
   return keys;
 }
 
+/** What the history strip and the summary need of a run: a narrow row, so 20 per pipeline stay cheap. */
+export interface RecentRunRow {
+  id: number;
+  status: RunStatus;
+  startedAt: number | null;
+  durationMs: number | null;
+  failed: number;
+  errorCount: number;
+}
+
 /** The pipeline's last `count` runs, newest first (undated runs last). */
-export function recentRuns(db: Db, key: PipelineKey, count = RECENT_RUNS): RunRow[] {
+export function recentRuns(db: Db, key: PipelineKey, count = RECENT_RUNS): RecentRunRow[] {
   return statement(
     db.$client,
-    `SELECT ${RUN_COLUMNS} FROM runs WHERE club_slug = ? AND pipeline = ? ORDER BY started_at DESC, id DESC LIMIT ?`,
-  ).all(key.club, key.pipeline, count) as RunRow[];
+    `SELECT id, status, started_at AS startedAt, duration_ms AS durationMs, failed, error_count AS errorCount
+       FROM runs WHERE club_slug = ? AND pipeline = ? ORDER BY started_at DESC, id DESC LIMIT ?`,
+  ).all(key.club, key.pipeline, count) as RecentRunRow[];
 }
 
 export interface WindowStats {
@@ -66,11 +80,13 @@ export function windowStats(db: Db, key: PipelineKey, since: number): WindowStat
   ).get(key.club, key.pipeline, since) as WindowStats;
 }
 
-/** The newest run that is no longer running: its errors are the pipeline's open errors. */
-export function lastFinishedRun(db: Db, key: PipelineKey): RunRow | undefined {
+/** Error count of the newest run that is no longer running (its errors are the pipeline's open errors). */
+export function lastFinishedErrorCount(db: Db, key: PipelineKey): number | undefined {
   return statement(
     db.$client,
-    `SELECT ${RUN_COLUMNS} FROM runs WHERE club_slug = ? AND pipeline = ? AND status <> 'running'
+    `SELECT error_count FROM runs WHERE club_slug = ? AND pipeline = ? AND status <> 'running'
       ORDER BY started_at DESC, id DESC LIMIT 1`,
-  ).get(key.club, key.pipeline) as RunRow | undefined;
+  )
+    .pluck()
+    .get(key.club, key.pipeline) as number | undefined;
 }

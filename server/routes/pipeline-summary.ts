@@ -1,17 +1,21 @@
 // Folding a pipeline's recent runs into its overview summary. Pure: the route feeds it query results.
 import type { PipelineSummary, RunDot, StepView } from '../../shared/api.js';
 import type { RunRow } from '../../shared/schema.js';
+import type { RecentRunRow } from '../queries/pipelines.js';
 import { runView } from '../views.js';
 
 export interface PipelineFacts {
   club: string;
   pipeline: string;
-  /** Newest first. */
-  recent: RunRow[];
+  /** The newest run in full. */
+  lastRun: RunRow | undefined;
+  /** The last runs, newest first. */
+  recent: RecentRunRow[];
   runs24h: number;
   finished24h: number;
   succeeded24h: number;
-  lastFinished: RunRow | undefined;
+  /** Error count of the newest run no longer running, when it is not among `recent`. */
+  olderFinishedErrorCount: number | undefined;
   /** Steps of the newest run still running, when the newest run is running. */
   runningSteps: StepView[];
 }
@@ -25,12 +29,13 @@ export function median(values: readonly number[]): number | null {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-function dot(row: RunRow): RunDot {
+function dot(row: RecentRunRow): RunDot {
   return { id: row.id, status: row.status, startedAt: row.startedAt, durationMs: row.durationMs, failed: row.failed };
 }
 
 export function summarisePipeline(facts: PipelineFacts): PipelineSummary {
-  const last = facts.recent[0];
+  const last = facts.lastRun;
+  const lastFinished = facts.recent.find((r) => r.status !== 'running');
   // Durations of runs that ran to an end; an abandoned run's "duration" is only how long until it went silent.
   const durations = facts.recent
     .filter((r) => (r.status === 'success' || r.status === 'failure') && r.durationMs !== null)
@@ -43,7 +48,7 @@ export function summarisePipeline(facts: PipelineFacts): PipelineSummary {
     runs24h: facts.runs24h,
     successRate24h: facts.finished24h === 0 ? null : facts.succeeded24h / facts.finished24h,
     medianDurationMs: median(durations),
-    openErrors: facts.lastFinished?.errorCount ?? 0,
+    openErrors: lastFinished?.errorCount ?? facts.olderFinishedErrorCount ?? 0,
     recent: facts.recent.map(dot).reverse(),
   };
 }

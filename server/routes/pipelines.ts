@@ -1,8 +1,8 @@
 // GET /api/pipelines: every (club, pipeline) with its last run, 24 h figures, median duration and open errors.
 import type { FastifyInstance } from 'fastify';
 import type { PipelineSummary } from '../../shared/api.js';
-import { lastFinishedRun, listPipelineKeys, recentRuns, windowStats } from '../queries/pipelines.js';
-import { getRunSteps } from '../queries/runs.js';
+import { lastFinishedErrorCount, listPipelineKeys, recentRuns, windowStats } from '../queries/pipelines.js';
+import { getRun, getRunSteps } from '../queries/runs.js';
 import { stepView } from '../views.js';
 import type { RouteContext } from './context.js';
 import { summarisePipeline } from './pipeline-summary.js';
@@ -32,16 +32,20 @@ export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext):
           const recent = recentRuns(ctx.db, key);
           const window = windowStats(ctx.db, key, since);
           const newest = recent[0];
+          const lastRun = newest && getRun(ctx.db, newest.id);
           return summarisePipeline({
             ...key,
+            lastRun,
             recent,
             runs24h: window.runs,
             finished24h: window.finished,
             succeeded24h: window.succeeded,
-            lastFinished: newest && newest.status !== 'running' ? newest : lastFinishedRun(ctx.db, key),
+            olderFinishedErrorCount: recent.some((r) => r.status !== 'running')
+              ? undefined
+              : lastFinishedErrorCount(ctx.db, key),
             runningSteps:
-              newest?.status === 'running'
-                ? getRunSteps(ctx.db, newest.id)
+              lastRun?.status === 'running'
+                ? getRunSteps(ctx.db, lastRun.id)
                     .filter((s) => s.status === 'running')
                     .map(stepView)
                 : [],
