@@ -17,6 +17,7 @@ const logs = async (query: string): Promise<LogsResponse> => {
 const numbers = (lines: LogLineView[]): number[] => lines.map((l) => Number(/#(\d+)/.exec(l.msg ?? '')?.[1] ?? -1));
 
 const LINES = 600;
+const HOSTILE = '<img src=x onerror="window.__pwned=1"> </script> \\" \u2028 \u{1F4A5} %_';
 
 beforeAll(async () => {
   server = await testServer();
@@ -24,6 +25,7 @@ beforeAll(async () => {
     await run.step('fetch', (step) => {
       for (let i = 0; i < LINES / 2; i++) {
         if (i % 10 === 0) step.log.warn({ i }, `slow response #${i}`);
+        else if (i === 7) step.log.info({ i, html: HOSTILE }, `${HOSTILE} #${i}`);
         else step.log.info({ i }, `fetched page #${i}`);
       }
     });
@@ -136,6 +138,18 @@ describe('GET /api/runs/:id/logs filters', () => {
   it('combines filters', async () => {
     const page = await logs('?step=fetch&level=warn&q=slow&limit=2000');
     expect(numbers(page.lines)).toEqual([...Array(30).keys()].map((i) => i * 10));
+  });
+});
+
+describe('hostile strings in log lines', () => {
+  it('come back verbatim in msg and data, as JSON', async () => {
+    const res = await get(`/api/runs/${runId}/logs?q=${encodeURIComponent('onerror=')}`);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    const lines = res.json<LogsResponse>().lines;
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.msg).toBe(`${HOSTILE} #7`);
+    expect(lines[0]?.data).toEqual({ i: 7, html: HOSTILE });
   });
 });
 
