@@ -1,15 +1,10 @@
 // From tailed lines to what the store writes: accepted lines (parsed) and rejects (with reason and excerpt).
 // Pure: the parser from shared/ decides; this only carries offsets and excerpts along.
-import type { ParsedLine, RejectReason } from '../shared/events.js';
+import type { RejectReason } from '../shared/events.js';
 import { parseLine } from '../shared/parse-line.js';
 import { lenientExcerpt, textExcerpt } from './excerpt.js';
+import type { FoldLine } from './fold.js';
 import type { TailItem } from './tailer.js';
-
-export interface AcceptedLine {
-  offset: number;
-  lineBytes: number;
-  line: ParsedLine;
-}
 
 /** A line that could not be accepted, or an ingest event on the file (`truncated`, `replaced`). */
 export interface RejectRecord {
@@ -21,7 +16,8 @@ export interface RejectRecord {
 }
 
 export interface ClassifiedLines {
-  accepted: AcceptedLine[];
+  /** Accepted lines, ready to fold: time is the line's own, else `fallbackTime`. */
+  accepted: FoldLine[];
   rejected: RejectRecord[];
   /** Bytes of the lines (without newlines). */
   bytes: number;
@@ -34,8 +30,8 @@ function isBlank(text: string): boolean {
   return text === '' || text === '\r';
 }
 
-export function classifyLines(items: readonly TailItem[], maxLineBytes: number): ClassifiedLines {
-  const accepted: AcceptedLine[] = [];
+export function classifyLines(items: readonly TailItem[], maxLineBytes: number, fallbackTime: number): ClassifiedLines {
+  const accepted: FoldLine[] = [];
   const rejected: RejectRecord[] = [];
   let bytes = 0;
   for (const item of items) {
@@ -53,7 +49,7 @@ export function classifyLines(items: readonly TailItem[], maxLineBytes: number):
     if (item.kind === 'text' && item.text.length < 2 && isBlank(item.text)) continue;
     const result = parseLine(item.kind === 'text' ? item.text : item.bytes, { maxLineBytes });
     if (result.ok) {
-      accepted.push({ offset: item.offset, lineBytes: item.lineBytes, line: result.line });
+      accepted.push({ offset: item.offset, time: result.line.time ?? fallbackTime, line: result.line });
     } else {
       rejected.push({
         offset: item.offset,

@@ -18,7 +18,8 @@ export interface RunState {
   steps: ReadonlyMap<string, StepRow>;
 }
 
-export type NewLogRow = Omit<LogRow, 'id'>;
+/** A log row to insert: `id` is 0 until the store has inserted it (then it is set in place, saving a copy per line). */
+export type NewLogRow = LogRow;
 export type NewErrorRow = Omit<ErrorRow, 'id'>;
 
 export interface FoldResult {
@@ -66,6 +67,7 @@ function jsonText(value: Json | null): string | null {
 export function logRowOf(runId: number, item: FoldLine): NewLogRow {
   const { line } = item;
   return {
+    id: 0,
     runId,
     offset: item.offset,
     time: item.time,

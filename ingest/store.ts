@@ -5,11 +5,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../shared/db.js';
-import type { ErrorRow, LogRow, RunRow, StepRow } from '../shared/schema.js';
+import type { ErrorRow, RunRow, StepRow } from '../shared/schema.js';
 import type { BatchStats, IngestChange } from './changes.js';
-import type { AcceptedLine, ClassifiedLines, RejectRecord } from './classify-lines.js';
+import type { ClassifiedLines, RejectRecord } from './classify-lines.js';
 import type { Fingerprint } from './file-identity.js';
-import { emptyRun, foldLines, type FoldLine, type NewErrorRow, type NewLogRow, type RunState } from './fold.js';
+import { emptyRun, foldLines, type FoldLine, type NewErrorRow, type RunState } from './fold.js';
 import { fallbackIdentities, runIdentityOf, type RunIdentity } from './run-identity.js';
 import { FILE_COLUMNS, RUN_COLUMNS, STEP_COLUMNS } from './sql-columns.js';
 
@@ -31,8 +31,6 @@ export interface BatchToStore {
   lines: ClassifiedLines;
   /** Offset just past the batch's last line: the file's new committed offset. */
   endOffset: number;
-  /** Time for lines without one: the file's mtime. */
-  fallbackTime: number;
   /** The file's first-line fingerprint, when the record has none yet. */
   fingerprint: Fingerprint | null;
 }
@@ -147,7 +145,7 @@ export class IngestStore {
         if (removed.length > 0) change.removedRunIds = removed;
         state = this.loadRunState(file.runId)!;
       }
-      this.writeLines(state, accepted, batch.fallbackTime, change);
+      this.writeLines(state, accepted, change);
     }
 
     for (const reject of rejected) this.insertReject(file.path, reject, change.stats);
@@ -164,42 +162,30 @@ export class IngestStore {
     return { change, file };
   }
 
-  private writeLines(state: RunState, accepted: AcceptedLine[], fallbackTime: number, change: IngestChange): void {
+  private writeLines(state: RunState, lines: FoldLine[], change: IngestChange): void {
     const runId = state.run.id;
-    let foldInput: FoldLine[] = accepted.map((a) => ({
-      offset: a.offset,
-      time: a.line.time ?? fallbackTime,
-      line: a.line,
-    }));
-    let folded = foldLines(state, foldInput);
-    const logIds: number[] = [];
+    let folded = foldLines(state, lines);
     let replayed = false;
     for (const row of folded.logs) {
       const info = this.s.insertLog.run(runId, row.offset, row.time, row.level, row.event, row.step, row.msg, row.data);
       if (info.changes === 0) {
         // Already stored (a replay): its effects on the run are already there too, so don't apply them twice.
         replayed = true;
-        logIds.push(-1);
       } else {
-        logIds.push(Number(info.lastInsertRowid));
+        row.id = Number(info.lastInsertRowid);
+        change.logs.push(row);
       }
     }
-    let logs: NewLogRow[] = folded.logs;
     if (replayed) {
-      foldInput = foldInput.filter((_, i) => logIds[i] !== -1);
-      logs = folded.logs.filter((_, i) => logIds[i] !== -1);
-      folded = foldLines(state, foldInput);
-    }
-    let k = 0;
-    for (let i = 0; i < logIds.length; i++) {
-      const id = logIds[i]!;
-      if (id !== -1) change.logs.push({ id, ...logs[k++]! } satisfies LogRow);
+      const fresh = new Set(change.logs.map((row) => row.offset));
+      lines = lines.filter((item) => fresh.has(item.offset));
+      if (lines.length === 0) return;
+      folded = foldLines(state, lines);
     }
     for (const error of folded.errors) {
       const info = this.s.insertError.run(error);
       if (info.changes > 0) change.errors.push({ id: Number(info.lastInsertRowid), ...error } satisfies ErrorRow);
     }
-    if (foldInput.length === 0) return;
     this.s.updateRun.run(folded.state.run);
     change.runs.push(folded.state.run);
     for (const name of folded.touchedSteps) {
@@ -227,7 +213,7 @@ export class IngestStore {
    * already feeds that run, a fallback identity; a run left by a file that is gone is replaced (its rows came from
    * other bytes, so their offsets mean nothing for this file).
    */
-  private resolveRun(path: string, first: AcceptedLine, removed: number[]): number {
+  private resolveRun(path: string, first: FoldLine, removed: number[]): number {
     const natural = runIdentityOf(first.line, path);
     for (const identity of [natural, ...fallbackIdentities(natural, path)]) {
       const existing = this.s.selectRunByIdentity.get(identity.club, identity.pipeline, identity.runKey);

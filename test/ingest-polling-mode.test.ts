@@ -1,0 +1,45 @@
+// usePolling (network filesystems): no inotify at all, yet new directories, new files and appends are ingested.
+import { readdirSync, readlinkSync } from 'node:fs';
+import { afterEach, expect, it } from 'vitest';
+import {
+  append,
+  line,
+  runByKey,
+  runFile,
+  startDaemon,
+  tempWorld,
+  waitFor,
+  type RunningDaemon,
+  type TempWorld,
+} from './fixtures/ingest-harness.js';
+
+let world: TempWorld;
+let running: RunningDaemon | null = null;
+afterEach(async () => {
+  await running?.daemon.stop();
+  running = null;
+  world?.cleanup();
+});
+
+function inotifyInstances(): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === 'anon_inode:inotify';
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+it('follows new directories, files and appends without inotify', async () => {
+  world = tempWorld();
+  const before = inotifyInstances();
+  running = await startDaemon(world, { usePolling: true, sweepIntervalMs: 500 });
+  const file = runFile(world, 'netfs', 'pipe', 'polled');
+  append(file, line({ msg: 'one' }));
+  await waitFor('new file in a new directory', () => runByKey(world.db, 'polled')?.logCount === 1);
+  append(file, line({ msg: 'two' }));
+  append(file, line({ msg: 'three' }));
+  await waitFor('appends', () => runByKey(world.db, 'polled')?.logCount === 3);
+  expect(inotifyInstances()).toBe(before);
+});
