@@ -49,7 +49,7 @@ async function serve(dbFile: string): Promise<void> {
     if (message === 'rss') send({ maxRssKiB: process.resourceUsage().maxRSS, rssBytes: process.memoryUsage().rss });
     if (message === 'stop') void app.close().then(() => process.exit(0));
   });
-  send({ port: (app.server.address() as AddressInfo).port });
+  send({ port: (app.server.address() as AddressInfo).port, startRssBytes: process.memoryUsage().rss });
 }
 
 // ---------------------------------------------------------------- seeding
@@ -343,7 +343,7 @@ async function main(): Promise<void> {
 
     const script = fileURLToPath(import.meta.url);
     child = fork(script, ['--serve', dbFile], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-    const { port } = await ask<{ port: number }>(child, '', 'port');
+    const { port, startRssBytes } = await ask<{ port: number; startRssBytes: number }>(child, '', 'port');
 
     const scenarios: Array<[string, string, boolean]> = [
       ['GET /api/runs (first page, 50)', '/api/runs', true],
@@ -388,7 +388,8 @@ async function main(): Promise<void> {
     const rss = await ask<{ maxRssKiB: number; rssBytes: number }>(child, 'rss', 'maxRssKiB');
     const missed = figures.filter((f) => f.target && f.p95 > 50);
     console.log(
-      `server peak RSS ${(rss.maxRssKiB / 1024).toFixed(0)} MiB (now ${(rss.rssBytes / 2 ** 20).toFixed(0)} MiB); ` +
+      `server RSS after start ${(startRssBytes / 2 ** 20).toFixed(0)} MiB, peak ${(rss.maxRssKiB / 1024).toFixed(0)} MiB, ` +
+        `at the end ${(rss.rssBytes / 2 ** 20).toFixed(0)} MiB; ` +
         `bench process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
     );
     console.log(

@@ -20,9 +20,16 @@ function isMissing(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
+function isDenied(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
 export async function openRunFile(runsDir: string, storedPath: string): Promise<RunFileOpen> {
   const outside = { ok: false, statusCode: 403, message: "the run's file is outside the runs directory" } as const;
   const gone = { ok: false, statusCode: 404, message: "the run's file no longer exists" } as const;
+  // The daemon's user only needs read access to the runs directory (deploy/README.md): say so when it lacks it.
+  const denied = { ok: false, statusCode: 403, message: "the run's file is not readable by the server" } as const;
   const root = resolve(runsDir);
   const candidate = resolve(root, storedPath);
   if (!isInside(root, candidate)) return outside;
@@ -34,6 +41,7 @@ export async function openRunFile(runsDir: string, storedPath: string): Promise<
     realFile = await realpath(candidate);
   } catch (error) {
     if (isMissing(error)) return gone;
+    if (isDenied(error)) return denied;
     throw error;
   }
   if (!isInside(realRoot, realFile)) return outside;
@@ -45,6 +53,7 @@ export async function openRunFile(runsDir: string, storedPath: string): Promise<
   } catch (error) {
     if (isMissing(error)) return gone;
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') return outside;
+    if (isDenied(error)) return denied;
     throw error;
   }
   const stats = await handle.stat();
