@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   compactJson,
+  formatAxisCount,
+  formatAxisSeconds,
+  plural,
   formatClock,
   formatCount,
   formatDateTime,
@@ -81,6 +84,26 @@ describe('counts and progress', () => {
     expect(compactJson(null)).toBe('');
     expect(compactJson({ a: 1 })).toBe('{"a":1}');
     expect(compactJson('x'.repeat(500), 10)).toBe('xxxxxxxxx…');
+  });
+});
+
+describe('axis ticks', () => {
+  it('keep neighbouring duration ticks apart', () => {
+    expect(formatAxisSeconds(0.0002, 0.0002)).toBe('0.2 ms');
+    expect(formatAxisSeconds(0.0004, 0.0002)).toBe('0.4 ms');
+    expect(formatAxisSeconds(0.05, 0.05)).toBe('50 ms');
+    expect(formatAxisSeconds(1.5, 0.5)).toBe('1.5 s');
+    expect(formatAxisSeconds(30, 10)).toBe('30 s');
+    expect(formatAxisSeconds(120, 60)).toBe('2 m 00 s');
+  });
+  it('count ticks are whole unless the step is fractional', () => {
+    expect(formatAxisCount(12000, 2000)).toBe('12\u202f000');
+    expect(formatAxisCount(1.5, 0.5)).toBe('1.5');
+  });
+  it('pluralises', () => {
+    expect(plural(1, 'error')).toBe('1 error');
+    expect(plural(2, 'error')).toBe('2 errors');
+    expect(plural(0, 'run')).toBe('0 runs');
   });
 });
 

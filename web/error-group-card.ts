@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ErrorGroup } from '../shared/api.js';
 import { ClockController } from './clock-controller.js';
-import { formatCount, formatDateTime, formatRelative } from './format.js';
+import { formatCount, formatDateTime, formatRelative, plural } from './format.js';
 import { errorsHref, pipelineHref, runHref } from './routes.js';
 import { baseStyles } from './ui-styles.js';
 
@@ -83,8 +83,8 @@ export class ErrorGroupCard extends LitElement {
       <div class="meta">
         <span><a href=${pipelineHref(g.club, g.pipeline)}>${g.club} / ${g.pipeline}</a></span>
         ${g.system === null ? nothing : html`<span>system <strong>${g.system}</strong></span>`}
-        <span>${formatCount(g.runsAffected)} runs</span>
-        <span>${formatCount(g.identifiersAffected)} records</span>
+        <span>${plural(g.runsAffected, 'run')}</span>
+        <span>${plural(g.identifiersAffected, 'record')}</span>
         <span title=${formatDateTime(g.firstSeen)}>first seen ${formatRelative(g.firstSeen, now)}</span>
         <span title=${formatDateTime(g.lastSeen)}>last seen ${formatRelative(g.lastSeen, now)}</span>
       </div>

@@ -86,3 +86,32 @@ export function compactJson(value: unknown, maxChars = 300): string {
   }
   return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
 }
+
+/**
+ * An axis tick for a duration in seconds, precise enough to tell neighbouring ticks apart:
+ * `0.2 ms`, `50 ms`, `1.5 s`, `2 m 00 s`.
+ */
+export function formatAxisSeconds(seconds: number, incrementSeconds: number): string {
+  const ms = seconds * 1000;
+  const incrementMs = Math.abs(incrementSeconds * 1000);
+  if (!Number.isFinite(ms)) return '';
+  if (incrementMs < 1000 && Math.abs(ms) < 1000) {
+    const decimals = incrementMs > 0 ? Math.max(0, Math.min(3, Math.ceil(-Math.log10(incrementMs)))) : 0;
+    return `${ms.toFixed(decimals)} ms`;
+  }
+  if (incrementMs < 60_000 && Math.abs(ms) < 60_000) {
+    const decimals = Math.max(0, Math.min(3, Math.ceil(-Math.log10(incrementMs / 1000))));
+    return `${seconds.toFixed(decimals)} s`;
+  }
+  return formatDuration(ms);
+}
+
+/** A count axis tick: whole numbers grouped, fractions (small ranges) with one decimal. */
+export function formatAxisCount(value: number, increment: number): string {
+  return Number.isInteger(increment) ? formatCount(value) : value.toFixed(1);
+}
+
+/** `1 error`, `3 errors`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
+}

@@ -4,7 +4,14 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LiveDataMessage, RunView } from '../shared/api.js';
 import { ClockController } from './clock-controller.js';
-import { formatCount, formatDateTime, formatDuration, formatRelative } from './format.js';
+import {
+  formatAxisCount,
+  formatAxisSeconds,
+  formatCount,
+  formatDateTime,
+  formatDuration,
+  formatRelative,
+} from './format.js';
 import { compareRecency } from './overview-model.js';
 import { appendPage, upsertRuns } from './run-history-model.js';
 import { errorsHref, overviewHref, runHref } from './routes.js';
@@ -242,14 +249,14 @@ export class PipelinePage extends LitElement {
           summary="Duration of the ${finished.length} loaded finished runs; median ${formatDuration(mid)}"
           .series=${DURATION_SERIES}
           .columns=${durationColumns(finished)}
-          .yFormat=${(v: number) => formatDuration(v * 1000)}
+          .yFormat=${formatAxisSeconds}
         ></time-chart>
         <time-chart
           caption="Records per run"
           summary="Created, updated, skipped and failed records of the ${finished.length} loaded finished runs"
           .series=${COUNT_CHART_SERIES}
           .columns=${countColumns(finished)}
-          .yFormat=${formatCount}
+          .yFormat=${formatAxisCount}
         ></time-chart>
       </div>
       <section aria-labelledby="history-title" class="card">

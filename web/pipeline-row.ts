@@ -3,7 +3,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { PipelineSummary } from '../shared/api.js';
 import { ClockController } from './clock-controller.js';
-import { formatCount, formatDateTime, formatDuration, formatRelative } from './format.js';
+import { formatCount, formatDateTime, formatDuration, formatRelative, plural } from './format.js';
 import { errorsHref, pipelineHref, runHref } from './routes.js';
 import { runTone } from './status.js';
 import { baseStyles } from './ui-styles.js';
@@ -100,7 +100,8 @@ export class PipelineRow extends LitElement {
         }
       </div>
       <div class="muted num">
-        ${p.runs24h} runs / 24 h${p.successRate24h === null ? '' : ` · ${Math.round(p.successRate24h * 100)}% ok`}
+        ${plural(p.runs24h, 'run')} / 24
+        h${p.successRate24h === null ? '' : ` · ${Math.round(p.successRate24h * 100)}% ok`}
       </div>
       <div class="errors">
         ${
@@ -108,7 +109,7 @@ export class PipelineRow extends LitElement {
             ? html`<a
                 href=${errorsHref({ club: p.club, pipeline: p.pipeline })}
                 aria-label="${p.openErrors} open errors in ${p.pipeline}"
-                ><span class="badge">${formatCount(p.openErrors)} errors</span></a
+                ><span class="badge">${plural(p.openErrors, 'error')}</span></a
               >`
             : html`<span class="none" aria-label="No open errors">0 errors</span>`
         }

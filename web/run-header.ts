@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { RunView } from '../shared/api.js';
 import { ClockController } from './clock-controller.js';
-import { formatCount, formatDateTime, formatDuration, formatRelative } from './format.js';
+import { formatCount, formatDateTime, formatDuration, formatRelative, plural } from './format.js';
 import { errorsHref, overviewHref, pipelineHref } from './routes.js';
 import { runTone } from './status.js';
 import { baseStyles } from './ui-styles.js';
@@ -113,11 +113,9 @@ export class RunHeader extends LitElement {
           <dt>Errors · log lines</dt>
           <dd>
             ${
-              run.errorCount > 0
-                ? html`<span class="failed">${formatCount(run.errorCount)} errors</span>`
-                : html`0 errors`
+              run.errorCount > 0 ? html`<span class="failed">${plural(run.errorCount, 'error')}</span>` : html`0 errors`
             }
-            · ${formatCount(run.logCount)} lines
+            · ${plural(run.logCount, 'line')}
           </dd>
         </div>
         ${

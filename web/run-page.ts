@@ -175,7 +175,7 @@ export class RunPage extends LitElement {
         ${run ? html`<run-header .run=${run}></run-header>` : html`<p class="muted">Loading run ${route.runId}…</p>`}
       </section>
       ${
-        run
+        run && (run.steps.length > 0 || this.errors.length > 0)
           ? html`<div class="middle">
               <section class="card" aria-labelledby="steps-title">
                 <h2 id="steps-title">Steps</h2>

@@ -52,7 +52,8 @@ export class TimeChart extends LitElement {
   @property() summary = '';
   @property({ attribute: false }) series: ChartSeries[] = [];
   @property({ attribute: false }) columns: Columns = [[]];
-  @property({ attribute: false }) yFormat: (value: number) => string = (v) => String(v);
+  /** Tick label from the value and the distance between ticks. */
+  @property({ attribute: false }) yFormat: (value: number, increment: number) => string = (v) => String(v);
   @query('.plot') private plotEl!: HTMLDivElement;
   @state() private ready = false;
 
@@ -129,7 +130,8 @@ export class TimeChart extends LitElement {
           grid: { stroke: gridColor, width: 1 },
           ticks: { stroke: gridColor, width: 1 },
           size: 64,
-          values: (_u: uPlotType, values: number[]) => values.map((v) => yFormat(v)),
+          values: (_u: uPlotType, values: number[], _axis: number, _space: number, increment: number) =>
+            values.map((v) => yFormat(v, increment)),
         },
       ],
     };

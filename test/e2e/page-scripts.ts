@@ -1,5 +1,17 @@
-// Code evaluated inside the page. Kept as source text: the test project has no DOM types, and these few
-// lines are clearer as the browser sees them than behind casts.
+// Code evaluated inside the page. The test project has no DOM types, so the few element members used are
+// described structurally here.
+
+interface ElementLike {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): { textContent: string | null } | null;
+}
+
+interface ScrollerLike {
+  scrollTop: number;
+  readonly scrollHeight: number;
+  readonly clientHeight: number;
+  dispatchEvent(event: unknown): boolean;
+}
 
 /** Number of <img> elements in the document and every shadow root under it. */
 export const COUNT_IMAGES = `(() => {
@@ -12,7 +24,42 @@ export const COUNT_IMAGES = `(() => {
   return count;
 })()`;
 
+/** Number of elements matching a selector in the document and every shadow root under it. */
+export const countDeep = (selector: string) => `(() => {
+  let count = 0;
+  const visit = (root) => {
+    count += root.querySelectorAll(${JSON.stringify(selector)}).length;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
+  };
+  visit(document);
+  return count;
+})()`;
+
 export const MARK_DOCUMENT = 'window.__sameDocument = true';
 export const DOCUMENT_MARKED = 'window.__sameDocument === true';
 export const PWNED = 'window.__pwned';
 export const BODY_BACKGROUND = 'getComputedStyle(document.body).backgroundColor';
+
+export const atBottom = (el: ScrollerLike): boolean => el.scrollTop + el.clientHeight >= el.scrollHeight - 4;
+export const scrollTop = (el: ScrollerLike): number => el.scrollTop;
+export const scrollSize = (el: ScrollerLike) => ({ scrollHeight: el.scrollHeight, clientHeight: el.clientHeight });
+/** Sets scrollTop; the browser fires the scroll event itself. */
+export const scrollTo = (el: ScrollerLike, top: number): void => {
+  el.scrollTop = top;
+};
+
+export interface RenderedRow {
+  offset: number;
+  level: string;
+  msg: string;
+}
+
+export const readRows = (els: ElementLike[]): RenderedRow[] =>
+  els.map((el) => ({
+    offset: Number(el.getAttribute('data-offset')),
+    level: el.querySelector('.level')?.textContent ?? '',
+    msg: el.querySelector('.msg')?.textContent ?? '',
+  }));
+
+/** Blocks the page's main thread for the given milliseconds (a client too busy to read its socket). */
+export const BUSY_WAIT = '(ms) => { const end = Date.now() + ms; while (Date.now() < end) {} }';
