@@ -495,7 +495,8 @@ class Daemon implements IngestDaemon {
     let fd: number;
     try {
       // O_NOFOLLOW: a symlink planted in the runs directory must not make the daemon read files outside it.
-      fd = openSync(tracked.abs, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+      // O_NONBLOCK: a FIFO named *.ndjson must not block the daemon in open(2) (it is then refused as not a file).
+      fd = openSync(tracked.abs, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ELOOP' || code === 'EISDIR') {
@@ -580,6 +581,7 @@ class Daemon implements IngestDaemon {
 
   private closeFile(tracked: Tracked): void {
     if (tracked.tailer === null) return;
+    if (tracked.record?.runId != null) this.store.forgetRun(tracked.record.runId);
     tracked.tailer.close();
     tracked.tailer = null;
     this.openFiles.delete(tracked);
@@ -614,6 +616,7 @@ class Daemon implements IngestDaemon {
         { now: Date.now(), hostname: this.hostname, staleAfterMs: this.staleAfterMs, isPidAlive },
         (runId) => pendingRuns.has(runId),
       );
+      for (const run of marked) this.store.forgetRun(run.id);
       if (marked.length > 0) {
         this.publish({ runs: marked, steps: [], errors: [], logs: [], stats: emptyBatchStats() });
       }
@@ -633,6 +636,7 @@ class Daemon implements IngestDaemon {
         (path, error) => this.log.warn({ err: error, file: path }, 'runboard ingest: cannot delete expired run file'),
       );
       if (result.removedRunIds.length === 0) return;
+      for (const id of result.removedRunIds) this.store.forgetRun(id);
       const removed = new Set(result.removedRunIds);
       for (const tracked of this.files.values()) {
         if (tracked.record?.runId != null && removed.has(tracked.record.runId)) {

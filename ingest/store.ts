@@ -43,6 +43,12 @@ function emptyStats(): BatchStats {
 
 export class IngestStore {
   private readonly client: Db['$client'];
+  /**
+   * Run states as last committed, for runs whose file is being read: saves reading the run and its steps back
+   * for every batch. Only this daemon writes runs; anything else that changes one (abandoned marking, retention)
+   * goes through forgetRun(). Filled only after a commit succeeded.
+   */
+  private readonly runStates = new Map<number, RunState>();
   private readonly s: {
     selectFiles: Statement<[], FileRecord>;
     upsertFile: Statement<[FileRecord & { updatedAt: number }]>;
@@ -122,12 +128,26 @@ export class IngestStore {
    */
   commitBatch(batch: BatchToStore): { change: IngestChange; file: FileRecord } {
     const started = performance.now();
-    const result = this.client.transaction(() => this.writeBatch(batch)).immediate();
+    let result;
+    try {
+      result = this.client.transaction(() => this.writeBatch(batch)).immediate();
+    } catch (error) {
+      if (batch.file.runId !== null) this.runStates.delete(batch.file.runId);
+      throw error;
+    }
     result.change.stats.commitMs = performance.now() - started;
-    return result;
+    for (const id of result.change.removedRunIds ?? []) this.runStates.delete(id);
+    const run = result.change.runs[0];
+    if (run !== undefined && result.state !== null) this.runStates.set(run.id, result.state);
+    return { change: result.change, file: result.file };
   }
 
-  private writeBatch(batch: BatchToStore): { change: IngestChange; file: FileRecord } {
+  /** Forget the remembered state of a run changed or deleted outside commitBatch. */
+  forgetRun(runId: number): void {
+    this.runStates.delete(runId);
+  }
+
+  private writeBatch(batch: BatchToStore): { change: IngestChange; file: FileRecord; state: RunState | null } {
     const file: FileRecord = { ...batch.file, committedOffset: batch.endOffset };
     if (file.fingerprint === null && batch.fingerprint !== null) {
       file.fingerprint = batch.fingerprint.hash;
@@ -135,9 +155,10 @@ export class IngestStore {
     }
     const change: IngestChange = { runs: [], steps: [], errors: [], logs: [], stats: emptyStats() };
     const { accepted, rejected } = batch.lines;
+    let committedState: RunState | null = null;
 
     if (accepted.length > 0) {
-      let state = file.runId === null ? null : this.loadRunState(file.runId);
+      let state = file.runId === null ? null : (this.runStates.get(file.runId) ?? this.loadRunState(file.runId));
       if (state === null) {
         // First accepted line of the file (or its run was deleted under it, e.g. by retention): find its run.
         const removed: number[] = [];
@@ -145,7 +166,7 @@ export class IngestStore {
         if (removed.length > 0) change.removedRunIds = removed;
         state = this.loadRunState(file.runId)!;
       }
-      this.writeLines(state, accepted, change);
+      committedState = this.writeLines(state, accepted, change);
     }
 
     for (const reject of rejected) this.insertReject(file.path, reject, change.stats);
@@ -159,10 +180,11 @@ export class IngestStore {
       if (time !== null && (newest === null || time > newest)) newest = time;
     }
     change.stats.lagMs = newest === null ? null : Date.now() - newest;
-    return { change, file };
+    return { change, file, state: committedState };
   }
 
-  private writeLines(state: RunState, lines: FoldLine[], change: IngestChange): void {
+  /** Insert the lines' rows and fold them into the run; returns the run's new state. */
+  private writeLines(state: RunState, lines: FoldLine[], change: IngestChange): RunState {
     const runId = state.run.id;
     let folded = foldLines(state, lines);
     let replayed = false;
@@ -179,7 +201,7 @@ export class IngestStore {
     if (replayed) {
       const fresh = new Set(change.logs.map((row) => row.offset));
       lines = lines.filter((item) => fresh.has(item.offset));
-      if (lines.length === 0) return;
+      if (lines.length === 0) return state;
       folded = foldLines(state, lines);
     }
     for (const error of folded.errors) {
@@ -187,12 +209,14 @@ export class IngestStore {
       if (info.changes > 0) change.errors.push({ id: Number(info.lastInsertRowid), ...error } satisfies ErrorRow);
     }
     this.s.updateRun.run(folded.state.run);
-    change.runs.push(folded.state.run);
+    // Copies: listeners get their own rows; the state itself is remembered for the next batch.
+    change.runs.push({ ...folded.state.run });
     for (const name of folded.touchedSteps) {
       const step = folded.state.steps.get(name)!;
       this.s.upsertStep.run(step);
-      change.steps.push(step);
+      change.steps.push({ ...step });
     }
+    return folded.state;
   }
 
   private insertReject(path: string, reject: RejectRecord, stats: BatchStats): void {
@@ -223,6 +247,7 @@ export class IngestStore {
         .filter((o) => existsSync(join(this.runsDir, o.path)));
       if (liveOwners.length === 0) {
         this.s.deleteRun.run(existing.id);
+        this.runStates.delete(existing.id);
         removed.push(existing.id);
         return this.createRun(identity, path);
       }
@@ -253,6 +278,7 @@ export class IngestStore {
         const change: IngestChange = { runs: [], steps: [], errors: [], logs: [], stats: emptyStats() };
         if (file.runId !== null) {
           this.s.deleteRun.run(file.runId);
+          this.runStates.delete(file.runId);
           change.removedRunIds = [file.runId];
         }
         this.insertReject(

@@ -45,11 +45,6 @@ interface SkipState {
   excerpt: string;
 }
 
-interface RawLine {
-  start: number;
-  end: number;
-}
-
 /**
  * Nothing is carried between passes but the skip state of an over-long line: a partial last line is read again
  * from the file on the next pass (usually a few hundred bytes). That way what is handed out always comes from the
@@ -92,7 +87,11 @@ export class FileTailer {
     let lineStart = 0;
     let scanFrom = 0;
     let view = S.subarray(0, 0);
-    const raw: (RawLine | TailItem)[] = [];
+    // Lines found, as positions in S (numbers, not an object per line); an over-long line is an entry of
+    // `skipped`, marked in `starts` by -1 - its index.
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const skipped: TailItem[] = [];
     let reads = 0;
     let full = false;
 
@@ -100,26 +99,31 @@ export class FileTailer {
       const nl = scanFrom < end ? view.indexOf(10, scanFrom) : -1;
       if (nl !== -1) {
         if (this.skip !== null) {
-          const skipped = this.skip;
-          raw.push({
+          const skip = this.skip;
+          starts.push(-1 - skipped.length);
+          ends.push(0);
+          skipped.push({
             kind: 'too_long',
-            offset: skipped.start,
-            lineBytes: skipped.bytes + (nl - lineStart),
-            excerpt: skipped.excerpt,
+            offset: skip.start,
+            lineBytes: skip.bytes + (nl - lineStart),
+            excerpt: skip.excerpt,
           });
           this.skip = null;
         } else if (nl - lineStart > maxLineBytes) {
-          raw.push({
+          starts.push(-1 - skipped.length);
+          ends.push(0);
+          skipped.push({
             kind: 'too_long',
             offset: base + lineStart,
             lineBytes: nl - lineStart,
             excerpt: lenientExcerpt(S.subarray(lineStart, Math.min(nl, lineStart + 200))),
           });
         } else {
-          raw.push({ start: lineStart, end: nl });
+          starts.push(lineStart);
+          ends.push(nl);
         }
         lineStart = scanFrom = nl + 1;
-        if (raw.length >= this.maxLines) {
+        if (starts.length >= this.maxLines) {
           full = true;
           break;
         }
@@ -138,7 +142,7 @@ export class FileTailer {
         lineStart = end;
       }
       // Lines in hand: commit them now rather than read on; the partial tail is read again next pass.
-      if (raw.length > 0 || reads >= MAX_READS_PER_PASS) break;
+      if (starts.length > 0 || reads >= MAX_READS_PER_PASS) break;
       if (lineStart > 0) {
         // Nothing handed out yet, so the partial line can move to the front of the buffer.
         S.copyWithin(0, lineStart, end);
@@ -156,7 +160,7 @@ export class FileTailer {
       view = S.subarray(0, end);
     }
 
-    const items = decodeLines(S, base, raw);
+    const items = decodeLines(S, base, starts, ends, skipped);
     const last = items[items.length - 1];
     const endOffset = last === undefined ? this.position : last.offset + last.lineBytes + 1;
     this.position = this.skip !== null ? this.skip.start : base + lineStart;
@@ -189,37 +193,39 @@ export class FileTailer {
  * one decode per region, then split on \n (valid UTF-8 split at \n stays valid); a region that fails the check is
  * decoded line by line, so only the bad lines become byte items.
  */
-function decodeLines(S: Buffer, base: number, raw: readonly (RawLine | TailItem)[]): TailItem[] {
+function decodeLines(
+  S: Buffer,
+  base: number,
+  starts: readonly number[],
+  ends: readonly number[],
+  skipped: readonly TailItem[],
+): TailItem[] {
   const items: TailItem[] = [];
   let i = 0;
-  while (i < raw.length) {
-    const first = raw[i]!;
-    if ('kind' in first) {
-      items.push(first);
+  while (i < starts.length) {
+    const first = starts[i]!;
+    if (first < 0) {
+      items.push(skipped[-1 - first]!);
       i++;
       continue;
     }
     let j = i + 1;
-    let prevEnd = first.end;
-    while (j < raw.length) {
-      const next = raw[j]!;
-      if ('kind' in next || next.start !== prevEnd + 1) break;
-      prevEnd = next.end;
+    let prevEnd = ends[i]!;
+    while (j < starts.length && starts[j] === prevEnd + 1) {
+      prevEnd = ends[j]!;
       j++;
     }
-    const region = S.subarray(first.start, prevEnd);
+    const region = S.subarray(first, prevEnd);
     if (isUtf8(region)) {
       const texts = region.toString('utf8').split('\n');
       for (let k = i; k < j; k++) {
-        const line = raw[k] as RawLine;
-        items.push({ kind: 'text', offset: base + line.start, lineBytes: line.end - line.start, text: texts[k - i]! });
+        items.push({ kind: 'text', offset: base + starts[k]!, lineBytes: ends[k]! - starts[k]!, text: texts[k - i]! });
       }
     } else {
       for (let k = i; k < j; k++) {
-        const line = raw[k] as RawLine;
-        const bytes = S.subarray(line.start, line.end);
-        const offset = base + line.start;
-        const lineBytes = line.end - line.start;
+        const bytes = S.subarray(starts[k], ends[k]);
+        const offset = base + starts[k]!;
+        const lineBytes = ends[k]! - starts[k]!;
         if (isUtf8(bytes)) items.push({ kind: 'text', offset, lineBytes, text: bytes.toString('utf8') });
         else items.push({ kind: 'bytes', offset, lineBytes, bytes: new Uint8Array(bytes) });
       }
