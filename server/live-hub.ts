@@ -2,7 +2,8 @@
 // anything with send/bufferedAmount/close), so every rule below is unit-tested without a network.
 //
 // - Each change gets the next cursor; a bounded ring of recent changes serves resumes exactly, or says refetch.
-// - Frames go out on setImmediate after a publish: nothing waits on a timer, bursts in one tick coalesce.
+// - Frames go out on setImmediate after a publish, so a lone change is not held back; bursts in one tick
+//   coalesce, and a client fed a fast stream gets at most one frame per `minFrameIntervalMs`.
 // - A client whose send buffer is over `highWaterBytes` gets nothing more until it drains; meanwhile its
 //   pending states coalesce and its log lines become skipped ranges, so it costs O(runs) memory and never
 //   slows ingest or other clients. Over the bound for `stallTimeoutMs`, it is closed with 4008.
@@ -41,6 +42,12 @@ export interface LiveHubOptions {
   cursorTickMs?: number;
   /** How often congested clients are rechecked (default 25 ms). */
   recheckMs?: number;
+  /**
+   * Least time between two data frames to one client (default 10 ms). A change for a client that got nothing
+   * for this long goes out on the next turn; a client fed a fast stream gets one coalesced frame per interval
+   * instead of one per commit (at 1,000 commits/s, an overview client then costs ~100 writes/s, not 1,000).
+   */
+  minFrameIntervalMs?: number;
   metrics?: LiveMetrics;
   now?: () => number;
 }
@@ -74,6 +81,8 @@ interface Client {
   refetchReason: string | null;
   lastSentCursor: number;
   lastSentAt: number;
+  /** performance.now() of the last data frame, for pacing. */
+  lastFrameAt: number;
   closed: boolean;
 }
 
@@ -86,6 +95,7 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
   const maxPendingErrors = options.maxPendingErrors ?? 1_000;
   const cursorTickMs = options.cursorTickMs ?? 5_000;
   const recheckMs = options.recheckMs ?? 25;
+  const minFrameIntervalMs = options.minFrameIntervalMs ?? 10;
   const metrics = options.metrics;
   const now = options.now ?? Date.now;
 
@@ -99,6 +109,9 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
   const dirty = new Set<Client>();
   let flushScheduled = false;
   let recheckTimer: NodeJS.Timeout | null = null;
+  /** Dirty clients waiting for their frame interval to pass. */
+  const paced = new Set<Client>();
+  let pacingTimer: NodeJS.Timeout | null = null;
   let closed = false;
   const tickTimer = setInterval(tickIdleClients, Math.max(100, Math.floor(cursorTickMs / 2)));
   tickTimer.unref();
@@ -116,6 +129,7 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
     client.closed = true;
     clients.delete(client);
     dirty.delete(client);
+    paced.delete(client);
     metrics?.clients.set(clients.size);
     try {
       client.sink.close(code, reason);
@@ -192,6 +206,7 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
       sendRaw(client, frame.toMessage());
       client.lastSentCursor = frame.cursor;
       client.lastSentAt = now();
+      client.lastFrameAt = performance.now();
       if (client.queue.length > 0 && client.sink.bufferedAmount() > highWaterBytes) {
         markCongested(client);
         return;
@@ -201,9 +216,39 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
 
   function flushDirty(): void {
     flushScheduled = false;
+    const t = performance.now();
+    let soonest = Number.POSITIVE_INFINITY;
     const batch = [...dirty];
     dirty.clear();
-    for (const client of batch) flushClient(client);
+    for (const client of batch) {
+      const wait = client.lastFrameAt + minFrameIntervalMs - t;
+      if (wait > 0 && client.congestedSince === null) {
+        paced.add(client);
+        soonest = Math.min(soonest, wait);
+      } else {
+        paced.delete(client);
+        flushClient(client);
+      }
+    }
+    if (soonest !== Number.POSITIVE_INFINITY) schedulePacing(soonest);
+  }
+
+  function schedulePacing(waitMs: number): void {
+    if (pacingTimer || closed) return;
+    pacingTimer = setTimeout(
+      () => {
+        pacingTimer = null;
+        // Their interval has passed (or nearly: timers are coarse): back through the normal path.
+        for (const client of paced) {
+          client.lastFrameAt = Number.NEGATIVE_INFINITY;
+          dirty.add(client);
+        }
+        paced.clear();
+        flushDirty();
+      },
+      Math.max(1, Math.ceil(waitMs)),
+    );
+    pacingTimer.unref();
   }
 
   function scheduleFlush(): void {
@@ -231,7 +276,7 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
   function tickIdleClients(): void {
     const t = now();
     for (const client of clients) {
-      if (!client.sub || client.congestedSince !== null || dirty.has(client)) continue;
+      if (!client.sub || client.congestedSince !== null || dirty.has(client) || paced.has(client)) continue;
       if (client.lastSentCursor < cursor && t - client.lastSentAt >= cursorTickMs) {
         sendRaw(client, { type: 'batch', cursor, messages: [] });
         client.lastSentCursor = cursor;
@@ -264,6 +309,7 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
     client.pendingErrors = 0;
     client.refetchReason = null;
     dirty.delete(client);
+    paced.delete(client);
     const since = message.since;
     const problem = since === undefined ? null : resumeProblem(since, message.epoch);
     if (since === undefined || problem !== null) {
@@ -314,6 +360,7 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
         refetchReason: null,
         lastSentCursor: cursor,
         lastSentAt: now(),
+        lastFrameAt: Number.NEGATIVE_INFINITY,
         closed: false,
       };
       if (closed) {
@@ -332,6 +379,7 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
           client.closed = true;
           clients.delete(client);
           dirty.delete(client);
+          paced.delete(client);
           metrics?.clients.set(clients.size);
         },
       };
@@ -340,7 +388,9 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
       closed = true;
       clearInterval(tickTimer);
       if (recheckTimer) clearTimeout(recheckTimer);
-      recheckTimer = null;
+      if (pacingTimer) clearTimeout(pacingTimer);
+      recheckTimer = pacingTimer = null;
+      paced.clear();
       for (const client of [...clients]) closeClient(client, code, reason);
     },
   };

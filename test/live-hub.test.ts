@@ -48,7 +48,8 @@ function counter(metrics: Metrics, name: string): Promise<number> {
 
 let hubs: LiveHub[] = [];
 function hub(options: Parameters<typeof createLiveHub>[0] = {}): LiveHub {
-  const created = createLiveHub({ cursorTickMs: 60_000, ...options });
+  // Pacing off unless a test is about it: most tests look at what one turn of the loop sends.
+  const created = createLiveHub({ cursorTickMs: 60_000, minFrameIntervalMs: 0, ...options });
   hubs.push(created);
   return created;
 }
@@ -171,6 +172,33 @@ describe('coalescing', () => {
       await nextTurn();
       expect(sink.offsets(1)).toHaveLength(i + 1);
     }
+  });
+
+  it('sends a lone change after a quiet spell on the next turn, with pacing on', async () => {
+    const h = hub({ minFrameIntervalMs: 10 });
+    const { sink } = connect(h, [{ kind: 'run', runId: 1 }]);
+    h.publish(linesChange(1, 0, 1));
+    await nextTurn();
+    expect(sink.offsets(1)).toEqual([0]);
+  });
+
+  it('paces a fast stream to one frame per interval, coalesced, nothing lost', async () => {
+    const metrics = createMetrics();
+    const h = hub({ minFrameIntervalMs: 1000, metrics: metrics.live });
+    const { sink } = connect(h, [{ kind: 'overview' }, { kind: 'run', runId: 1 }]);
+    h.publish(linesChange(1, 0, 1, 1));
+    await nextTurn();
+    expect(sink.batches()).toHaveLength(1);
+    h.publish(linesChange(1, 100, 1, 2));
+    await nextTurn();
+    h.publish(linesChange(1, 200, 1, 3));
+    await nextTurn();
+    expect(sink.batches()).toHaveLength(1); // within the interval: held and coalesced
+    await waitFor(() => sink.batches().length === 2, 'the paced frame');
+    const runs = sink.batches()[1]?.messages.find((m) => m.type === 'runs');
+    expect(runs?.type === 'runs' && runs.runs.map((r) => r.logCount)).toEqual([3]);
+    expect(sink.offsets(1)).toEqual([0, 100, 200]);
+    expect(sink.batches()[1]?.cursor).toBe(h.cursor);
   });
 
   it('cuts frames at change boundaries once a frame holds maxLinesPerFrame lines', async () => {
