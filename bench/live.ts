@@ -179,24 +179,22 @@ async function bench(): Promise<void> {
   });
   const writerExited = new Promise<void>((resolve) => writerProcess.once('exit', () => resolve()));
 
-  // Run ids, learnt from the overview as the UI does.
+  // Run ids the way the UI learns them: the overview topic for what changes from now on, then REST for what is
+  // already there (subscribe first, fetch second: nothing falls in between).
   const idByKey = new Map<string, number>();
-  const control = await openClient(wsUrl, [{ kind: 'overview', club: 'bench' }], () => undefined);
-  const overviewDeadline = Date.now() + 30_000;
-  control.removeAllListeners('message');
-  control.on('message', (data: Buffer) => {
-    const message = JSON.parse(data.toString('utf8')) as LiveServerMessage;
+  const control = await openClient(wsUrl, [{ kind: 'overview', club: 'bench' }], (message) => {
     if (message.type !== 'batch') return;
-    for (const part of message.messages)
+    for (const part of message.messages) {
       if (part.type === 'runs') for (const run of part.runs) idByKey.set(run.runKey, run.id);
+    }
   });
-  // A resubscribe from the start of time would be refused; instead ask REST for what is already there.
-  const known = (await (await fetch(`${url}/api/runs?club=bench&limit=100`)).json()) as {
-    items: Array<{ id: number; runKey: string }>;
-  };
-  for (const run of known.items) idByKey.set(run.runKey, run.id);
+  const overviewDeadline = Date.now() + 30_000;
   while (runKeys.some((key) => !idByKey.has(key))) {
     if (Date.now() > overviewDeadline) throw new Error('runs did not appear');
+    const known = (await (await fetch(`${url}/api/runs?club=bench&limit=100`)).json()) as {
+      items: Array<{ id: number; runKey: string }>;
+    };
+    for (const run of known.items) idByKey.set(run.runKey, run.id);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const runIds = runKeys.map((key) => idByKey.get(key) as number);
