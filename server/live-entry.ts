@@ -17,6 +17,8 @@ export interface HubEntry {
   /** New log lines per run, in file order. */
   logsByRun: Map<number, LogLineView[]>;
   lineCount: number;
+  /** Runs deleted by this change. */
+  removedRunIds: number[];
 }
 
 export function entryFromChange(cursor: number, change: IngestChange): HubEntry {
@@ -33,5 +35,6 @@ export function entryFromChange(cursor: number, change: IngestChange): HubEntry 
     errors: change.errors.map(errorView),
     logsByRun,
     lineCount: change.logs.length,
+    removedRunIds: change.removedRunIds ?? [],
   };
 }

@@ -18,6 +18,7 @@ export class PendingFrame {
   private readonly errors = new Map<number, ErrorView>();
   private readonly logs = new Map<number, LogLineView[]>();
   private readonly skipped = new Map<number, SkipRange>();
+  private readonly removed = new Set<number>();
 
   isEmpty(): boolean {
     return (
@@ -25,7 +26,8 @@ export class PendingFrame {
       this.steps.size === 0 &&
       this.errors.size === 0 &&
       this.logs.size === 0 &&
-      this.skipped.size === 0
+      this.skipped.size === 0 &&
+      this.removed.size === 0
     );
   }
 
@@ -42,6 +44,10 @@ export class PendingFrame {
     const replaced = byName.has(step.name);
     byName.set(step.name, step);
     return replaced;
+  }
+
+  addRemoved(runId: number): void {
+    this.removed.add(runId);
   }
 
   addError(error: ErrorView): void {
@@ -91,6 +97,7 @@ export class PendingFrame {
       this.skipLogs(runId, lines);
       dropped += lines.length;
     }
+    for (const runId of later.removed) this.addRemoved(runId);
     this.cursor = Math.max(this.cursor, later.cursor);
     return dropped;
   }
@@ -107,7 +114,7 @@ export class PendingFrame {
     return dropped;
   }
 
-  /** The `batch` message: states first, then errors, then per run its skipped range before its newer lines. */
+  /** The `batch` message: states, errors, per run its skipped range before its newer lines, removals last. */
   toMessage(): LiveServerMessage {
     const cursor = this.cursor;
     const messages: LiveDataMessage[] = [];
@@ -128,6 +135,8 @@ export class PendingFrame {
       });
     }
     for (const [runId, lines] of this.logs) messages.push({ type: 'logs', cursor, runId, lines });
+    // Last: a run updated earlier in the same batch and then deleted ends up deleted (run ids are never reused).
+    if (this.removed.size > 0) messages.push({ type: 'removed', cursor, runIds: [...this.removed] });
     return { type: 'batch', cursor, messages };
   }
 }

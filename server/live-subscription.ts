@@ -74,6 +74,9 @@ export function fillFrame(frame: PendingFrame, entry: HubEntry, sub: Subscriptio
       frame.addLogs(runId, lines);
     }
   }
+  for (const runId of entry.removedRunIds) {
+    if (sub.overview !== false || sub.errors !== false || sub.runIds.has(runId)) frame.addRemoved(runId);
+  }
   frame.cursor = entry.cursor;
   return result;
 }

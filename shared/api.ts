@@ -189,7 +189,7 @@ export interface ApiError {
 //
 // Protocol as built by server/live-hub.ts (changes from the first draft, kept name-compatible:
 // data messages now always arrive wrapped in one `batch` frame per flush; `hello` carries an `epoch`;
-// `error` was added; `refetch` keeps the subscription live).
+// `error` was added; `refetch` keeps the subscription live; `removed` was added to the data messages).
 //
 // 1. Connect (same auth as the REST API: Bearer header or the login cookie).
 // 2. Send `subscribe` with your topics. Without `since` the server answers `hello` with the current
@@ -230,11 +230,17 @@ export type LiveDataMessage =
   | { type: 'errors'; cursor: number; errors: ErrorView[] }
   /**
    * Log lines of `runId` dropped under backpressure: exactly the lines with afterOffset < offset < beforeOffset
-   * (REST `after=afterOffset&before=beforeOffset`). Comes before any `logs` of the same run in the batch.
+   * (REST `after=afterOffset&before=beforeOffset`; afterOffset is -1 when the gap starts at the file's first line:
+   * send no `after` then). Comes before any `logs` of the same run in the batch.
    */
   | { type: 'skipped'; cursor: number; runId: number; count: number; afterOffset: number; beforeOffset: number }
   /** New log lines of a subscribed run, in file order. */
-  | { type: 'logs'; cursor: number; runId: number; lines: LogLineView[] };
+  | { type: 'logs'; cursor: number; runId: number; lines: LogLineView[] }
+  /**
+   * Runs deleted (retention, or a file that started over and was ingested again as a new run): drop them.
+   * Sent to overview and errors subscribers and to subscribers of those runs; always last in its batch.
+   */
+  | { type: 'removed'; cursor: number; runIds: number[] };
 
 /** Server → client, one per WebSocket frame. */
 export type LiveServerMessage =

@@ -107,6 +107,7 @@ describe('subscribing and fan-out', () => {
       sink.data().map((m) => {
         if (m.type === 'runs') return `runs:${m.runs.map((r) => r.id).join(',')}`;
         if (m.type === 'errors') return `errors:${m.errors.map((e) => e.runId).join(',')}`;
+        if (m.type === 'removed') return `removed:${m.runIds.join(',')}`;
         return `${m.type}:${m.runId}`;
       });
     expect(kinds(run1)).toEqual(['runs:1', 'steps:1', 'errors:1', 'logs:1']);
@@ -123,6 +124,21 @@ describe('subscribing and fan-out', () => {
     h.publish(change({ errors: [errorRow(1, 0)] }));
     await nextTurn();
     expect(sink.data()).toEqual([expect.objectContaining({ type: 'errors', errors: [expect.any(Object)] })]);
+  });
+
+  it("tells overview, errors and that run's subscribers about removed runs, after everything else", async () => {
+    const h = hub();
+    const overview = connect(h, [{ kind: 'overview', club: 'club-b' }]).sink;
+    const errors = connect(h, [{ kind: 'errors' }]).sink;
+    const run5 = connect(h, [{ kind: 'run', runId: 5 }]).sink;
+    const run6 = connect(h, [{ kind: 'run', runId: 6 }]).sink;
+    h.publish(linesChange(5, 0, 1));
+    h.publish({ ...change({}), removedRunIds: [5] });
+    await nextTurn();
+    expect(overview.data()).toEqual([{ type: 'removed', cursor: h.cursor, runIds: [5] }]);
+    expect(errors.data()).toEqual([{ type: 'removed', cursor: h.cursor, runIds: [5] }]);
+    expect(run5.data().map((m) => m.type)).toEqual(['runs', 'logs', 'removed']);
+    expect(run6.batches()).toHaveLength(0);
   });
 
   it('a new subscribe replaces the topics', async () => {
