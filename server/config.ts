@@ -79,7 +79,7 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     valueName: 'SECRET',
     defaultText: 'none',
-    help: 'Require this token for the API, /metrics and the live socket (prefer the env var: flags show in ps)',
+    help: 'Require this token (8+ characters) for the API, /metrics and the live socket; prefer the env var, flags show in ps',
   },
   {
     flag: 'retention-days',
