@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRun, type RunHandle } from '../shared/run-logger.js';
 import { killChildren, spawnRunboard } from './fixtures/live-child-process.js';
+import { waitFor } from './fixtures/live-wait.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -101,4 +102,54 @@ describe('shutdown on SIGTERM', () => {
     for (const file of files) expect(file.committed).toBe(statSync(join(runsDir, file.path)).size);
     db.close();
   }, 90_000);
+
+  it('a signal during the start-up catch-up stops cleanly (exit 0) and a restart completes every run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runboard-sigterm-catchup-'));
+    dirs.push(dir);
+    const runsDir = join(dir, 'runs');
+    const dbFile = join(dir, 'db', 'dashboard.sqlite');
+    const args = ['start', '--port', '0', '--runs-dir', runsDir, '--db', dbFile];
+    // A backlog big enough that catch-up is likely (not required) to be running when the signal lands.
+    const linesPerRun = 8000;
+    const runKeys: string[] = [];
+    for (let r = 0; r < 25; r++) {
+      const run = startRun({ pipeline: `backlog-${r}`, club: 'club', runsDir, handleProcessEnd: false });
+      for (let n = 0; n < linesPerRun; n++) run.log.info({ n }, `line ${n}`);
+      await run.end();
+      runKeys.push(run.runId);
+    }
+
+    const first = spawnRunboard(args);
+    await waitFor(() => first.logLines().some((l) => l.msg === 'listening'), 'the daemon to listen');
+    first.child.kill('SIGTERM');
+    const exit = await first.exited;
+    expect(exit, `stderr: ${first.stderr()}`).toEqual({ code: 0, signal: null });
+    expect(first.stderr()).toBe('');
+
+    console.log(
+      'catch-up signal test:',
+      first
+        .logLines()
+        .map((l) => l.msg)
+        .slice(-4)
+        .join(' | '),
+    );
+    // Whatever was committed is a clean prefix of each file, never more than the file and never a gap.
+    const afterStop = new Database(dbFile, { readonly: true });
+    for (const runKey of runKeys) {
+      const stored = numberedLines(afterStop, runKey);
+      expect(stored).toEqual(Array.from({ length: stored.length }, (_, n) => n));
+    }
+    afterStop.close();
+
+    const second = spawnRunboard(args);
+    await second.waitReady(60_000);
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+    const db = new Database(dbFile, { readonly: true });
+    for (const runKey of runKeys) {
+      expect(numberedLines(db, runKey)).toEqual(Array.from({ length: linesPerRun }, (_, n) => n));
+    }
+    db.close();
+  }, 120_000);
 });

@@ -51,7 +51,10 @@ export const command: Command = {
     try {
       running = await startRunboard(config, { logger, signal: stopRequested.signal });
     } catch (error) {
-      if (error instanceof StartupAborted) return 0;
+      if (error instanceof StartupAborted) {
+        logger.info('start-up interrupted by a signal; stopped cleanly');
+        return 0;
+      }
       if (error instanceof StartupError) {
         logger.error({ problem: error.message }, 'start-up refused');
         process.stderr.write(`runboard start: ${error.message}\n`);
