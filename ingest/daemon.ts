@@ -1,7 +1,7 @@
 // The ingest daemon: watch → tail → parse → fold → store → publish, wired together.
 // One pass at a time over a round-robin queue of files with work, each pass committed at once (no timer fills a
 // batch), time-sliced so the API sharing this process stays responsive and no busy file starves the others.
-import { constants as fsConstants, fstatSync, lstatSync, openSync, closeSync, type Stats } from 'node:fs';
+import { constants as fsConstants, fstatSync, lstatSync, mkdirSync, openSync, closeSync, type Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join, resolve, sep } from 'node:path';
@@ -166,6 +166,8 @@ class Daemon implements IngestDaemon {
     // journal_size_limit truncates the WAL back after a checkpoint so its file doesn't keep its peak size.
     this.options.db.$client.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     this.options.db.$client.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    // A runs directory that does not exist yet cannot be watched: create it (pipelines create their own subdirectories).
+    mkdirSync(this.runsDir, { recursive: true });
     for (const record of this.store.loadFiles().values()) {
       const tracked = this.track(join(this.runsDir, record.path), record.path);
       tracked.record = record;

@@ -9,7 +9,7 @@ import type { ErrorRow, RunRow, StepRow } from '../shared/schema.js';
 import type { BatchStats, IngestChange } from './changes.js';
 import type { ClassifiedLines, RejectRecord } from './classify-lines.js';
 import type { Fingerprint } from './file-identity.js';
-import { emptyRun, foldLines, type FoldLine, type NewErrorRow, type RunState } from './fold.js';
+import { emptyRun, foldLines, type FoldLine, type NewErrorRow, type NewLogRow, type RunState } from './fold.js';
 import { fallbackIdentities, runIdentityOf, type RunIdentity } from './run-identity.js';
 import { FILE_COLUMNS, RUN_COLUMNS, STEP_COLUMNS } from './sql-columns.js';
 
@@ -37,6 +37,10 @@ export interface BatchToStore {
 
 export type StartOverReason = 'truncated' | 'replaced';
 
+/** Log rows per multi-row INSERT: one call into SQLite per chunk instead of one per line. */
+const LOG_CHUNK_ROWS = 64;
+type LogValue = number | string | null;
+
 function emptyStats(): BatchStats {
   return { lines: 0, bytes: 0, rejectsByReason: {}, commitMs: 0, lagMs: null };
 }
@@ -62,6 +66,8 @@ export class IngestStore {
     selectSteps: Statement<[number], StepRow>;
     upsertStep: Statement<[StepRow]>;
     insertLog: Statement<[number, number, number, number, string | null, string | null, string | null, string | null]>;
+    insertLogChunk: Statement<[LogValue[]]>;
+    countLogsInRange: Statement<[number, number, number], { n: number }>;
     insertError: Statement<[NewErrorRow]>;
     insertReject: Statement<[string, number, string, string | null, string | null, number | null]>;
   };
@@ -105,6 +111,11 @@ export class IngestStore {
             progress_done = excluded.progress_done, progress_total = excluded.progress_total, stats = excluded.stats`),
       insertLog: c.prepare(`INSERT OR IGNORE INTO run_logs (run_id, offset, time, level, event, step, msg, data)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertLogChunk: c.prepare<[LogValue[]]>(
+        `INSERT OR IGNORE INTO run_logs (run_id, offset, time, level, event, step, msg, data) VALUES ` +
+          Array.from({ length: LOG_CHUNK_ROWS }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', '),
+      ),
+      countLogsInRange: c.prepare(`SELECT count(*) AS n FROM run_logs WHERE run_id = ? AND offset BETWEEN ? AND ?`),
       insertError: c.prepare(`INSERT OR IGNORE INTO run_errors (run_id, offset, club_slug, pipeline, step,
             identifier, system, message, stack, fingerprint, time)
           VALUES (@runId, @offset, @clubSlug, @pipeline, @step, @identifier, @system, @message, @stack,
@@ -187,18 +198,30 @@ export class IngestStore {
   private writeLines(state: RunState, lines: FoldLine[], change: IngestChange): RunState {
     const runId = state.run.id;
     let folded = foldLines(state, lines);
-    let replayed = false;
-    for (const row of folded.logs) {
-      const info = this.s.insertLog.run(runId, row.offset, row.time, row.level, row.event, row.step, row.msg, row.data);
-      if (info.changes === 0) {
-        // Already stored (a replay): its effects on the run are already there too, so don't apply them twice.
-        replayed = true;
-      } else {
-        row.id = Number(info.lastInsertRowid);
-        change.logs.push(row);
+    const rows = folded.logs;
+    // Nothing of this batch stored yet (the normal case: offsets commit with their rows): insert in chunks.
+    // Otherwise (a replay) row by row, so each line's effects are applied only if its row is new.
+    const stored = this.s.countLogsInRange.get(runId, rows[0]!.offset, rows[rows.length - 1]!.offset)!.n;
+    if (stored === 0) {
+      this.insertLogsInChunks(runId, rows);
+      for (const row of rows) change.logs.push(row);
+    } else {
+      for (const row of rows) {
+        const info = this.s.insertLog.run(
+          runId,
+          row.offset,
+          row.time,
+          row.level,
+          row.event,
+          row.step,
+          row.msg,
+          row.data,
+        );
+        if (info.changes > 0) {
+          row.id = Number(info.lastInsertRowid);
+          change.logs.push(row);
+        }
       }
-    }
-    if (replayed) {
       const fresh = new Set(change.logs.map((row) => row.offset));
       lines = lines.filter((item) => fresh.has(item.offset));
       if (lines.length === 0) return state;
@@ -217,6 +240,37 @@ export class IngestStore {
       change.steps.push({ ...step });
     }
     return folded.state;
+  }
+
+  /** Insert rows known to be new; their ids are consecutive within one INSERT, so each chunk's ids are derived. */
+  private insertLogsInChunks(runId: number, rows: NewLogRow[]): void {
+    let i = 0;
+    const values: LogValue[] = new Array<LogValue>(LOG_CHUNK_ROWS * 8);
+    for (; i + LOG_CHUNK_ROWS <= rows.length; i += LOG_CHUNK_ROWS) {
+      for (let k = 0; k < LOG_CHUNK_ROWS; k++) {
+        const row = rows[i + k]!;
+        const v = k * 8;
+        values[v] = runId;
+        values[v + 1] = row.offset;
+        values[v + 2] = row.time;
+        values[v + 3] = row.level;
+        values[v + 4] = row.event;
+        values[v + 5] = row.step;
+        values[v + 6] = row.msg;
+        values[v + 7] = row.data;
+      }
+      const info = this.s.insertLogChunk.run(values);
+      // Checked before: none of these offsets was stored. Anything else is a bug; roll the batch back.
+      if (info.changes !== LOG_CHUNK_ROWS) throw new Error('runboard ingest: unexpected run_logs conflict');
+      const lastId = Number(info.lastInsertRowid);
+      for (let k = 0; k < LOG_CHUNK_ROWS; k++) rows[i + k]!.id = lastId - LOG_CHUNK_ROWS + 1 + k;
+    }
+    for (; i < rows.length; i++) {
+      const row = rows[i]!;
+      const info = this.s.insertLog.run(runId, row.offset, row.time, row.level, row.event, row.step, row.msg, row.data);
+      if (info.changes !== 1) throw new Error('runboard ingest: unexpected run_logs conflict');
+      row.id = Number(info.lastInsertRowid);
+    }
   }
 
   private insertReject(path: string, reject: RejectRecord, stats: BatchStats): void {
