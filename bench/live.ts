@@ -10,10 +10,11 @@
 // comparable across processes on one machine).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import type { LiveServerMessage, LiveTopic } from '../shared/api.js';
@@ -227,6 +228,9 @@ async function bench(): Promise<void> {
 
   const rssBefore = peakRssMiB(server.pid);
   const cpuBefore = cpuMs(server.pid);
+  // The clients' own event loop: a stalled bench process inflates the measured latency, so say how much it stalled.
+  const clientLoopDelay = monitorEventLoopDelay({ resolution: 5 });
+  clientLoopDelay.enable();
   const loadStartedAt = performance.now();
   writerProcess.stdin?.write('go\n');
   measureFrom.wall = wallNow() + warmupSeconds * 1000;
@@ -238,6 +242,7 @@ async function bench(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
+  clientLoopDelay.disable();
   const serverPeak = peakRssMiB(server.pid);
   const serverCpuShare = (cpuMs(server.pid) - cpuBefore) / (performance.now() - loadStartedAt);
   for (const client of [control, ...clients]) client.terminate();
@@ -255,6 +260,11 @@ async function bench(): Promise<void> {
         percentile(latencies, 90),
       )}, p99 ${fmt(percentile(latencies, 99))}, max ${fmt(latencies.at(-1) ?? Number.NaN)}` +
         `  (targets p50 <= 15 ms, p99 <= 50 ms)`,
+      `  the clients' own event-loop delay: p99 ${fmt(clientLoopDelay.percentile(99) / 1e6)}, max ${fmt(
+        clientLoopDelay.max / 1e6,
+      )} (part of the figures above); load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} CPUs`,
       `  runboard start CPU ${(serverCpuShare * 100).toFixed(0)}% of a core under the load; peak RSS ${serverPeak.toFixed(0)} MiB (${rssBefore.toFixed(0)} MiB before the load); bench process RSS ${(
         process.memoryUsage().rss /
         1024 /
