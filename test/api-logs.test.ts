@@ -83,6 +83,13 @@ describe('GET /api/runs/:id/logs paging', () => {
     expect([all[0], ...collected]).toEqual(all);
   });
 
+  it('reads from the very first line with after=-1 (a live gap can start there)', async () => {
+    const page = await logs('?limit=10&after=-1');
+    expect(page.lines).toEqual(all.slice(0, 10));
+    expect(page.hasOlder).toBe(false);
+    expect(page.hasNewer).toBe(true);
+  });
+
   it('reads a window between after= and before=', async () => {
     const from = all[100] as LogLineView;
     const to = all[120] as LogLineView;
@@ -163,7 +170,7 @@ describe('GET /api/runs/:id/logs errors', () => {
   it.each([
     ['limit=0', 'limit'],
     ['limit=2001', 'limit'],
-    ['after=-1', 'after'],
+    ['after=-2', 'after'],
     ['before=x', 'before'],
     ['level=loud', 'level'],
     ['level=1000', 'level'],

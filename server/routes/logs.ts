@@ -42,7 +42,12 @@ export function registerLogsRoute(app: FastifyInstance, ctx: RouteContext): void
         querystring: {
           type: 'object',
           properties: {
-            after: { ...offsetParam, description: 'Only lines at byte offsets greater than this' },
+            // -1 = from the file's first line (a live `skipped` gap can start there).
+            after: {
+              ...offsetParam,
+              minimum: -1,
+              description: 'Only lines at byte offsets greater than this (-1: all)',
+            },
             before: { ...offsetParam, description: 'Only lines at byte offsets less than this' },
             limit: limitParam(LOGS_DEFAULT_LIMIT, LOGS_MAX_LIMIT),
             level: {
