@@ -45,6 +45,8 @@ export interface ApiClientOptions {
   promptToken?: TokenPrompt;
   /** Called after a successful login (the live socket reconnects with the new cookie). */
   onLogin?: () => void;
+  /** Called when the operator dismisses the prompt: requests waiting on it fail with 401. */
+  onLoginCancelled?: () => void;
 }
 
 export interface RunsQuery {
@@ -91,6 +93,7 @@ export class ApiClient {
   private readonly fetchImpl: typeof fetch;
   private readonly promptToken: TokenPrompt | undefined;
   private readonly onLogin: (() => void) | undefined;
+  private readonly onLoginCancelled: (() => void) | undefined;
   private login: Promise<void> | null = null;
 
   constructor(options: ApiClientOptions = {}) {
@@ -98,6 +101,7 @@ export class ApiClient {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.promptToken = options.promptToken;
     this.onLogin = options.onLogin;
+    this.onLoginCancelled = options.onLoginCancelled;
   }
 
   async get<T>(path: string, signal?: AbortSignal): Promise<T> {
@@ -129,7 +133,10 @@ export class ApiClient {
     if (!prompt) throw new ApiRequestError(401, 'authentication required', '/api/login');
     for (let retry = false; ; retry = true) {
       const token = await prompt(retry);
-      if (token === null) throw new ApiRequestError(401, 'authentication required', '/api/login');
+      if (token === null) {
+        this.onLoginCancelled?.();
+        throw new ApiRequestError(401, 'authentication required', '/api/login');
+      }
       if (await this.postLogin(token)) {
         this.onLogin?.();
         return;

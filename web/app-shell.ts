@@ -2,6 +2,7 @@
 // Routing uses the History API; in-app links are plain <a href> intercepted here, so they also work as links.
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import type { ConnectionState } from './live-state.js';
 import { clubsOf } from './overview-model.js';
 import { errorsHref, overviewHref, parseRoute, routeClub, routeHref, routeTitle, type Route } from './routes.js';
@@ -104,6 +105,10 @@ export class RunboardApp extends LitElement {
   @state() private route: Route = currentRoute();
   @state() private connection: ConnectionState = 'connecting';
   @state() private clubs: string[] = [];
+  /** The token prompt was dismissed: offer to sign in again. */
+  @state() private needsSignIn = false;
+  /** Bumped after a login so the page is created again and refetches what the 401 kept from it. */
+  @state() private pageGeneration = 0;
   @query('token-prompt') private tokenPrompt!: TokenPrompt;
   @query('main') private main!: HTMLElement;
 
@@ -114,6 +119,24 @@ export class RunboardApp extends LitElement {
     await this.updateComplete;
     return this.tokenPrompt.ask(retry);
   };
+
+  /** After a successful login. */
+  signedIn(): void {
+    // Requests waiting on the prompt retry by themselves; a page whose requests already failed (the prompt was
+    // dismissed before) is created again.
+    if (this.needsSignIn) this.pageGeneration++;
+    this.needsSignIn = false;
+    void this.loadClubs();
+  }
+
+  /** The operator dismissed the token prompt. */
+  signedOut(): void {
+    this.needsSignIn = true;
+  }
+
+  private signIn(): void {
+    void this.services.api.authenticate().catch(() => (this.needsSignIn = true));
+  }
 
   private readonly onPopState = (): void => {
     this.route = currentRoute();
@@ -252,9 +275,10 @@ export class RunboardApp extends LitElement {
           .club=${club}
           @club-change=${(e: CustomEvent<string | null>) => this.onClubChange(e)}
         ></club-filter>
+        ${this.needsSignIn ? html`<button @click=${() => this.signIn()}>Sign in</button>` : null}
         <connection-indicator .state=${this.connection}></connection-indicator>
       </header>
-      <main id="main" tabindex="-1">${this.renderPage()}</main>
+      <main id="main" tabindex="-1">${keyed(this.pageGeneration, this.renderPage())}</main>
       <token-prompt></token-prompt>
     `;
   }

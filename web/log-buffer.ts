@@ -169,3 +169,32 @@ export function indexAtOrAfter(buffer: LogBuffer, position: number): number {
   }
   return lo;
 }
+
+const gapCache = new WeakMap<readonly LogRow[], GapRow[]>();
+
+/** The buffer's skipped-line markers, in order (memoised per rows array: the viewer asks on every render). */
+export function gapsOf(buffer: LogBuffer): GapRow[] {
+  let gaps = gapCache.get(buffer.rows);
+  if (!gaps) {
+    gaps = buffer.rows.filter((row): row is GapRow => row.kind === 'gap');
+    gapCache.set(buffer.rows, gaps);
+  }
+  return gaps;
+}
+
+/** Lines known to be skipped (null when some marker does not say how many). */
+export function skippedCount(gaps: readonly GapRow[]): number | null {
+  let total = 0;
+  for (const gap of gaps) {
+    if (gap.count === null) return null;
+    total += gap.count;
+  }
+  return total;
+}
+
+/** Index of a gap row (by its lower bound), or -1. */
+export function indexOfGap(buffer: LogBuffer, afterOffset: number): number {
+  const index = indexAtOrAfter(buffer, afterOffset + 0.5);
+  const row = buffer.rows[index];
+  return row?.kind === 'gap' && row.afterOffset === afterOffset ? index : -1;
+}

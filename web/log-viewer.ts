@@ -17,11 +17,14 @@ import {
   bufferFromPage,
   fillGap,
   firstLineOffset,
+  gapsOf,
   indexAtOrAfter,
+  indexOfGap,
   indexOfOffset,
   lastLineOffset,
   lineCount,
   prependOlder,
+  skippedCount,
   type GapRow,
   type LogBuffer,
   type LogRow,
@@ -82,6 +85,8 @@ export class LogViewer extends LitElement {
         font-family: var(--mono);
         font-size: 12px;
         overscroll-behavior: contain;
+        /* The rows are recycled as the window moves: the browser must not shift scrollTop to "anchor" them. */
+        overflow-anchor: none;
         contain: strict;
       }
       .sizer {
@@ -184,6 +189,16 @@ export class LogViewer extends LitElement {
         font-size: 11px;
         line-height: 14px;
       }
+      .gaps-banner {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px 10px;
+        align-items: center;
+        padding: 6px 10px;
+        border-radius: 8px;
+        border: 1px solid var(--tone-partial);
+        background: color-mix(in srgb, var(--tone-partial) 12%, transparent);
+      }
       .jump {
         position: absolute;
         right: 18px;
@@ -240,6 +255,7 @@ export class LogViewer extends LitElement {
   /** Lines appended while the operator was scrolled up. */
   @state() private unseenBelow = 0;
   @state() private loadError: string | null = null;
+  @state() private loadingGaps = false;
   @query('.viewport') private viewport!: HTMLDivElement;
 
   private unsubscribe: (() => void) | null = null;
@@ -423,6 +439,33 @@ export class LogViewer extends LitElement {
     }
   }
 
+  /** Fills every skipped range, a page at a time (a range larger than a page shrinks from its start). */
+  private async loadAllGaps(): Promise<void> {
+    if (this.loadingGaps) return;
+    this.loadingGaps = true;
+    const generation = this.generation;
+    try {
+      for (let pages = 0; pages < 500 && generation === this.generation; pages++) {
+        const gap = gapsOf(this.buffer)[0];
+        if (!gap) return;
+        await this.loadGap(gap);
+      }
+    } catch (error) {
+      this.loadError = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.loadingGaps = false;
+    }
+  }
+
+  private showFirstGap(): void {
+    const gap = gapsOf(this.buffer)[0];
+    if (!gap) return;
+    const index = indexOfGap(this.buffer, gap.afterOffset);
+    if (index < 0) return;
+    this.following = false;
+    this.viewport.scrollTop = scrollToCenter(index, ROW_HEIGHT, this.viewport.clientHeight, this.buffer.rows.length);
+  }
+
   private async loadGap(gap: GapRow): Promise<void> {
     const generation = this.generation;
     const page = await this.fetchLogs({ after: gap.afterOffset, before: gap.beforeOffset, limit: PAGE });
@@ -473,12 +516,15 @@ export class LogViewer extends LitElement {
       return;
     }
     const { buffer, appended, missed } = this.applyBatch(this.buffer, messages);
-    if (buffer !== this.buffer) this.buffer = buffer;
-    this.newSinceView += missed;
-    if (appended > 0) {
-      if (this.following) this.pendingScroll = { kind: 'bottom' };
-      else this.unseenBelow += appended;
+    if (buffer === this.buffer) {
+      this.newSinceView += missed;
+      return;
     }
+    this.buffer = buffer;
+    this.newSinceView += missed;
+    // Any growth at the live end (lines, or a skipped-lines marker) keeps a following view at the bottom.
+    if (this.following) this.pendingScroll = { kind: 'bottom' };
+    else this.unseenBelow += appended;
   }
 
   // ---- interaction ----
@@ -612,6 +658,23 @@ export class LogViewer extends LitElement {
     </section>`;
   }
 
+  private renderGapsBanner() {
+    const gaps = gapsOf(this.buffer);
+    if (gaps.length === 0) return nothing;
+    const skipped = skippedCount(gaps);
+    const what = skipped === null ? 'Some lines' : `${formatCount(skipped)} lines`;
+    return html`<div class="gaps-banner" role="status" data-gap-count=${gaps.length} data-skipped=${skipped ?? ''}>
+      <span
+        >⚠ ${what} ${gaps.length === 1 ? 'were' : `in ${gaps.length} places were`} not streamed live (the connection was
+        busy).</span
+      >
+      <button @click=${() => this.showFirstGap()}>Show</button>
+      <button ?disabled=${this.loadingGaps} @click=${() => void this.loadAllGaps()}>
+        ${this.loadingGaps ? 'Loading…' : 'Load them'}
+      </button>
+    </div>`;
+  }
+
   private statusText(): string {
     const lines = lineCount(this.buffer);
     const parts = [`${formatCount(lines)} lines loaded`];
@@ -686,6 +749,7 @@ export class LogViewer extends LitElement {
         >
       </div>
       ${this.loadError ? html`<p class="error-text" role="alert">Could not load log lines: ${this.loadError}</p>` : null}
+      ${this.renderGapsBanner()}
       <div class="frame">
         <div
           class="viewport"

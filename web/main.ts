@@ -13,8 +13,13 @@ const live = new LiveClient({
 const app = document.createElement('runboard-app');
 const api = new ApiClient({
   promptToken: (retry) => app.promptToken(retry),
-  // The login cookie now authenticates the socket too.
-  onLogin: () => live.reconnectNow(),
+  // The login cookie now authenticates the socket too; pages reload what a 401 kept from them.
+  onLogin: () => {
+    live.start();
+    live.reconnectNow();
+    app.signedIn();
+  },
+  onLoginCancelled: () => app.signedOut(),
 });
 app.services = { api, live };
 
@@ -23,4 +28,13 @@ window.addEventListener('offline', () => live.setBrowserOnline(false));
 if (!navigator.onLine) live.setBrowserOnline(false);
 
 document.body.replaceChildren(app);
-live.start();
+
+// With a token required and no session yet, the socket would only be refused: ask first (the pages' own
+// requests wait on the same prompt). A server without /api/session, or a network error, just starts.
+void api.session().then(
+  (session) => {
+    if (!session.authRequired || session.authenticated) live.start();
+    else void api.authenticate().catch(() => undefined);
+  },
+  () => live.start(),
+);
