@@ -14,11 +14,18 @@ export interface InProcessServer {
 }
 
 export async function startInProcessServer(
-  options: { token?: string } & Pick<StartOptions, 'live'> = {},
+  options: { token?: string; port?: number } & Pick<StartOptions, 'live'> = {},
 ): Promise<InProcessServer> {
   const dir = mkdtempSync(join(tmpdir(), 'runboard-e2e-inproc-'));
   const runsDir = join(dir, 'runs');
-  const argv = ['--port', '0', '--runs-dir', runsDir, '--db', join(dir, 'db', 'dashboard.sqlite')];
+  const argv = [
+    '--port',
+    String(options.port ?? 0),
+    '--runs-dir',
+    runsDir,
+    '--db',
+    join(dir, 'db', 'dashboard.sqlite'),
+  ];
   if (options.token) argv.push('--token', options.token);
   const resolved = resolveConfig(argv, {}, dir);
   if (!resolved.ok) throw new Error(resolved.problems.join('; '));
