@@ -18,6 +18,7 @@ import { IngestStore, type FileRecord, type StartOverReason } from './store.js';
 import { FileTailer, ScratchBuffer } from './tailer.js';
 import { scanRunFiles } from './tree-scan.js';
 import { RunsWatcher } from './watcher.js';
+import { WorkQueue } from './work-queue.js';
 
 export interface IngestOptions {
   runsDir: string;
@@ -114,16 +115,13 @@ class Daemon implements IngestDaemon {
   private readonly maxOpenFiles: number;
   private readonly watcher: RunsWatcher;
   private readonly files = new Map<string, Tracked>();
-  /** Files with work, in round-robin order (a Set keeps insertion order; re-adding moves a file to the back). */
-  private readonly queue = new Set<Tracked>();
+  /** Files with work, taking turns. */
+  private readonly queue: WorkQueue<Tracked>;
   private readonly listeners = new Set<(change: IngestChange) => void>();
   private readonly timers: NodeJS.Timeout[] = [];
   private pollTimer: NodeJS.Timeout | null = null;
   /** Files with an open fd, oldest opened first. */
   private readonly openFiles = new Set<Tracked>();
-  private pumpScheduled = false;
-  private pumping = false;
-  private idleWaiters: (() => void)[] = [];
   private sweeping: Promise<void> | null = null;
   private started = false;
   private stopped = false;
@@ -140,6 +138,15 @@ class Daemon implements IngestDaemon {
     this.idleCloseMs = options.idleCloseMs ?? 5000;
     this.maxOpenFiles = options.maxOpenFiles ?? 256;
     this.store = new IngestStore(options.db, this.runsDir);
+    this.queue = new WorkQueue<Tracked>(
+      (tracked) => {
+        const more = this.processFile(tracked);
+        tracked.failures = 0;
+        return more;
+      },
+      (tracked, error) => this.failed(tracked, error),
+      SLICE_MS,
+    );
     this.scratch = new ScratchBuffer(this.maxLineBytes);
     this.watcher = new RunsWatcher(
       this.runsDir,
@@ -177,7 +184,7 @@ class Daemon implements IngestDaemon {
     // Watch first, then walk: anything written during the walk is either seen by the walk or hinted.
     await this.watcher.start();
     await this.sweep();
-    await this.whenIdle();
+    await this.queue.whenIdle();
     this.runRetention();
     this.checkAbandoned();
     if (this.stopped) return;
@@ -201,6 +208,7 @@ class Daemon implements IngestDaemon {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.queue.stop();
     for (const timer of this.timers) clearInterval(timer);
     if (this.pollTimer) clearTimeout(this.pollTimer);
     await this.watcher.close();
@@ -210,13 +218,11 @@ class Daemon implements IngestDaemon {
       if (tracked.recheck) clearTimeout(tracked.recheck);
       if (tracked.retry) clearTimeout(tracked.retry);
       tracked.recheck = tracked.retry = null;
-      if (tracked.tailer) this.queue.add(tracked);
+      if (tracked.tailer) this.queue.addForFinalDrain(tracked);
     }
-    this.drain(Number.POSITIVE_INFINITY);
+    this.queue.drainNow();
     for (const tracked of [...this.openFiles]) this.closeFile(tracked);
-    this.queue.clear();
     this.isReady = false;
-    for (const resolveIdle of this.idleWaiters.splice(0)) resolveIdle();
   }
 
   // ---- discovering work -------------------------------------------------------------------------------------
@@ -282,7 +288,6 @@ class Daemon implements IngestDaemon {
   private enqueue(tracked: Tracked): void {
     if (this.stopped || tracked.retry !== null) return;
     this.queue.add(tracked);
-    this.schedulePump();
   }
 
   /** The backstop: stat every run file; anything that differs from what was last seen gets a look. */
@@ -365,49 +370,6 @@ class Daemon implements IngestDaemon {
   }
 
   // ---- doing the work ---------------------------------------------------------------------------------------
-
-  private schedulePump(): void {
-    if (this.pumpScheduled || this.pumping) return;
-    this.pumpScheduled = true;
-    setImmediate(() => {
-      this.pumpScheduled = false;
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    this.pumping = true;
-    try {
-      this.drain(SLICE_MS);
-    } finally {
-      this.pumping = false;
-    }
-    if (this.queue.size > 0 && !this.stopped) this.schedulePump();
-    else for (const resolveIdle of this.idleWaiters.splice(0)) resolveIdle();
-  }
-
-  /** Round-robin over the queue: one pass per file, then to the back of the line if it has more. */
-  private drain(budgetMs: number): void {
-    const started = performance.now();
-    while (this.queue.size > 0) {
-      const tracked = this.queue.values().next().value!;
-      this.queue.delete(tracked);
-      let more = false;
-      try {
-        more = this.processFile(tracked);
-        tracked.failures = 0;
-      } catch (error) {
-        this.failed(tracked, error);
-      }
-      if (more) this.queue.add(tracked);
-      if (performance.now() - started > budgetMs) break;
-    }
-  }
-
-  private whenIdle(): Promise<void> {
-    if (this.queue.size === 0 && !this.pumpScheduled && !this.pumping) return Promise.resolve();
-    return new Promise((resolveIdle) => this.idleWaiters.push(resolveIdle));
-  }
 
   /** Something unexpected (I/O error, database busy beyond its timeout): back off and try again from the committed offset. */
   private failed(tracked: Tracked, error: unknown): void {
