@@ -1,5 +1,6 @@
 // One daemon per dashboard.sqlite: a second one refuses to start with a clear message; a killed one leaves no
 // stale lock behind.
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
 import { tempWorld, type TempWorld } from './fixtures/ingest-harness.js';
@@ -26,6 +27,12 @@ it('in one process: the second acquire throws a one-line message; after release 
   }
   lock.release();
   acquireInstanceLock(world.dbFile).release();
+});
+
+it('a first start, whose data directory does not exist yet, gets the lock', () => {
+  world = tempWorld();
+  const lock = acquireInstanceLock(join(world.dir, 'not', 'yet', 'dashboard.sqlite'));
+  lock.release();
 });
 
 it('across processes: a second daemon exits with the message; kill -9 of the first frees the lock', async () => {
