@@ -38,7 +38,9 @@ export const runs = sqliteTable(
     uniqueIndex('runs_identity').on(t.clubSlug, t.pipeline, t.runKey),
     index('runs_pipeline_started').on(t.clubSlug, t.pipeline, t.startedAt),
     index('runs_started').on(t.startedAt),
-    index('runs_status').on(t.status),
+    // Filtered run lists page newest first: the sort comes from the index, not a temporary B-tree.
+    index('runs_status_started').on(t.status, t.startedAt),
+    index('runs_club_started').on(t.clubSlug, t.startedAt),
   ],
 );
 
@@ -92,6 +94,7 @@ export const runErrors = sqliteTable(
     index('run_errors_fingerprint').on(t.fingerprint, t.time),
     index('run_errors_identifier').on(t.identifier, t.time),
     index('run_errors_club_time').on(t.clubSlug, t.pipeline, t.time),
+    index('run_errors_time').on(t.time),
   ],
 );
 
