@@ -13,6 +13,8 @@ import {
   type Json,
   type LineCommon,
   type LineRejection,
+  type LogLineEvent,
+  type ParsedLine,
   type ParseResult,
   type RunOutcome,
   type SerializedError,
@@ -125,16 +127,20 @@ function parseText(text: string): ParseResult {
   }
   const kind = (eventValue ?? null) as EventKind | null;
   try {
-    const common = readCommon(obj, kind);
-    const payload = readPayload(obj, kind, common);
-    return { ok: true, line: { ...common, payload } };
+    const line = readLine(obj, kind);
+    // Built in place (no spread copy): this runs once per ingested line.
+    if (kind !== null) line.payload = readPayload(obj, kind, line);
+    return { ok: true, line };
   } catch (error) {
     if (error instanceof FieldError) return reject('bad_field', error.message);
     throw error;
   }
 }
 
-function readCommon(obj: JsonObject, kind: EventKind | null): LineCommon {
+/** Shared by every plain log line; never mutated. */
+const PLAIN_LINE: LogLineEvent = Object.freeze({ event: null });
+
+function readLine(obj: JsonObject, kind: EventKind | null): ParsedLine {
   const extra = kind ? EVENT_FIELDS[kind] : [];
   let data: JsonObject | null = null;
   for (const key in obj) {
@@ -153,13 +159,12 @@ function readCommon(obj: JsonObject, kind: EventKind | null): LineCommon {
     step: optionalString(obj, 'step'),
     err: readErr(obj.err),
     data,
+    payload: PLAIN_LINE,
   };
 }
 
-function readPayload(obj: JsonObject, kind: EventKind | null, common: LineCommon): ContractEvent {
+function readPayload(obj: JsonObject, kind: EventKind, common: LineCommon): ContractEvent {
   switch (kind) {
-    case null:
-      return { event: null };
     case 'run.start':
       return { event: kind, trigger: optionalString(obj, 'trigger') };
     case 'step.start':
