@@ -36,7 +36,7 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
   client.pragma('busy_timeout = 5000');
   client.pragma('foreign_keys = ON');
   client.pragma('synchronous = NORMAL');
-  const db = drizzle(client, { schema }) as Db;
+  const db: Db = drizzle(client, { schema });
   if (options.migrate !== false && !options.readonly) migrate(db, { migrationsFolder: migrationsFolder() });
   return db;
 }
