@@ -26,7 +26,11 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
     reply.header('x-frame-options', 'DENY');
     reply.header('cross-origin-opener-policy', 'same-origin');
     reply.header('cross-origin-resource-policy', 'same-origin');
-    reply.header('content-security-policy', type.startsWith('text/html') ? HTML_CSP : NON_HTML_CSP);
+    // A 304 has no body and no content type, and its headers replace the cached response's: leave the policy
+    // off so the cached one (HTML or not) stays in force.
+    if (reply.statusCode !== 304) {
+      reply.header('content-security-policy', type.startsWith('text/html') ? HTML_CSP : NON_HTML_CSP);
+    }
     // API data is live and may be private: never cache it.
     if (request.url.startsWith('/api/') || request.url === '/metrics') reply.header('cache-control', 'no-store');
     return payload;
