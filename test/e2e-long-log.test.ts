@@ -63,14 +63,17 @@ describe('a 100,000-line run', () => {
 
     // Scroll to the top again and again: each time an older page loads above, the view stays put, and the DOM
     // never holds more than the window.
-    let firstShown = LINES;
+    let loadedRows = Number(await viewport.getAttribute('data-row-count'));
     for (let i = 0; i < 12; i++) {
       await viewport.evaluate(scrollTo, 0);
-      firstShown = await waitFor('an older page', async () => {
-        const numbers = await renderedLineNumbers(page);
-        const first = numbers[0];
-        return first !== undefined && first < firstShown ? first : undefined;
+      // At the top, the first line held (rows are the run.end line, then the newest lines backwards).
+      const topLine = LINES + 2 - loadedRows;
+      loadedRows = await waitFor('an older page', async () => {
+        const count = Number(await viewport.getAttribute('data-row-count'));
+        return count > loadedRows ? count : undefined;
       });
+      // That line stayed on screen: the older page went above it, and the window starts an overscan before.
+      expect((await renderedLineNumbers(page))[0]).toBe(topLine - OVERSCAN);
       const numbers = await renderedLineNumbers(page);
       expect(numbers).toEqual(range(numbers[0]!, numbers[0]! + numbers.length - 1));
       expect(await rows.count()).toBeLessThanOrEqual(bound);

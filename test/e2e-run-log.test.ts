@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
 import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
 import { range, renderedLineNumbers, renderedRows } from './e2e/log-rows.js';
-import { atBottom, scrollTo } from './e2e/page-scripts.js';
+import { ACTIVE_ELEMENT, atBottom, scrollTo } from './e2e/page-scripts.js';
 import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
 import { beginRun, waitFor } from './e2e/run-writer.js';
 import { ensureUiBuilt } from './e2e/ui-build.js';
@@ -173,6 +173,38 @@ describe('run page log', () => {
     expect(await page.locator('log-viewer input[type="search"]').inputValue()).toBe('MEMBER-12');
     await steps;
     await run.end({});
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('keyboard', () => {
+  it('skips to the content, and arrow keys select log lines with a deep link; Escape clears it', async () => {
+    const run = beginRun(server.runsDir, 'e2e', 'keyboard');
+    for (let i = 1; i <= 10; i++) run.log.info(`line ${i}`);
+    await run.end({});
+    const runId = await runIdOf('keyboard');
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/runs/${runId}`);
+    await waitFor('line 10', async () => (await renderedLineNumbers(page)).includes(10));
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>(ACTIVE_ELEMENT)).toBe('A Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate<string>(ACTIVE_ELEMENT)).toMatch(/^MAIN/);
+
+    await page.locator('log-viewer .viewport').focus();
+    await page.keyboard.press('ArrowUp');
+    await waitFor('a selected line in the URL', () => new URL(page.url()).searchParams.has('line'));
+    const first = Number(new URL(page.url()).searchParams.get('line'));
+    expect(await page.locator(`log-viewer a.row[data-offset="${first}"]`).getAttribute('aria-current')).toBe('true');
+    await page.keyboard.press('ArrowUp');
+    await waitFor('the line above', () => Number(new URL(page.url()).searchParams.get('line')) < first);
+    await page.keyboard.press('ArrowDown');
+    await waitFor('back down', () => Number(new URL(page.url()).searchParams.get('line')) === first);
+    await page.locator('log-viewer section.detail').waitFor();
+    await page.keyboard.press('Escape');
+    await waitFor('no selection', () => !new URL(page.url()).searchParams.has('line'));
+    expect(await page.locator('log-viewer a.row[aria-current="true"]').count()).toBe(0);
     expect(problems).toEqual([]);
     await page.context().close();
   });

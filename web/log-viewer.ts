@@ -596,7 +596,12 @@ export class LogViewer extends LitElement {
     // Arrow keys move the selected line (and the deep link) instead of only scrolling.
     const rows = this.buffer.rows;
     let index = this.focusLine === null ? -1 : indexOfOffset(this.buffer, this.focusLine);
-    if (index < 0) index = Math.floor((this.viewport.scrollTop + this.viewport.clientHeight / 2) / ROW_HEIGHT);
+    // Without a selection, start from the middle of what is on screen (or the last row of a short log).
+    if (index < 0)
+      index = Math.min(
+        rows.length,
+        Math.floor((this.viewport.scrollTop + this.viewport.clientHeight / 2) / ROW_HEIGHT),
+      );
     const step = event.key === 'ArrowDown' ? 1 : -1;
     for (let i = index + step; i >= 0 && i < rows.length; i += step) {
       const row = rows[i]!;

@@ -5,7 +5,7 @@ import type { PipelineSummary } from '../shared/api.js';
 import { ClockController } from './clock-controller.js';
 import { formatCount, formatDateTime, formatDuration, formatRelative, plural } from './format.js';
 import { errorsHref, pipelineHref, runHref } from './routes.js';
-import { runTone } from './status.js';
+import { TONE_LABELS, runTone } from './status.js';
 import { baseStyles } from './ui-styles.js';
 import './run-strip.js';
 import './status-badge.js';
@@ -21,8 +21,8 @@ export class PipelineRow extends LitElement {
       .row {
         display: grid;
         grid-template-columns:
-          minmax(150px, 1.4fr) minmax(130px, 1fr) minmax(150px, 1fr) minmax(170px, 1.2fr)
-          90px 170px;
+          minmax(150px, 1.3fr) minmax(110px, 0.8fr) minmax(270px, 1.5fr) minmax(150px, 1fr)
+          90px 190px;
         align-items: center;
         gap: 12px;
         padding: 8px 12px;
@@ -49,7 +49,7 @@ export class PipelineRow extends LitElement {
       .none {
         color: var(--text-muted);
       }
-      @media (max-width: 900px) {
+      @media (max-width: 1100px) {
         .row {
           grid-template-columns: 1fr 1fr;
         }
@@ -75,7 +75,7 @@ export class PipelineRow extends LitElement {
         <div>
           ${
             tone !== null && run
-              ? html`<a href=${runHref(run.id)} aria-label="Last run of ${p.pipeline}: ${tone}"
+              ? html`<a href=${runHref(run.id)} aria-label="Last run of ${p.pipeline}: ${TONE_LABELS[tone]}"
                   ><status-badge tone=${tone}></status-badge
                 ></a>`
               : html`<span class="none">no runs yet</span>`
@@ -108,7 +108,7 @@ export class PipelineRow extends LitElement {
           p.openErrors > 0
             ? html`<a
                 href=${errorsHref({ club: p.club, pipeline: p.pipeline })}
-                aria-label="${p.openErrors} open errors in ${p.pipeline}"
+                aria-label="${plural(p.openErrors, 'open error')} in ${p.pipeline}"
                 ><span class="badge">${plural(p.openErrors, 'error')}</span></a
               >`
             : html`<span class="none" aria-label="No open errors">0 errors</span>`

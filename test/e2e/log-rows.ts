@@ -1,12 +1,12 @@
 // Reading the log viewer's rendered rows from a page.
 import type { Page } from 'playwright-core';
-import { readRows, type RenderedRow } from './page-scripts.js';
+import { READ_LOG_ROWS, type RenderedRow } from './page-scripts.js';
 
 export type { RenderedRow };
 
 /** The rows the virtualised viewer has in the DOM right now, top to bottom. */
 export function renderedRows(page: Page): Promise<RenderedRow[]> {
-  return page.locator('log-viewer a.row').evaluateAll(readRows);
+  return page.evaluate<RenderedRow[]>(READ_LOG_ROWS);
 }
 
 /** The numbers of rendered `line N` messages, in display order. */

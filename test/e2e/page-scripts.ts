@@ -1,11 +1,6 @@
 // Code evaluated inside the page. The test project has no DOM types, so the few element members used are
 // described structurally here.
 
-interface ElementLike {
-  getAttribute(name: string): string | null;
-  querySelector(selector: string): { textContent: string | null } | null;
-}
-
 interface ScrollerLike {
   scrollTop: number;
   readonly scrollHeight: number;
@@ -54,12 +49,37 @@ export interface RenderedRow {
   msg: string;
 }
 
-export const readRows = (els: ElementLike[]): RenderedRow[] =>
-  els.map((el) => ({
+/**
+ * The log viewer's line rows, read in one evaluation (a locator would query and then read in two steps, and
+ * the virtualised list may re-render in between, leaving detached rows with stale text in the result).
+ */
+export const READ_LOG_ROWS = `(() => {
+  const find = (root) => {
+    const hit = root.querySelector('log-viewer');
+    if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) {
+        const found = find(el.shadowRoot);
+        if (found) return found;
+      }
+    }
+    return null;
+  };
+  const viewer = find(document);
+  if (!viewer || !viewer.shadowRoot) return [];
+  return [...viewer.shadowRoot.querySelectorAll('a.row')].map((el) => ({
     offset: Number(el.getAttribute('data-offset')),
     level: el.querySelector('.level')?.textContent ?? '',
     msg: el.querySelector('.msg')?.textContent ?? '',
   }));
+})()`;
 
 /** Blocks the page's main thread for the given milliseconds (a client too busy to read its socket). */
 export const BUSY_WAIT = '(ms) => { const end = Date.now() + ms; while (Date.now() < end) {} }';
+
+/** Tag and accessible text of the focused element, looking through shadow roots. */
+export const ACTIVE_ELEMENT = `(() => {
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  return el ? el.tagName + ' ' + (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 60) : '';
+})()`;
