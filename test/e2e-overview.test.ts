@@ -169,6 +169,7 @@ describe('errors page', () => {
     expect(page.url()).toContain('fingerprint=');
     const runLinks = await page.locator('tr[data-error-id] a', { hasText: /^#\d+$/ }).allTextContents();
     expect(new Set(runLinks).size).toBe(2);
+    await screenshot(page, 'errors-occurrences');
 
     // From an occurrence to its log line: the run page opens with that line selected.
     await page

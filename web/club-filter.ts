@@ -8,6 +8,10 @@ export class ClubFilter extends LitElement {
   static override styles = [
     baseStyles,
     css`
+      :host {
+        display: inline-flex;
+        align-items: center;
+      }
       label {
         display: inline-flex;
         align-items: center;

@@ -65,7 +65,7 @@ export class ErrorGroupCard extends LitElement {
   ];
 
   @property({ attribute: false }) group!: ErrorGroup;
-  private readonly clock = new ClockController(this, () => false);
+  private readonly clock = new ClockController(this);
 
   override render() {
     const g = this.group;
