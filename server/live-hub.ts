@@ -38,7 +38,7 @@ export interface LiveHubOptions {
   maxLinesPerFrame?: number;
   /** Errors a congested client may have pending before it is told to refetch (default 1,000). */
   maxPendingErrors?: number;
-  /** An idle client whose cursor lags is sent an empty batch this often, so its cursor stays resumable. */
+  /** An idle client is sent an empty batch this often: its cursor stays resumable and the browser sees a heartbeat. */
   cursorTickMs?: number;
   /** How often congested clients are rechecked (default 25 ms). */
   recheckMs?: number;
@@ -272,12 +272,16 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
     recheckTimer.unref();
   }
 
-  /** Keeps an idle client's cursor inside the ring, so a reconnect after a quiet spell resumes, not refetches. */
+  /**
+   * Keeps an idle client's cursor inside the ring, so a reconnect after a quiet spell resumes, not refetches.
+   * Sent even when the cursor has not moved: it is also the heartbeat a browser can see (it cannot see ws pings),
+   * so the UI can tell a silently dead connection from a quiet system.
+   */
   function tickIdleClients(): void {
     const t = now();
     for (const client of clients) {
       if (!client.sub || client.congestedSince !== null || dirty.has(client) || paced.has(client)) continue;
-      if (client.lastSentCursor < cursor && t - client.lastSentAt >= cursorTickMs) {
+      if (t - client.lastSentAt >= cursorTickMs) {
         sendRaw(client, { type: 'batch', cursor, messages: [] });
         client.lastSentCursor = cursor;
         client.lastSentAt = t;

@@ -464,4 +464,18 @@ describe('lifecycle', () => {
     await waitFor(() => sink.batches().length === 1, 'the cursor tick');
     expect(sink.batches()[0]).toEqual({ type: 'batch', cursor: h.cursor, messages: [] });
   });
+
+  it('sends an idle client an empty batch every tick even when nothing changed (a heartbeat browsers can see)', async () => {
+    let clock = 0;
+    const h = hub({ cursorTickMs: 100, now: () => clock });
+    const { sink } = connect(h, [{ kind: 'overview' }]);
+    await nextTurn();
+    const before = sink.batches().length;
+    clock = 150;
+    await waitFor(() => sink.batches().length === before + 1, 'the first heartbeat');
+    clock = 300;
+    await waitFor(() => sink.batches().length === before + 2, 'the second heartbeat');
+    expect(sink.batches().at(-1)).toEqual({ type: 'batch', cursor: h.cursor, messages: [] });
+    h.close();
+  });
 });

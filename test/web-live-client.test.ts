@@ -169,6 +169,38 @@ describe('live client against the real server', () => {
   });
 });
 
+describe('live client against a server that goes silent', () => {
+  it('drops a connection that stops talking without closing, and reconnects', async () => {
+    // A real WebSocket server that says hello once and then never speaks (nor closes): a silently dead link.
+    const { WebSocketServer } = await import('ws');
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    cleanups.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    let connections = 0;
+    wss.on('connection', (ws) => {
+      connections++;
+      ws.send(JSON.stringify({ type: 'hello', cursor: 1, resumed: false, epoch: 'e1' }));
+    });
+    const { port } = wss.address() as { port: number };
+    const states: ConnectionState[] = [];
+    const client = new LiveClient({
+      url: `ws://127.0.0.1:${port}/api/live`,
+      createSocket: (u) => new WebSocket(u),
+      random: () => 0,
+      silenceTimeoutMs: 300,
+    });
+    client.onState((model) => {
+      if (states.at(-1) !== model.state) states.push(model.state);
+    });
+    cleanups.push(() => client.stop());
+    client.subscribe(recorder([{ kind: 'overview' }]).subscriber);
+    client.start();
+    await waitFor('live after hello', () => states.includes('live'));
+    await waitFor('a reconnect after the silence', () => connections >= 2);
+    expect(states.slice(states.indexOf('live'))).toContain('reconnecting');
+  });
+});
+
 describe('live client helpers', () => {
   it('parses only well-formed server frames', () => {
     expect(parseServerMessage('{"type":"hello","cursor":1,"resumed":false,"epoch":"e"}')).toMatchObject({

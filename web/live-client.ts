@@ -47,6 +47,11 @@ export interface LiveClientOptions {
   random?: () => number;
   /** Give up on a socket that opened but got no hello in this time. */
   helloTimeoutMs?: number;
+  /**
+   * Give up on a live socket that sent nothing for this long. The server sends an empty batch to idle clients
+   * every 5 s, so silence means a dead connection (which a browser, unable to see ws pings, would not notice).
+   */
+  silenceTimeoutMs?: number;
   /** Where protocol complaints (`error` frames) go. */
   warn?: (message: string) => void;
 }
@@ -113,6 +118,7 @@ export class LiveClient {
   private readonly stateListeners = new Set<(model: ConnectionModel) => void>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private helloTimer: ReturnType<typeof setTimeout> | null = null;
+  private silenceTimer: ReturnType<typeof setTimeout> | null = null;
   /** Topics of the last subscribe sent on the current socket. */
   private sentTopicsKey: string | null = null;
   private resubscribeQueued = false;
@@ -123,6 +129,7 @@ export class LiveClient {
       now: () => Date.now(),
       random: () => Math.random(),
       helloTimeoutMs: 10_000,
+      silenceTimeoutMs: 20_000,
       warn: () => {},
       ...options,
     };
@@ -218,6 +225,7 @@ export class LiveClient {
     };
     socket.onmessage = (event) => {
       if (this.socket !== socket) return;
+      this.armSilenceTimer(socket);
       const message = parseServerMessage(event.data);
       if (message) this.handleMessage(message);
     };
@@ -301,6 +309,19 @@ export class LiveClient {
     });
   }
 
+  private armSilenceTimer(socket: SocketLike): void {
+    if (this.silenceTimer) clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => {
+      this.silenceTimer = null;
+      if (this.socket !== socket) return;
+      // A dead connection may not finish a close handshake for minutes: drop it now and reconnect.
+      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      this.socket = null;
+      socket.close(4002, 'silent');
+      this.onSocketClosed();
+    }, this.options.silenceTimeoutMs);
+  }
+
   private clearHelloTimer(): void {
     if (this.helloTimer) clearTimeout(this.helloTimer);
     this.helloTimer = null;
@@ -314,5 +335,7 @@ export class LiveClient {
   private clearTimers(): void {
     this.clearRetry();
     this.clearHelloTimer();
+    if (this.silenceTimer) clearTimeout(this.silenceTimer);
+    this.silenceTimer = null;
   }
 }
