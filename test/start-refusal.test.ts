@@ -1,11 +1,12 @@
 // `runboard start` refuses bad configuration before doing anything: one clear line on stderr naming the problem,
 // a non-zero exit, never a stack trace. Real child processes.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killChildren, spawnRunboard } from './fixtures/live-child-process.js';
+import { REPO_ROOT, killChildren, spawnRunboard } from './fixtures/live-child-process.js';
 
 const dirs: string[] = [];
 const servers: Server[] = [];
@@ -84,15 +85,22 @@ describe('runboard start refuses to start', () => {
     );
   });
 
-  it('when the database directory is not writable', async () => {
+  // Root writes anywhere, so as root this runs the daemon as `nobody`, who must be able to run node and read the
+  // checkout: not so when it lives under a private directory (e.g. /root), and then the case cannot be shown.
+  const isRoot = process.getuid?.() === 0;
+  const nobodyCanRun =
+    !isRoot ||
+    spawnSync(process.execPath, ['--import', 'tsx', '-e', '0'], { cwd: REPO_ROOT, uid: 65534, gid: 65534 }).status ===
+      0;
+  it.skipIf(!nobodyCanRun)('when the database directory is not writable', async () => {
     const dir = tempDir();
     const dbDir = join(dir, 'db');
     mkdirSync(join(dir, 'runs'));
     mkdirSync(dbDir);
     chmodSync(dir, 0o755);
     chmodSync(dbDir, 0o555);
-    // Root writes anywhere: run the daemon as an unprivileged user then, as it would be in production.
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    // Run the daemon as an unprivileged user, as it would be in production.
+    const asUser = isRoot ? { uid: 65534, gid: 65534 } : {};
     const line = await refusal(dataArgs(dir), { ...asUser, env: { HOME: '/tmp' } });
     expect(line).toBe(`runboard start: the database directory ${dbDir} is not writable by this user`);
   });
