@@ -20,11 +20,17 @@ function timeout(seconds: number): Error {
   return new Error(`timeout after ${seconds}s contacting laposta`);
 }
 
+/** Run keys in the order the runs were recorded: runs may share a start millisecond, so list order can't name them. */
+const recordedKeys: string[] = [];
+async function record(...args: Parameters<typeof recordRun>): Promise<void> {
+  recordedKeys.push((await recordRun(...args)).runId);
+}
+
 beforeAll(async () => {
   server = await testServer();
   const spec = { club: 'x', pipeline: 'sync' };
   // run1: A and B time out, C has a bad email.
-  await recordRun(server.runsDir, spec, async (run) => {
+  await record(server.runsDir, spec, async (run) => {
     await run.step('submit', (step) => {
       step.error({ identifier: 'A', system: 'laposta', err: timeout(30) });
       step.error({ identifier: 'B', system: 'laposta', err: timeout(31) });
@@ -33,7 +39,7 @@ beforeAll(async () => {
     return { outcome: 'failure' };
   });
   // run2: A again, C again, D a new HTTP 500.
-  await recordRun(server.runsDir, spec, async (run) => {
+  await record(server.runsDir, spec, async (run) => {
     await run.step('submit', (step) => {
       step.error({ identifier: 'A', system: 'laposta', err: timeout(32) });
       step.error({ identifier: 'C', system: 'laposta', err: new Error('invalid email "c2@example"') });
@@ -41,7 +47,7 @@ beforeAll(async () => {
     });
   });
   // run3: A a third time, E the same HTTP 500 as D, F brand new.
-  await recordRun(server.runsDir, spec, async (run) => {
+  await record(server.runsDir, spec, async (run) => {
     await run.step('submit', (step) => {
       step.error({ identifier: 'A', system: 'laposta', err: timeout(45) });
       step.error({ identifier: 'E', system: 'sportlink', err: new Error('HTTP 500 from sportlink') });
@@ -49,7 +55,7 @@ beforeAll(async () => {
     });
   });
   // run4, still running: A again and G new. Running runs don't extend or break streaks.
-  await recordRun(server.runsDir, spec, async (run) => {
+  await record(server.runsDir, spec, async (run) => {
     await run.step('submit', (step) => {
       step.error({ identifier: 'A', system: 'laposta', err: timeout(46) });
       step.error({ identifier: 'G', system: 'laposta', err: new Error('mailbox full') });
@@ -57,7 +63,7 @@ beforeAll(async () => {
     return 'leave-running' as const;
   });
   // Another club's pipeline, with hostile strings.
-  await recordRun(server.runsDir, { club: 'y', pipeline: 'evil' }, (run) => {
+  await record(server.runsDir, { club: 'y', pipeline: 'evil' }, (run) => {
     run.error({
       identifier: HOSTILE.identifier,
       system: HOSTILE.system,
@@ -65,8 +71,8 @@ beforeAll(async () => {
     });
   });
   await server.ingest();
-  const runs = (await get('/api/runs?limit=500')).json<Page<RunView>>().items.reverse();
-  runs.forEach((r, i) => (runIds[`${r.pipeline}${i + 1}`] = r.id));
+  const runs = (await get('/api/runs?limit=500')).json<Page<RunView>>().items;
+  for (const r of runs) runIds[`${r.pipeline}${recordedKeys.indexOf(r.runKey) + 1}`] = r.id;
 });
 afterAll(() => server.close());
 
