@@ -1,5 +1,6 @@
 // The run page's log in a real browser: live streaming in order, follow mode, filters in the URL, and a
 // server restart in the middle of a run (resume without gaps or duplicates).
+import { appendFileSync, truncateSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
@@ -211,6 +212,22 @@ describe('keyboard', () => {
 });
 
 describe('server restart', () => {
+  it('says the run is gone when its file starts over as a new run, instead of showing stale data', async () => {
+    const run = beginRun(server.runsDir, 'e2e', 'started-over');
+    run.log.info('line 1');
+    run.log.info('line 2');
+    const runId = await runIdOf('started-over');
+    const { page } = await openPage(browser);
+    await page.goto(`${server.url}/runs/${runId}`);
+    await waitFor('line 2', lastNumberIs(page, 2));
+    // Truncated and rewritten with another first line: ingest starts the file over and removes the old run.
+    const file = run.file as string;
+    truncateSync(file, 0);
+    appendFileSync(file, JSON.stringify({ level: 30, time: Date.now(), msg: 'a new beginning' }) + '\n');
+    await waitFor('the removal notice', async () => (await page.getByText(`Run ${runId} not found`).count()) === 1);
+    await waitFor('the new run', async () => ((await runIdOf('started-over')) !== runId ? true : undefined));
+  });
+
   it('reconnects and resumes the log without duplicate or missing lines', async () => {
     const run = beginRun(server.runsDir, 'e2e', 'restart');
     for (let i = 1; i <= 10; i++) run.log.info(`line ${i}`);

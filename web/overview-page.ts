@@ -127,6 +127,11 @@ export class OverviewPage extends LitElement {
   }
 
   private onBatch(messages: readonly LiveDataMessage[]): void {
+    // A run deleted (retention, or its file started over) may be a pipeline's last run: fetch the summaries anew.
+    if (messages.some((m) => m.type === 'removed')) {
+      void this.load();
+      return;
+    }
     // Keep the batch for the fetch in flight too: its snapshot may predate it. Re-applying is idempotent.
     if (this.fetching) this.pendingBatches.push([...messages]);
     this.pipelines = this.fold(this.pipelines, messages);

@@ -157,6 +157,8 @@ export class PipelinePage extends LitElement {
   }
 
   private onBatch(messages: readonly LiveDataMessage[]): void {
+    const removed = new Set(messages.flatMap((m) => (m.type === 'removed' ? m.runIds : [])));
+    if (removed.size > 0) this.runs = this.runs.filter((r) => !removed.has(r.id));
     const mine = messages.flatMap((m) =>
       m.type === 'runs' ? m.runs.filter((r) => r.club === this.club && r.pipeline === this.pipeline) : [],
     );

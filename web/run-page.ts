@@ -154,6 +154,9 @@ export class RunPage extends LitElement {
         }
       } else if (message.type === 'steps' && message.runId === runId && this.run) {
         this.run = { ...this.run, steps: mergeSteps(this.run.steps, message.steps) };
+      } else if (message.type === 'removed' && message.runIds.includes(runId)) {
+        // Deleted by retention, or its file started over as a new run: say so rather than show stale data.
+        this.notFound = true;
       } else if (message.type === 'errors' && this.errorsCursor === null) {
         // Appended only when every earlier error is loaded: otherwise "show more" brings them in order.
         const mine = message.errors.filter((e) => e.runId === runId);
@@ -166,6 +169,7 @@ export class RunPage extends LitElement {
     const route = this.route;
     if (this.notFound)
       return html`<h1>Run ${route.runId} not found</h1>
+        <p class="muted">It may have been removed by retention, or its file started over as a new run.</p>
         <p><a href="/">Back to the overview</a></p>`;
     const filter: LogFilter = { level: route.level, step: route.step, q: route.q };
     const run = this.run;
