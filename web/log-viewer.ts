@@ -395,8 +395,12 @@ export class LogViewer extends LitElement {
     for (let page = 0; page < MAX_CATCH_UP_PAGES; page++) {
       const response = await this.fetchLogs({ after, limit: PAGE });
       if (generation !== this.generation) return;
+      const rowsBefore = this.buffer.rows.length;
       this.buffer = appendNewer(this.buffer, response);
+      // Lines caught up by REST are as new as live ones: a paused view counts them for "Jump to live"
+      // (by rows added, so a line that also came live is not counted twice).
       if (this.following) this.pendingScroll = { kind: 'bottom' };
+      else this.unseenBelow += this.buffer.rows.length - rowsBefore;
       const newest = response.lines[response.lines.length - 1];
       if (!response.hasNewer || !newest) return;
       after = newest.offset;
