@@ -117,7 +117,8 @@ export function errorRowOf(run: RunRow, item: FoldLine): NewErrorRow | null {
   return null;
 }
 
-function newStep(run: RunRow, name: string, seq: number, startedAt: number | null): StepRow {
+/** A step row as first seen in a run (the schema's defaults). */
+export function newStep(run: RunRow, name: string, seq: number, startedAt: number | null): StepRow {
   return {
     runId: run.id,
     name,

@@ -1,5 +1,6 @@
 // The API's pure decisions, without HTTP or SQLite: streaks, summaries, cursors, parameter messages, paths.
 import { describe, expect, it } from 'vitest';
+import { emptyRun } from '../ingest/fold.js';
 import type { IdentifierFailure } from '../server/queries/error-groups.js';
 import { isNewGroup } from '../server/queries/error-groups.js';
 import type { RecentRunRow } from '../server/queries/pipelines.js';
@@ -70,28 +71,10 @@ describe('median and summarisePipeline', () => {
   });
 
   const row = (id: number, patch: Partial<RunRow>): RunRow => ({
-    id,
-    runKey: `r${id}`,
-    clubSlug: 'c',
-    pipeline: 'p',
-    trigger: null,
+    ...emptyRun(id, { runKey: `r${id}`, club: 'c', pipeline: 'p' }, null),
     status: 'success',
     startedAt: id * 1000,
-    finishedAt: null,
     durationMs: 100 * id,
-    created: 0,
-    updated: 0,
-    skipped: 0,
-    failed: 0,
-    errorCount: 0,
-    logCount: 0,
-    host: null,
-    pid: null,
-    exitCode: null,
-    endReason: null,
-    summary: null,
-    lastEventAt: null,
-    sourceFile: null,
     ...patch,
   });
 
