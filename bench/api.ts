@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDb, type Db } from '../shared/db.js';
 import { encodeCursor } from '../server/queries/cursor.js';
+import { seededRandom } from '../test/fixtures/seeded-random.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,18 +54,6 @@ async function serve(dbFile: string): Promise<void> {
 }
 
 // ---------------------------------------------------------------- seeding
-
-/** mulberry32: small, seedable, good enough for shaping test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CLUBS = 10;
 const PIPELINES_PER_CLUB = 20;
@@ -304,7 +293,7 @@ async function main(): Promise<void> {
   let child: ChildProcess | null = null;
   try {
     const db = openDb(dbFile);
-    const seeded = seed(db, runCount, lineCount, prng(seedValue));
+    const seeded = seed(db, runCount, lineCount, seededRandom(seedValue));
     const dbBytes = statSync(dbFile).size;
     console.log(
       `seeded ${seeded.runs} runs, ${seeded.lines} log lines, ${seeded.errors} errors in ${seeded.seconds.toFixed(1)} s ` +

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { allRuns, committedOffset, countRows, tempWorld, type TempWorld } from './fixtures/ingest-harness.js';
 import { crashExpectation, crashRunPath } from './fixtures/ingest-crash-lines.js';
-import { seededRandom } from './fixtures/ingest-random.js';
+import { seededRandom } from './fixtures/seeded-random.js';
 import { killChild, spawnFixture, type Child } from './fixtures/ingest-spawn.js';
 
 const RUNS = 24;

@@ -14,7 +14,7 @@ import {
   type TempWorld,
 } from './fixtures/ingest-harness.js';
 import { appendFileSync } from 'node:fs';
-import { seededRandom } from './fixtures/ingest-random.js';
+import { seededRandom } from './fixtures/seeded-random.js';
 
 let world: TempWorld;
 let running: RunningDaemon | null = null;

@@ -4,7 +4,8 @@ import type { LiveDataMessage, LiveServerMessage, LiveTopic } from '../shared/ap
 import { CLOSE_GOING_AWAY, CLOSE_TOO_SLOW, createLiveHub, type LiveHub, type LiveSink } from '../server/live-hub.js';
 import { createMetrics, type Metrics } from '../server/metrics.js';
 import { change, errorRow, linesChange, logRow, runRow, stepRow } from './fixtures/live-rows.js';
-import { mulberry32, nextTurn, waitFor } from './fixtures/live-wait.js';
+import { nextTurn, waitFor } from './fixtures/live-wait.js';
+import { seededRandom } from './fixtures/seeded-random.js';
 
 class RecordingSink implements LiveSink {
   messages: LiveServerMessage[] = [];
@@ -259,7 +260,7 @@ describe('resume', () => {
   it('randomised cuts and reconnects: every line exactly once, in order', async () => {
     const seed = Number(process.env.LIVE_SEED ?? Math.floor(Math.random() * 2 ** 31));
     console.log(`live resume seed=${seed} (replay with LIVE_SEED=${seed})`);
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     const h = hub({ maxLinesPerFrame: 7 });
     const topics: LiveTopic[] = [
       { kind: 'run', runId: 1 },

@@ -1,6 +1,7 @@
 // The wire format: every event kind parses to its typed payload, every rejection reason is reachable, and no
 // input (10 MB, invalid UTF-8, junk) makes the parser throw.
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from './fixtures/seeded-random.js';
 import { parseLine } from '../shared/parse-line.js';
 import { REJECT_REASONS, type ParsedLine, type RejectReason } from '../shared/events.js';
 
@@ -255,14 +256,7 @@ describe('parseLine: rejections', () => {
   it('never throws on random bytes or random strings (seeded; replay with PARSE_FUZZ_SEED)', () => {
     const seed = Number(process.env.PARSE_FUZZ_SEED ?? Date.now() % 1_000_000);
     console.log(`parse-line fuzz seed: PARSE_FUZZ_SEED=${seed}`);
-    let state = seed;
-    const next = (): number => {
-      // mulberry32
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const next = seededRandom(seed);
     const fragments = [
       '{',
       '}',

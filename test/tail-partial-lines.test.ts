@@ -16,7 +16,7 @@ import {
   type RunningDaemon,
   type TempWorld,
 } from './fixtures/ingest-harness.js';
-import { seededRandom } from './fixtures/ingest-random.js';
+import { seededRandom } from './fixtures/seeded-random.js';
 
 let world: TempWorld;
 let running: RunningDaemon | null = null;
