@@ -6,7 +6,14 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { allRuns, committedOffset, countRows, tempWorld, type TempWorld } from './fixtures/ingest-harness.js';
+import {
+  allRuns,
+  committedOffset,
+  countRows,
+  releaseIngestFixtures,
+  tempWorld,
+  type TempWorld,
+} from './fixtures/ingest-harness.js';
 import { crashExpectation, crashRunPath } from './fixtures/ingest-crash-lines.js';
 import { seededRandom } from './fixtures/seeded-random.js';
 import { killChild, spawnFixture, type Child } from './fixtures/ingest-spawn.js';
@@ -20,7 +27,7 @@ let world: TempWorld;
 const children: Child[] = [];
 afterEach(async () => {
   for (const child of children.splice(0)) await killChild(child);
-  world?.cleanup();
+  await releaseIngestFixtures();
 });
 
 it('SIGKILL at random moments loses nothing and duplicates nothing', async () => {

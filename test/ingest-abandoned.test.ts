@@ -13,6 +13,7 @@ import {
   waitFor,
   type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 import { killChild, spawnFixture, type Child } from './fixtures/ingest-spawn.js';
 
@@ -63,9 +64,7 @@ describe('daemon', () => {
   afterEach(async () => {
     if (writer) await killChild(writer);
     writer = null;
-    await running?.daemon.stop();
-    running = null;
-    world?.cleanup();
+    await releaseIngestFixtures();
   });
 
   it('a writer killed with SIGKILL mid-run: abandoned; lines arriving later revive and finish it', async () => {

@@ -16,17 +16,12 @@ import {
   startDaemon,
   tempWorld,
   waitFor,
-  type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 
 let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(async () => {
-  await running?.daemon.stop();
-  running = null;
-  world?.cleanup();
-});
+afterEach(releaseIngestFixtures);
 
 const TEN_MB = 10 * 1024 * 1024;
 
@@ -49,7 +44,7 @@ describe('every kind of bad line', () => {
       line({ msg: 'good 5' }),
     ];
     writeFileSync(file, Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
-    running = await startDaemon(world);
+    await startDaemon(world);
 
     const run = runByKey(world.db, 'bad')!;
     expect(messagesOf(world.db, run.id)).toEqual(['good 1', 'good 2', 'good 3', 'good 4', 'good 5']);
@@ -88,7 +83,7 @@ describe('every kind of bad line', () => {
     world = tempWorld();
     const file = runFile(world, 'club', 'pipe', 'late-good');
     writeFileSync(file, 'nope\n{]\n' + line({ msg: 'finally' }));
-    running = await startDaemon(world);
+    await startDaemon(world);
     const run = runByKey(world.db, 'late-good')!;
     expect(messagesOf(world.db, run.id)).toEqual(['finally']);
     expect(rejects(world.db).map((r) => r.offset)).toEqual([0, 5]);
@@ -99,7 +94,7 @@ describe('over-long lines', () => {
   it('a 10 MB line written in pieces while live is rejected as too_long; neighbours are ingested', async () => {
     world = tempWorld();
     const file = runFile(world, 'club', 'pipe', 'huge');
-    running = await startDaemon(world);
+    await startDaemon(world);
     const before = line({ msg: 'before' });
     append(file, before);
     await waitFor('before', () => runByKey(world.db, 'huge')?.logCount === 1);
@@ -151,7 +146,7 @@ describe('over-long lines', () => {
     const overLimit = JSON.stringify({ msg: 'o'.repeat(max - 10 + pad + 1) });
     expect(Buffer.byteLength(atLimit)).toBe(max);
     writeFileSync(file, `${atLimit}\n${overLimit}\n`);
-    running = await startDaemon(world, { maxLineBytes: max });
+    await startDaemon(world, { maxLineBytes: max });
     expect(runByKey(world.db, 'limit')!.logCount).toBe(1);
     expect(rejects(world.db)).toMatchObject([{ reason: 'too_long', lineBytes: max + 1, offset: max + 1 }]);
   });

@@ -10,19 +10,14 @@ import {
   startDaemon,
   tempWorld,
   waitFor,
-  type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 import { appendFileSync } from 'node:fs';
 import { seededRandom } from './fixtures/seeded-random.js';
 
 let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(async () => {
-  await running?.daemon.stop();
-  running = null;
-  world?.cleanup();
-});
+afterEach(releaseIngestFixtures);
 
 it('bursts < 5 ms apart across files, each burst then stopping, are fully ingested', async () => {
   const seed = Number(process.env.RUNBOARD_BURST_SEED ?? Date.now() % 1_000_000);
@@ -30,7 +25,7 @@ it('bursts < 5 ms apart across files, each burst then stopping, are fully ingest
   const random = seededRandom(seed);
   world = tempWorld();
   // Long backstops: the hints and their re-check must do the work.
-  running = await startDaemon(world, { sweepIntervalMs: 60_000 });
+  await startDaemon(world, { sweepIntervalMs: 60_000 });
 
   const files = Array.from({ length: 4 }, (_, i) => runFile(world, 'club', 'burst', `plain-${i}`));
   const pinoFile = runFile(world, 'club', 'burst', 'pino');

@@ -12,17 +12,14 @@ import {
   tempWorld,
   type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 import { createIngestDaemon } from '../ingest/daemon.js';
 import { statSync } from 'node:fs';
 
 let world: TempWorld;
 let running: RunningDaemon | null = null;
-afterEach(async () => {
-  await running?.daemon.stop();
-  running = null;
-  world?.cleanup();
-});
+afterEach(releaseIngestFixtures);
 
 /** A complete run written by real pino, as a pipeline would. */
 function writeRun(file: string, index: number): void {

@@ -14,17 +14,16 @@ import {
   waitFor,
   type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 
 let world: TempWorld;
 let running: RunningDaemon | null = null;
 let reader: Db | null = null;
 afterEach(async () => {
-  await running?.daemon.stop();
-  running = null;
   reader?.$client.close();
   reader = null;
-  world?.cleanup();
+  await releaseIngestFixtures();
 });
 
 it('publishes runs, steps, errors and log rows with their ids, visible to another connection when published', async () => {

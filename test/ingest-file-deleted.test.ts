@@ -12,15 +12,12 @@ import {
   waitFor,
   type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 
 let world: TempWorld;
 let running: RunningDaemon | null = null;
-afterEach(async () => {
-  await running?.daemon.stop();
-  running = null;
-  world?.cleanup();
-});
+afterEach(releaseIngestFixtures);
 
 it('deleted mid-read: every line written before the delete is ingested, once; the run stays', async () => {
   world = tempWorld();

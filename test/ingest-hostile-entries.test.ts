@@ -13,17 +13,12 @@ import {
   startDaemon,
   tempWorld,
   waitFor,
-  type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 
 let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(async () => {
-  await running?.daemon.stop();
-  running = null;
-  world?.cleanup();
-});
+afterEach(releaseIngestFixtures);
 
 it('symlinks, FIFOs and directories named *.ndjson are skipped; real run files around them are ingested', async () => {
   world = tempWorld();
@@ -36,7 +31,7 @@ it('symlinks, FIFOs and directories named *.ndjson are skipped; real run files a
   mkdirSync(join(dir, 'dir.ndjson'));
   append(runFile(world, 'club', 'pipe', 'real-1'), line({ msg: 'real one' }));
 
-  running = await startDaemon(world);
+  await startDaemon(world);
   expect(allRuns(world.db).map((r) => r.runKey)).toEqual(['real-1']);
 
   // The same kinds of entries appearing while live (these come as watcher hints, not from the scan).

@@ -3,14 +3,14 @@
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
-import { tempWorld, type TempWorld } from './fixtures/ingest-harness.js';
+import { releaseIngestFixtures, tempWorld, type TempWorld } from './fixtures/ingest-harness.js';
 import { killChild, spawnFixture, type Child } from './fixtures/ingest-spawn.js';
 
 let world: TempWorld;
 const children: Child[] = [];
 afterEach(async () => {
   for (const child of children.splice(0)) await killChild(child);
-  world?.cleanup();
+  await releaseIngestFixtures();
 });
 
 it('in one process: the second acquire throws a one-line message; after release it can be taken again', () => {

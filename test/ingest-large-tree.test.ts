@@ -11,17 +11,12 @@ import {
   startDaemon,
   tempWorld,
   waitFor,
-  type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 
 let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(async () => {
-  await running?.daemon.stop();
-  running = null;
-  world?.cleanup();
-});
+afterEach(releaseIngestFixtures);
 
 function openFds(): number {
   return readdirSync('/proc/self/fd').length;
@@ -67,7 +62,7 @@ it('10,000 files: all ingested, fds and watches bounded, live appends followed',
   const fdsBefore = openFds();
   const maxOpenFiles = 64;
   const startedAt = Date.now();
-  running = await startDaemon(world, { maxOpenFiles, sweepIntervalMs: 60_000 });
+  await startDaemon(world, { maxOpenFiles, sweepIntervalMs: 60_000 });
   console.log(`catch-up of ${FILES} files: ${Date.now() - startedAt} ms`);
 
   expect(countRows(world.db, 'runs')).toBe(FILES);

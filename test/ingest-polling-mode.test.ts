@@ -9,17 +9,12 @@ import {
   startDaemon,
   tempWorld,
   waitFor,
-  type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 
 let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(async () => {
-  await running?.daemon.stop();
-  running = null;
-  world?.cleanup();
-});
+afterEach(releaseIngestFixtures);
 
 function inotifyInstances(): number {
   return readdirSync('/proc/self/fd').filter((fd) => {
@@ -34,7 +29,7 @@ function inotifyInstances(): number {
 it('follows new directories, files and appends without inotify', async () => {
   world = tempWorld();
   const before = inotifyInstances();
-  running = await startDaemon(world, { usePolling: true, sweepIntervalMs: 500 });
+  await startDaemon(world, { usePolling: true, sweepIntervalMs: 500 });
   const file = runFile(world, 'netfs', 'pipe', 'polled');
   append(file, line({ msg: 'one' }));
   await waitFor('new file in a new directory', () => runByKey(world.db, 'polled')?.logCount === 1);

@@ -12,15 +12,12 @@ import {
   tempWorld,
   type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 
 let world: TempWorld;
 let running: RunningDaemon | null = null;
-afterEach(async () => {
-  await running?.daemon.stop();
-  running = null;
-  world?.cleanup();
-});
+afterEach(releaseIngestFixtures);
 
 it('re-reading lines already stored changes nothing; new lines after them are added once', async () => {
   world = tempWorld();

@@ -15,16 +15,13 @@ import {
   tempWorld,
   type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 
 const DAY = 24 * 3600_000;
 let world: TempWorld;
 let running: RunningDaemon | null = null;
-afterEach(async () => {
-  await running?.daemon.stop();
-  running = null;
-  world?.cleanup();
-});
+afterEach(releaseIngestFixtures);
 
 function writeRun(name: string, ageDays: number): string {
   const file = runFile(world, 'club', 'pipe', name);

@@ -14,8 +14,8 @@ import {
   startDaemon,
   tempWorld,
   waitFor,
-  type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 
 function parsed(fields: Record<string, unknown>) {
@@ -51,12 +51,7 @@ describe('runIdentityOf (pure)', () => {
 
 describe('daemon', () => {
   let world: TempWorld;
-  let running: RunningDaemon | null = null;
-  afterEach(async () => {
-    await running?.daemon.stop();
-    running = null;
-    world?.cleanup();
-  });
+  afterEach(releaseIngestFixtures);
 
   it('a plain pino file with no run fields gets its run from the path; default club for two levels', async () => {
     world = tempWorld();
@@ -64,7 +59,7 @@ describe('daemon', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'r9.ndjson'), line({ msg: 'hi' }));
     writeFileSync(runFile(world, 'clubA', 'people', 'r1'), line({ msg: 'x', club: 'override', run: 'named' }));
-    running = await startDaemon(world);
+    await startDaemon(world);
     const runs = allRuns(world.db)
       .map((r) => [r.clubSlug, r.pipeline, r.runKey, r.sourceFile])
       .sort((x, y) => String(x[3]).localeCompare(String(y[3])));
@@ -76,7 +71,7 @@ describe('daemon', () => {
 
   it('two live files claiming the same run field get two runs, each with exactly its own lines', async () => {
     world = tempWorld();
-    running = await startDaemon(world);
+    await startDaemon(world);
     const a = runFile(world, 'c', 'p', 'monday');
     const b = runFile(world, 'c', 'p', 'tuesday');
     append(a, line({ run: 'daily', msg: 'a1' }) + line({ msg: 'a2' }));

@@ -16,15 +16,12 @@ import {
   waitFor,
   type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 
 let world: TempWorld;
 let running: RunningDaemon | null = null;
-afterEach(async () => {
-  await running?.daemon.stop();
-  running = null;
-  world?.cleanup();
-});
+afterEach(releaseIngestFixtures);
 
 it('live: truncated to empty and rewritten, the run holds only the new lines', async () => {
   world = tempWorld();

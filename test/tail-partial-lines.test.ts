@@ -15,16 +15,13 @@ import {
   waitFor,
   type RunningDaemon,
   type TempWorld,
+  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 import { seededRandom } from './fixtures/seeded-random.js';
 
 let world: TempWorld;
 let running: RunningDaemon | null = null;
-afterEach(async () => {
-  await running?.daemon.stop();
-  running = null;
-  world?.cleanup();
-});
+afterEach(releaseIngestFixtures);
 
 describe('daemon', () => {
   it('holds a partial line until its newline, then ingests it exactly once', async () => {
