@@ -124,13 +124,19 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
     }
   }
 
-  function closeClient(client: Client, code: number, reason: string): void {
-    if (client.closed) return;
+  /** Drops a client from every structure; false when it was already gone. */
+  function forget(client: Client): boolean {
+    if (client.closed) return false;
     client.closed = true;
     clients.delete(client);
     dirty.delete(client);
     paced.delete(client);
     metrics?.clients.set(clients.size);
+    return true;
+  }
+
+  function closeClient(client: Client, code: number, reason: string): void {
+    if (!forget(client)) return;
     try {
       client.sink.close(code, reason);
     } catch {
@@ -379,12 +385,7 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
           if (!client.closed) subscribe(client, message);
         },
         disconnect() {
-          if (client.closed) return;
-          client.closed = true;
-          clients.delete(client);
-          dirty.delete(client);
-          paced.delete(client);
-          metrics?.clients.set(clients.size);
+          forget(client);
         },
       };
     },
