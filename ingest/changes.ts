@@ -24,7 +24,9 @@ export interface BatchStats {
   /** Lines committed in this batch (accepted + rejected). */
   lines: number;
   bytes: number;
-  rejectsByReason: Partial<Record<RejectReason | 'truncated' | 'replaced', number>>;
+  rejectsByReason: Partial<Record<RejectReason | 'truncated' | 'replaced' | 'fold_failed', number>>;
+  /** Accepted lines with a value kept but not used (a time outside the sane window, a club the path overrules), by field. */
+  notedByField?: Record<string, number>;
   /** Time spent in the commit transaction. */
   commitMs: number;
   /** Now minus the newest line time in the batch (how far ingest is behind the writers), when known. */

@@ -7,7 +7,7 @@ import { hostname as osHostname } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type pino from 'pino';
 import type { Db } from '../shared/db.js';
-import { DEFAULT_MAX_LINE_BYTES } from '../shared/events.js';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINE_BYTES } from '../shared/events.js';
 import { relativeRunPath, RUN_FILE_EXTENSION } from '../shared/run-path.js';
 import { DEFAULT_STALE_AFTER_MS, isPidAlive, markAbandonedRuns } from './abandoned.js';
 import type { IngestChange } from './changes.js';
@@ -28,6 +28,8 @@ export interface IngestOptions {
   logger: pino.Logger;
   /** Default DEFAULT_MAX_LINE_BYTES (1 MiB). */
   maxLineBytes?: number;
+  /** Default DEFAULT_MAX_DEPTH (64). */
+  maxDepth?: number;
   /** Default 1 h. */
   staleAfterMs?: number;
   /** Default 90. */
@@ -107,6 +109,7 @@ class Daemon implements IngestDaemon {
   private readonly store: IngestStore;
   private readonly scratch: ScratchBuffer;
   private readonly maxLineBytes: number;
+  private readonly maxDepth: number;
   private readonly hostname: string;
   private readonly staleAfterMs: number;
   private readonly sweepIntervalMs: number;
@@ -131,6 +134,7 @@ class Daemon implements IngestDaemon {
     this.runsDir = resolve(options.runsDir);
     this.log = options.logger;
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.hostname = options.hostname ?? osHostname();
     this.staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 5000;
@@ -428,7 +432,13 @@ class Daemon implements IngestDaemon {
       return pass.more;
     }
     const record = tracked.record!;
-    const lines = classifyLines(pass.items, this.maxLineBytes, Math.round(st.mtimeMs));
+    const lines = classifyLines(pass.items, {
+      maxLineBytes: this.maxLineBytes,
+      maxDepth: this.maxDepth,
+      fallbackTime: Math.round(st.mtimeMs),
+      now: Date.now(),
+      path: tracked.rel,
+    });
     let committed;
     try {
       committed = this.store.commitBatch({

@@ -9,7 +9,8 @@ import type { ErrorRow, RunRow, StepRow } from '../shared/schema.js';
 import type { BatchStats, IngestChange } from './changes.js';
 import type { ClassifiedLines, RejectRecord } from './classify-lines.js';
 import type { Fingerprint } from './file-identity.js';
-import { emptyRun, foldLines, type FoldLine, type NewErrorRow, type NewLogRow, type RunState } from './fold.js';
+import { foldSafely } from './fold-safely.js';
+import { emptyRun, type FoldLine, type NewErrorRow, type NewLogRow, type RunState } from './fold.js';
 import { fallbackIdentities, runIdentityOf, type RunIdentity } from './run-identity.js';
 import { FILE_COLUMNS, RUN_COLUMNS, STEP_COLUMNS } from './sql-columns.js';
 
@@ -166,6 +167,8 @@ export class IngestStore {
     }
     const change: IngestChange = { runs: [], steps: [], errors: [], logs: [], stats: emptyStats() };
     const { accepted, rejected } = batch.lines;
+    /** Lines the fold threw on: rejected, so one line's bug never stops its file. */
+    const failed: RejectRecord[] = [];
     let committedState: RunState | null = null;
 
     if (accepted.length > 0) {
@@ -177,13 +180,15 @@ export class IngestStore {
         if (removed.length > 0) change.removedRunIds = removed;
         state = this.loadRunState(file.runId)!;
       }
-      committedState = this.writeLines(state, accepted, change);
+      committedState = this.writeLines(state, accepted, change, failed);
     }
 
     for (const reject of rejected) this.insertReject(file.path, reject, change.stats);
+    for (const reject of failed) this.insertReject(file.path, reject, change.stats);
     this.s.upsertFile.run({ ...file, updatedAt: Date.now() });
 
     change.stats.lines = batch.lines.lines;
+    change.stats.notedByField = batch.lines.notedByField;
     change.stats.bytes = batch.lines.bytes;
     let newest: number | null = null;
     for (const item of accepted) {
@@ -195,9 +200,10 @@ export class IngestStore {
   }
 
   /** Insert the lines' rows and fold them into the run; returns the run's new state. */
-  private writeLines(state: RunState, lines: FoldLine[], change: IngestChange): RunState {
+  private writeLines(state: RunState, lines: FoldLine[], change: IngestChange, failed: RejectRecord[]): RunState {
     const runId = state.run.id;
-    let folded = foldLines(state, lines);
+    let folded = foldSafely(state, lines, failed);
+    if (folded.logs.length === 0) return state;
     const rows = folded.logs;
     // Nothing of this batch stored yet (the normal case: offsets commit with their rows): insert in chunks.
     // Otherwise (a replay) row by row, so each line's effects are applied only if its row is new.
@@ -225,7 +231,7 @@ export class IngestStore {
       const fresh = new Set(change.logs.map((row) => row.offset));
       lines = lines.filter((item) => fresh.has(item.offset));
       if (lines.length === 0) return state;
-      folded = foldLines(state, lines);
+      folded = foldSafely(state, lines, []);
     }
     for (const error of folded.errors) {
       const info = this.s.insertError.run(error);

@@ -22,6 +22,7 @@ import { registerPipelinesRoute } from './routes/pipelines.js';
 import { registerRejectsRoute } from './routes/rejects.js';
 import { registerRunsRoutes } from './routes/runs.js';
 import { sharedSchemas } from './routes/schemas.js';
+import { registerSerialisableItems } from './routes/serialisable-items.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSecurityHeaders } from './static-headers.js';
 import { registerStaticUi } from './static.js';
@@ -100,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   registerSecurityHeaders(app);
+  registerSerialisableItems(app);
 
   // Open: liveness and the login routes (the UI needs them to ask for a token).
   registerHealthRoute(app);

@@ -2,6 +2,10 @@
 // network) into either a config or every problem found, one line each.
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_DEPTH } from '../shared/events.js';
+
+/** Deeper than this, checking and storing a line's JSON would risk the stack (JSON.stringify recurses). */
+const MAX_DEPTH = 1000;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,6 +23,8 @@ export interface RunboardConfig {
   deleteFilesOnRetention: boolean;
   staleAfterMs: number;
   maxLineBytes: number;
+  /** Lines nested deeper are rejected as too_deep. */
+  maxDepth: number;
   logLevel: LogLevel;
   /** Allow a non-loopback bind without a token. */
   insecure: boolean;
@@ -111,6 +117,14 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     valueName: 'BYTES',
     defaultText: '1MiB',
     help: 'Longer lines are rejected (e.g. 1048576, 512KiB, 1MiB)',
+  },
+  {
+    flag: 'max-depth',
+    env: 'RUNBOARD_MAX_DEPTH',
+    kind: 'string',
+    valueName: 'LEVELS',
+    defaultText: '64',
+    help: 'Lines whose JSON nests deeper are rejected as too_deep',
   },
   {
     flag: 'log-level',
@@ -296,6 +310,15 @@ export function resolveConfig(
     },
     `a size from ${MIN_LINE_BYTES} bytes to 256MiB (e.g. 1048576, 512KiB, 1MiB)`,
   );
+  const maxDepth = parsed(
+    'max-depth',
+    DEFAULT_MAX_DEPTH,
+    (s) => {
+      const n = parseInteger(s);
+      return n !== null && n >= 2 && n <= MAX_DEPTH ? n : null;
+    },
+    `a whole number from 2 to ${MAX_DEPTH}`,
+  );
   const logLevel = parsed<LogLevel>(
     'log-level',
     'info',
@@ -329,6 +352,7 @@ export function resolveConfig(
       deleteFilesOnRetention,
       staleAfterMs,
       maxLineBytes,
+      maxDepth,
       logLevel,
       insecure,
       poll,

@@ -220,6 +220,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       db,
       logger: logger.child({ component: 'ingest' }),
       maxLineBytes: config.maxLineBytes,
+      maxDepth: config.maxDepth,
       staleAfterMs: config.staleAfterMs,
       retentionDays: config.retentionDays,
       deleteFilesOnRetention: config.deleteFilesOnRetention,

@@ -49,6 +49,12 @@ export function createMetrics(): Metrics {
     labelNames: ['reason'],
     registers: [registry],
   });
+  const notedTotal = new Counter({
+    name: 'runboard_ingest_values_not_used_total',
+    help: 'Values kept on an accepted line but not used (time outside the sane window, club/pipeline the path overrules, implausible duration), by field.',
+    labelNames: ['field'],
+    registers: [registry],
+  });
   const commitSeconds = new Histogram({
     name: 'runboard_ingest_batch_commit_seconds',
     help: 'Time spent committing one ingest batch transaction.',
@@ -96,6 +102,9 @@ export function createMetrics(): Metrics {
       bytesTotal.inc(stats.bytes);
       for (const [reason, count] of Object.entries(stats.rejectsByReason)) {
         if (count) rejectsTotal.inc({ reason }, count);
+      }
+      for (const [field, count] of Object.entries(stats.notedByField ?? {})) {
+        if (count) notedTotal.inc({ field }, count);
       }
       commitSeconds.observe(stats.commitMs / 1000);
       if (stats.lagMs !== null) lagSeconds.set(Math.max(0, stats.lagMs) / 1000);

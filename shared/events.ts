@@ -127,6 +127,7 @@ export const REJECT_REASONS = [
   'unknown_event',
   'too_long',
   'invalid_utf8',
+  'too_deep',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -140,3 +141,16 @@ export type ParseResult = { ok: true; line: ParsedLine } | { ok: false; rejectio
 
 /** Default maximum length of one line, in bytes (1 MiB). */
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
+
+/** Default maximum nesting of a line's JSON (the line object itself is depth 1); deeper lines are `too_deep`. */
+export const DEFAULT_MAX_DEPTH = 64;
+
+/**
+ * The key under which runboard notes, in a line's `data`, a value it kept but did not use (a time outside the sane
+ * window, an implausible duration, a club that disagrees with the file's path): `{ field: { value, why } }`.
+ */
+export const INGEST_NOTE_KEY = '_runboard';
+export interface IngestNote {
+  value: Json;
+  why: string;
+}

@@ -2,7 +2,9 @@
 // Pure and synchronous; never throws on input.
 import {
   COUNT_KEYS,
+  DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_LINE_BYTES,
+  INGEST_NOTE_KEY,
   EVENT_KINDS,
   LEVELS,
   RUN_OUTCOMES,
@@ -10,6 +12,7 @@ import {
   type ContractEvent,
   type Counts,
   type EventKind,
+  type IngestNote,
   type Json,
   type LineCommon,
   type LineRejection,
@@ -24,6 +27,8 @@ import {
 export interface ParseOptions {
   /** Lines longer than this many bytes are rejected as `too_long`. */
   maxLineBytes?: number;
+  /** Lines nested deeper than this (the line object is depth 1) are rejected as `too_deep`. */
+  maxDepth?: number;
 }
 
 type JsonObject = { [key: string]: Json };
@@ -58,6 +63,10 @@ const eventKinds: ReadonlySet<string> = new Set(EVENT_KINDS);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 class FieldError extends Error {}
+class DepthError extends Error {}
+
+/** The longest duration taken as one (ten years, in ms): anything longer, or negative, is kept but not used. */
+const MAX_DURATION_MS = 10 * 365 * 24 * 3600 * 1000;
 
 function reject(reason: LineRejection['reason'], detail: string): ParseResult {
   return { ok: false, rejection: { reason, detail } };
@@ -83,6 +92,7 @@ function utf8Length(text: string): number {
  */
 export function parseLine(input: string | Uint8Array, options: ParseOptions = {}): ParseResult {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   let text: string;
   if (typeof input === 'string') {
     // A string of at most max/3 UTF-16 units cannot exceed max bytes, so most lines skip the count.
@@ -100,10 +110,10 @@ export function parseLine(input: string | Uint8Array, options: ParseOptions = {}
       return reject('invalid_utf8', 'line is not valid UTF-8');
     }
   }
-  return parseText(text);
+  return parseText(text, maxDepth);
 }
 
-function parseText(text: string): ParseResult {
+function parseText(text: string, maxDepth: number): ParseResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -127,25 +137,54 @@ function parseText(text: string): ParseResult {
   }
   const kind = (eventValue ?? null) as EventKind | null;
   try {
-    const line = readLine(obj, kind);
+    const line = readLine(obj, kind, maxDepth);
     // Built in place (no spread copy): this runs once per ingested line.
-    if (kind !== null) line.payload = readPayload(obj, kind, line);
+    if (kind !== null) line.payload = readPayload(obj, kind, line, maxDepth);
     return { ok: true, line };
   } catch (error) {
     if (error instanceof FieldError) return reject('bad_field', error.message);
+    if (error instanceof DepthError) return reject('too_deep', error.message);
     throw error;
   }
+}
+
+/**
+ * Throws DepthError if `value` (found at `depth`) nests deeper than `maxDepth`. Iterative: a line nested 100,000
+ * levels deep must not overflow the stack here. Only values runboard stores as JSON (data, stats) are walked, and
+ * a scalar costs one typeof.
+ */
+function checkDepth(value: Json | undefined, depth: number, maxDepth: number): void {
+  if (value === null || typeof value !== 'object') return;
+  const stack: Array<[Json, number]> = [[value, depth]];
+  while (stack.length > 0) {
+    const [node, level] = stack.pop()!;
+    if (level > maxDepth) throw new DepthError(`line is nested more than ${maxDepth} levels deep`);
+    const children = Array.isArray(node) ? node : Object.values(node as JsonObject);
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') stack.push([child, level + 1]);
+    }
+  }
+}
+
+/** Keeps a value runboard read but will not use on the line's data, with why (see INGEST_NOTE_KEY). */
+export function noteOnLine(line: LineCommon, field: string, note: IngestNote): void {
+  const data = (line.data ??= {});
+  const notes = data[INGEST_NOTE_KEY];
+  if (notes !== null && typeof notes === 'object' && !Array.isArray(notes)) notes[field] = { ...note };
+  else data[INGEST_NOTE_KEY] = { [field]: { ...note } };
 }
 
 /** Shared by every plain log line; never mutated. */
 const PLAIN_LINE: LogLineEvent = Object.freeze({ event: null });
 
-function readLine(obj: JsonObject, kind: EventKind | null): ParsedLine {
+function readLine(obj: JsonObject, kind: EventKind | null, maxDepth: number): ParsedLine {
   const extra = kind ? EVENT_FIELDS[kind] : [];
   let data: JsonObject | null = null;
   for (const key in obj) {
     if (COMMON_FIELDS.has(key) || extra.includes(key)) continue;
-    (data ??= {})[key] = obj[key] as Json;
+    const value = obj[key] as Json;
+    checkDepth(value, 2, maxDepth);
+    (data ??= {})[key] = value;
   }
   return {
     time: readTime(obj.time),
@@ -163,16 +202,17 @@ function readLine(obj: JsonObject, kind: EventKind | null): ParsedLine {
   };
 }
 
-function readPayload(obj: JsonObject, kind: EventKind, common: LineCommon): ContractEvent {
+function readPayload(obj: JsonObject, kind: EventKind, common: LineCommon, maxDepth: number): ContractEvent {
+  if (kind === 'step.end' || kind === 'run.end') checkDepth(obj.stats, 2, maxDepth);
   switch (kind) {
     case 'run.start':
       return { event: kind, trigger: optionalString(obj, 'trigger') };
     case 'step.start':
       return { event: kind, step: requiredStep(common) };
     case 'step.progress': {
-      const done = optionalNumber(obj, 'done');
+      const done = optionalCount(obj, 'done');
       if (done === null) throw new FieldError('step.progress needs a numeric "done"');
-      return { event: kind, step: requiredStep(common), done, total: optionalNumber(obj, 'total') };
+      return { event: kind, step: requiredStep(common), done, total: optionalCount(obj, 'total') };
     }
     case 'step.end':
       return {
@@ -181,7 +221,7 @@ function readPayload(obj: JsonObject, kind: EventKind, common: LineCommon): Cont
         outcome: requiredEnum<StepOutcome>(obj, 'outcome', STEP_OUTCOMES),
         counts: readCounts(obj.counts),
         stats: obj.stats ?? null,
-        durationMs: optionalNumber(obj, 'durationMs'),
+        durationMs: optionalDuration(obj, common),
       };
     case 'error': {
       // An err without a message (a thrown plain object) must not hide the line's msg.
@@ -209,11 +249,15 @@ function readPayload(obj: JsonObject, kind: EventKind, common: LineCommon): Cont
 /** A numeric time below this (1973-03-03 in ms) is taken as seconds since the epoch. */
 const UNIX_SECONDS_BELOW = 1e11;
 
+/**
+ * Whole ms since the epoch: fractions (Python's `time.time() * 1000`) are rounded. Whether the time is plausible
+ * needs a clock, so that is judged later (classify-lines), not here.
+ */
 function readTime(value: Json | undefined): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' && Number.isFinite(value)) {
     // pino.stdTimeFunctions.unixTime writes seconds; as ms they would all be January 1970.
-    return Math.abs(value) < UNIX_SECONDS_BELOW ? value * 1000 : value;
+    return Math.round(Math.abs(value) < UNIX_SECONDS_BELOW ? value * 1000 : value);
   }
   if (typeof value === 'string') {
     const ms = Date.parse(value);
@@ -224,7 +268,10 @@ function readTime(value: Json | undefined): number | null {
 
 function readLevel(value: Json | undefined): number {
   if (value === undefined || value === null) return LEVELS.info;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    const level = Math.round(value);
+    if (Number.isSafeInteger(level)) return level;
+  }
   if (typeof value === 'string' && Object.hasOwn(LEVELS, value)) return LEVELS[value as keyof typeof LEVELS];
   throw new FieldError(`"level" must be a number or one of ${Object.keys(LEVELS).join(', ')}`);
 }
@@ -255,7 +302,7 @@ function readCounts(value: Json | undefined): Counts {
   for (const key of COUNT_KEYS) {
     const n = value[key];
     if (n === undefined || n === null) continue;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
       throw new FieldError(`"counts.${key}" must be a non-negative integer`);
     }
     counts[key] = n;
@@ -299,16 +346,34 @@ function optionalIdentifier(obj: JsonObject, key: string): string | null {
   throw new FieldError(`"${key}" must be a string or a number`);
 }
 
-function optionalNumber(obj: JsonObject, key: string): number | null {
+/** A progress figure: a number, rounded to a whole one (the columns are integers). */
+function optionalCount(obj: JsonObject, key: string): number | null {
   const value = obj[key];
   if (value === undefined || value === null) return null;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  throw new FieldError(`"${key}" must be a number`);
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    const n = Math.round(value);
+    if (Number.isSafeInteger(n)) return n;
+  }
+  throw new FieldError(`"${key}" must be a number below 2^53`);
+}
+
+/**
+ * step.end `durationMs`: rounded to whole ms (the contract says ms; fractions are accepted). A negative or
+ * implausibly long one (1e300) is kept on the line's data but not used: the step's times then decide.
+ */
+function optionalDuration(obj: JsonObject, common: LineCommon): number | null {
+  const value = obj.durationMs;
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new FieldError('"durationMs" must be a number');
+  const ms = Math.round(value);
+  if (ms >= 0 && ms <= MAX_DURATION_MS) return ms;
+  noteOnLine(common, 'durationMs', { value, why: `not a duration in ms (0 to ${MAX_DURATION_MS}); not used` });
+  return null;
 }
 
 function optionalInteger(obj: JsonObject, key: string): number | null {
   const value = obj[key];
   if (value === undefined || value === null) return null;
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  throw new FieldError(`"${key}" must be an integer`);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  throw new FieldError(`"${key}" must be an integer below 2^53`);
 }

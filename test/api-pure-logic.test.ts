@@ -156,7 +156,17 @@ describe('cursors', () => {
     expect(() => decodeIntegerCursor(cursor, 'runs', 2)).toThrow(InvalidCursorError);
   });
 
-  it.each(['', 'bm90IGpzb24', encodeCursor('runs', [1.5, 2]), Buffer.from('["runs","1",2]').toString('base64url')])(
+  it('round-trips any finite number a row may hold (1e300, fractions)', () => {
+    for (const key of [
+      [1e300, 2],
+      [1.5, -1e300],
+      [Number.MAX_VALUE, null],
+    ]) {
+      expect(decodeCursor(encodeCursor('runs', key), 'runs', 2)).toEqual(key);
+    }
+  });
+
+  it.each(['', 'bm90IGpzb24', Buffer.from('["runs","1",2]').toString('base64url'), encodeCursor('runs', [null])])(
     'refuses %j',
     (cursor) => {
       expect(() => decodeCursor(cursor, 'runs', 2)).toThrow(InvalidCursorError);

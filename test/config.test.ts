@@ -33,6 +33,7 @@ describe('resolveConfig', () => {
       deleteFilesOnRetention: false,
       staleAfterMs: 3_600_000,
       maxLineBytes: 1_048_576,
+      maxDepth: 64,
       logLevel: 'info',
       insecure: false,
       poll: false,

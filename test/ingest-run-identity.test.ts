@@ -53,18 +53,19 @@ describe('daemon', () => {
   let world: TempWorld;
   afterEach(releaseIngestFixtures);
 
-  it('a plain pino file with no run fields gets its run from the path; default club for two levels', async () => {
+  it("a plain pino file with no run fields gets its run from the path; default club for two levels; the path's club wins", async () => {
     world = tempWorld();
     const dir = join(world.runsDir, 'solo');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'r9.ndjson'), line({ msg: 'hi' }));
+    // The line's run key names the run; its club does not move it out of the path's club (issue 11, item 14).
     writeFileSync(runFile(world, 'clubA', 'people', 'r1'), line({ msg: 'x', club: 'override', run: 'named' }));
     await startDaemon(world);
     const runs = allRuns(world.db)
       .map((r) => [r.clubSlug, r.pipeline, r.runKey, r.sourceFile])
       .sort((x, y) => String(x[3]).localeCompare(String(y[3])));
     expect(runs).toEqual([
-      ['override', 'people', 'named', 'clubA/people/r1.ndjson'],
+      ['clubA', 'people', 'named', 'clubA/people/r1.ndjson'],
       ['default', 'solo', 'r9', 'solo/r9.ndjson'],
     ]);
   });

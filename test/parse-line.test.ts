@@ -173,6 +173,29 @@ describe('parseLine: events', () => {
     expect(ok(JSON.stringify({ time: 1_795_000_000 })).time).toBe(1_795_000_000_000);
   });
 
+  it("rounds fractional times, levels, durations and progress to whole numbers (Python's time.time() * 1000)", () => {
+    expect(ok('{"level":30,"time":1764400000123.456,"msg":"hello"}').time).toBe(1764400000123);
+    expect(ok('{"time":1764400000.5}').time).toBe(1764400000500);
+    expect(ok('{"level":35.6}').level).toBe(36);
+    expect(ok(line({ event: 'step.end', step: 's', outcome: 'success', durationMs: 1.5 })).payload).toMatchObject({
+      durationMs: 2,
+    });
+    expect(ok(line({ event: 'step.progress', step: 's', done: 2.4, total: 9.5 })).payload).toMatchObject({
+      done: 2,
+      total: 10,
+    });
+  });
+
+  it('keeps an implausible duration on the line, says why, and does not use it', () => {
+    for (const durationMs of [1e300, -5]) {
+      const parsed = ok(line({ event: 'step.end', step: 's', outcome: 'success', durationMs }));
+      expect(parsed.payload).toMatchObject({ durationMs: null });
+      const notes = parsed.data?._runboard as { durationMs: { value: number; why: string } };
+      expect(notes.durationMs.value).toBe(durationMs);
+      expect(notes.durationMs.why).toContain('not a duration');
+    }
+  });
+
   it('defaults a missing level to info and a missing time to null', () => {
     expect(ok('{"msg":"bare"}')).toMatchObject({ level: 30, time: null, msg: 'bare' });
   });
@@ -216,9 +239,31 @@ describe('parseLine: rejections', () => {
     ['step.end with counts that are not an object', { event: 'step.end', step: 's', outcome: 'success', counts: 3 }],
     ['run.end with the skipped outcome', { event: 'run.end', outcome: 'skipped' }],
     ['run.end with a text exit code', { event: 'run.end', outcome: 'failure', exitCode: '1' }],
+    ['run.end with an exit code beyond 2^53', { event: 'run.end', outcome: 'failure', exitCode: 1e300 }],
+    [
+      'step.end with counts beyond 2^53',
+      { event: 'step.end', step: 's', outcome: 'success', counts: { created: 1e300 } },
+    ],
+    ['a level beyond 2^53', { level: 1e300 }],
+    ['step.progress beyond 2^53', { event: 'step.progress', step: 's', done: 1e300 }],
+    ['a text duration', { event: 'step.end', step: 's', outcome: 'success', durationMs: 'slow' }],
     ['error with an object identifier', { event: 'error', identifier: { id: 1 } }],
   ])('a bad field: %s', (_name, fields) => {
     expect(rejected(line(fields))).toBe('bad_field');
+  });
+
+  it('a line nested deeper than the limit (in its data or its stats), however deep, without overflowing the stack', () => {
+    const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    expect(rejected(`{"msg":"x","payload":${nested(5000)}}`)).toBe('too_deep');
+    expect(rejected(`{"msg":"x","payload":${nested(500_000)}}`)).toBe('too_deep');
+    expect(rejected(`{"event":"step.end","step":"s","outcome":"success","stats":${nested(100)}}`)).toBe('too_deep');
+    // The line object is level 1: 63 more levels fit under the default of 64.
+    expect(ok(`{"payload":${nested(63)}}`).data).toHaveProperty('payload');
+    expect(rejected(`{"payload":${nested(64)}}`)).toBe('too_deep');
+    const deepObject = `{"a":${'{"b":'.repeat(70)}1${'}'.repeat(70)}}`;
+    expect(rejected(deepObject)).toBe('too_deep');
+    const result = parseLine(deepObject, { maxDepth: 100 });
+    expect(result.ok).toBe(true);
   });
 
   it('a line over the limit, as bytes and as a string, including a 10 MB line', () => {
@@ -249,6 +294,7 @@ describe('parseLine: rejections', () => {
       rejected(line({ event: 'nope' })),
       rejected('{"msg":"long"}', 4),
       rejected(Buffer.from([0x7b, 0xff, 0x7d])),
+      rejected(`{"a":${'['.repeat(100)}${']'.repeat(100)}}`),
     ]);
     expect([...reached].sort()).toEqual([...REJECT_REASONS].sort());
   });

@@ -13,7 +13,10 @@ export function encodeCursor(kind: string, key: CursorKey): string {
   return Buffer.from(JSON.stringify([kind, ...key]), 'utf8').toString('base64url');
 }
 
-/** The key of a cursor of `kind` with `arity` values (safe integers or null); throws InvalidCursorError. */
+/**
+ * The key of a cursor of `kind` with `arity` values (finite numbers or null); throws InvalidCursorError.
+ * Any finite number is taken back: a cursor must round-trip whatever value the row it was made from holds.
+ */
 export function decodeCursor(cursor: string, kind: string, arity: number): CursorKey {
   let value: unknown;
   try {
@@ -23,7 +26,7 @@ export function decodeCursor(cursor: string, kind: string, arity: number): Curso
   }
   if (!Array.isArray(value) || value.length !== arity + 1 || value[0] !== kind) throw new InvalidCursorError();
   const key = value.slice(1) as unknown[];
-  if (!key.every((v) => v === null || Number.isSafeInteger(v))) throw new InvalidCursorError();
+  if (!key.every((v) => v === null || (typeof v === 'number' && Number.isFinite(v)))) throw new InvalidCursorError();
   return key as CursorKey;
 }
 

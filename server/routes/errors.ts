@@ -66,6 +66,7 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
   app.get<{ Params: { id: number }; Querystring: { cursor?: string; limit: number } }>(
     '/api/runs/:id/errors',
     {
+      config: { listItems: [{ key: 'items', schema: 'ErrorView' }] },
       schema: {
         summary: "A run's errors in file order",
         tags: ['errors'],
@@ -88,6 +89,7 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
   app.get<{ Querystring: ErrorsQuery }>(
     '/api/errors',
     {
+      config: { listItems: [{ key: 'items', schema: 'ErrorView' }] },
       schema: {
         summary: 'Errors across runs, newest first, in keyset pages',
         tags: ['errors'],
@@ -117,6 +119,12 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
   app.get<{ Querystring: GroupsQuery }>(
     '/api/errors/groups',
     {
+      config: {
+        listItems: [
+          { key: 'groups', schema: 'ErrorGroup' },
+          { key: 'recurringIdentifiers', schema: 'RecurringIdentifier' },
+        ],
+      },
       schema: {
         summary: 'Errors grouped by fingerprint, and identifiers failing in consecutive runs',
         description:

@@ -32,6 +32,7 @@ export function registerLogsRoute(app: FastifyInstance, ctx: RouteContext): void
   app.get<{ Params: { id: number }; Querystring: LogsQuery }>(
     '/api/runs/:id/logs',
     {
+      config: { listItems: [{ key: 'lines', schema: 'LogLineView' }] },
       schema: {
         summary: "A run's log lines by byte offset, in file order",
         description:

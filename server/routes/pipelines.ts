@@ -14,6 +14,7 @@ export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext):
   app.get<{ Querystring: { club?: string } }>(
     '/api/pipelines',
     {
+      config: { listItems: [{ key: null, schema: 'PipelineSummary' }] },
       schema: {
         summary: 'Every pipeline (optionally of one club) with its last run and recent figures',
         description:

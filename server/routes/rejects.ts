@@ -23,6 +23,7 @@ export function registerRejectsRoute(app: FastifyInstance, ctx: RouteContext): v
   app.get<{ Querystring: { reason?: string; file?: string; cursor?: string; limit: number } }>(
     '/api/rejects',
     {
+      config: { listItems: [{ key: 'items', schema: 'RejectView' }] },
       schema: {
         summary: 'Lines the ingest rejected, newest first, with the reason and an excerpt',
         tags: ['ingest'],

@@ -23,6 +23,7 @@ export function registerRunsRoutes(app: FastifyInstance, ctx: RouteContext): voi
   app.get<{ Querystring: RunsQuery }>(
     '/api/runs',
     {
+      config: { listItems: [{ key: 'items', schema: 'RunView' }] },
       schema: {
         summary: 'Runs, newest first, in keyset pages',
         tags: ['runs'],
@@ -49,6 +50,7 @@ export function registerRunsRoutes(app: FastifyInstance, ctx: RouteContext): voi
   app.get<{ Params: { id: number } }>(
     '/api/runs/:id',
     {
+      config: { listItems: [{ key: 'steps', schema: 'StepView' }] },
       schema: {
         summary: 'One run with its steps',
         tags: ['runs'],
