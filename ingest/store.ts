@@ -70,7 +70,7 @@ export class IngestStore {
     insertLogChunk: Statement<[LogValue[]]>;
     countLogsInRange: Statement<[number, number, number], { n: number }>;
     insertError: Statement<[NewErrorRow]>;
-    insertReject: Statement<[string, number, string, string | null, string | null, number | null]>;
+    insertReject: Statement<[string, number, string, string | null, string | null, number | null, number, number]>;
   };
 
   constructor(
@@ -121,8 +121,10 @@ export class IngestStore {
             identifier, system, message, stack, fingerprint, time)
           VALUES (@runId, @offset, @clubSlug, @pipeline, @step, @identifier, @system, @message, @stack,
             @fingerprint, @time)`),
-      insertReject: c.prepare(`INSERT INTO ingest_rejects (file, offset, reason, detail, excerpt, line_bytes)
-          VALUES (?, ?, ?, ?, ?, ?)`),
+      // OR IGNORE: unique on (file, inode, generation, offset), so replayed bytes never record a reject twice.
+      insertReject: c.prepare(`INSERT OR IGNORE INTO ingest_rejects
+          (file, offset, reason, detail, excerpt, line_bytes, file_inode, file_generation)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
     };
   }
 
@@ -183,8 +185,8 @@ export class IngestStore {
       committedState = this.writeLines(state, accepted, change, failed);
     }
 
-    for (const reject of rejected) this.insertReject(file.path, reject, change.stats);
-    for (const reject of failed) this.insertReject(file.path, reject, change.stats);
+    for (const reject of rejected) this.insertReject(file, reject, change.stats);
+    for (const reject of failed) this.insertReject(file, reject, change.stats);
     this.s.upsertFile.run({ ...file, updatedAt: Date.now() });
 
     change.stats.lines = batch.lines.lines;
@@ -279,9 +281,18 @@ export class IngestStore {
     }
   }
 
-  private insertReject(path: string, reject: RejectRecord, stats: BatchStats): void {
-    this.s.insertReject.run(path, reject.offset, reject.reason, reject.detail, reject.excerpt, reject.lineBytes);
-    stats.rejectsByReason[reject.reason] = (stats.rejectsByReason[reject.reason] ?? 0) + 1;
+  private insertReject(file: FileRecord, reject: RejectRecord, stats: BatchStats): void {
+    const info = this.s.insertReject.run(
+      file.path,
+      reject.offset,
+      reject.reason,
+      reject.detail,
+      reject.excerpt,
+      reject.lineBytes,
+      file.inode,
+      file.generation,
+    );
+    if (info.changes > 0) stats.rejectsByReason[reject.reason] = (stats.rejectsByReason[reject.reason] ?? 0) + 1;
   }
 
   loadRunState(runId: number): RunState | null {
@@ -342,7 +353,7 @@ export class IngestStore {
           change.removedRunIds = [file.runId];
         }
         this.insertReject(
-          file.path,
+          file,
           { offset: file.committedOffset, reason, detail, excerpt: null, lineBytes: null },
           change.stats,
         );

@@ -152,8 +152,18 @@ export const ingestRejects = sqliteTable(
     at: integer('at')
       .notNull()
       .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`),
+    /** The file's inode and start-over generation when the line was read: with `file` and `offset`, which bytes. */
+    fileInode: integer('file_inode'),
+    fileGeneration: integer('file_generation'),
   },
-  (t) => [index('ingest_rejects_at').on(t.at)],
+  (t) => [
+    index('ingest_rejects_at').on(t.at),
+    // A replay of the same bytes records nothing twice. Rows from before migration 0002 have no identity (NULL) and
+    // stay out of the key rather than be merged.
+    uniqueIndex('ingest_rejects_identity')
+      .on(t.file, t.fileInode, t.fileGeneration, t.offset)
+      .where(sql`file_inode IS NOT NULL`),
+  ],
 );
 
 export type RunRow = typeof runs.$inferSelect;

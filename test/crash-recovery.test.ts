@@ -76,6 +76,9 @@ it('SIGKILL at random moments loses nothing and duplicates nothing', async () =>
   const expected = crashExpectation(LINES_PER_RUN);
   const runs = allRuns(world.db);
   expect(runs).toHaveLength(RUNS);
+  const rejectsOf = world.db.$client.prepare<[string], { excerpt: string | null }>(
+    `SELECT excerpt FROM ingest_rejects WHERE file = ? AND reason = 'invalid_json' ORDER BY offset, id`,
+  );
   const seqsOf = world.db.$client.prepare<[number], { seq: number }>(
     `SELECT json_extract(data, '$.seq') AS seq FROM run_logs WHERE run_id = ? ORDER BY offset`,
   );
@@ -85,11 +88,12 @@ it('SIGKILL at random moments loses nothing and duplicates nothing', async () =>
     expect(run, path).toBeDefined();
     const seqs = seqsOf.all(run.id).map((row) => row.seq);
     // In file order, each number exactly once: nothing missing, nothing twice, nothing torn.
-    expect(seqs.length, path).toBe(LINES_PER_RUN);
-    expect(
-      seqs.every((seq, i) => seq === i),
-      path,
-    ).toBe(true);
+    const rejected = new Set(expected.rejectedSeqs);
+    const accepted = Array.from({ length: LINES_PER_RUN }, (_, seq) => seq).filter((seq) => !rejected.has(seq));
+    expect(seqs, path).toEqual(accepted);
+    // Each invalid line's reject exactly once, in file order.
+    const rejectSeqs = rejectsOf.all(path).map((row) => Number(/"seq": (\d+)/.exec(row.excerpt ?? '')?.[1]));
+    expect(rejectSeqs, path).toEqual(expected.rejectedSeqs);
     expect(run, path).toMatchObject({
       status: 'success',
       logCount: expected.logs,
@@ -100,5 +104,5 @@ it('SIGKILL at random moments loses nothing and duplicates nothing', async () =>
     expect(countRows(world.db, 'run_steps', `run_id = ? AND status = 'success'`, run.id), path).toBe(expected.steps);
     expect(committedOffset(world.db, path), path).toBe(statSync(join(world.runsDir, path)).size);
   }
-  expect(countRows(world.db, 'ingest_rejects')).toBe(0);
+  expect(countRows(world.db, 'ingest_rejects')).toBe(RUNS * expected.rejectedSeqs.length);
 }, 170_000);

@@ -50,3 +50,20 @@ it('re-reading lines already stored changes nothing; new lines after them are ad
   const msgs = messagesOf(world.db, after.id);
   expect(msgs.slice(-2)).toEqual([`more after rewind to ${Buffer.byteLength(first)}`, 'more after rewind to 0']);
 });
+
+it('re-reading rejected lines records each reject once', async () => {
+  world = tempWorld();
+  const file = runFile(world, 'club', 'pipe', 'rejects');
+  append(file, line({ event: 'run.start' }) + '{"broken\n' + line({ msg: 'ok' }) + '[1]\n');
+  running = await startDaemon(world);
+  await running.daemon.stop();
+  expect(countRows(world.db, 'ingest_rejects')).toBe(2);
+  // A crash between a commit and the offset moving past it, forced: the same bytes are read again.
+  world.db.$client.prepare(`UPDATE ingest_files SET committed_offset = 0`).run();
+  append(file, '{"broken again\n');
+  running = await startDaemon(world);
+  await running.daemon.stop();
+  running = null;
+  expect(countRows(world.db, 'ingest_rejects')).toBe(3);
+  expect(countRows(world.db, 'run_logs')).toBe(2);
+});
