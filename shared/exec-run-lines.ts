@@ -2,6 +2,7 @@
 // → the run file's JSON lines. No I/O here, so every edge (split UTF-8, a 10 MB line, a child printing pino JSON)
 // is unit-tested without a process.
 import { DEFAULT_MAX_LINE_BYTES, LEVELS, type Json, type RunOutcome } from './events.js';
+import { DEFAULT_STDERR_POLICY, stderrLineLevel, type StderrPolicy } from './exec-stderr.js';
 import { parseLine } from './parse-line.js';
 import type { ExecRunIdentity } from './run-logger-exec-env.js';
 
@@ -105,6 +106,8 @@ export interface ReportedRunEnd {
 export interface MappedLine {
   /** The line for the run's file, without newline; null when the output line is blank. */
   json: string | null;
+  /** The output line as text (decoded leniently), for stderr's tail; null when blank. */
+  text: string | null;
   /** Set when the line was the program's own run.end. */
   reportedEnd: ReportedRunEnd | null;
 }
@@ -113,7 +116,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
 /**
- * Maps one output line to a line of the run's file. Text becomes a log line (stdout info, stderr warn). A JSON
+ * Maps one output line to a line of the run's file. Text becomes a log line (stdout info; stderr warn, or error
+ * when it matches the stderr policy's pattern, so it counts as an error of the run). A JSON
  * object keeps its fields — its level, msg and contract events count — with run/pipeline/club forced to exec's
  * run. exec owns the run's start and end, so the program's own run.start/run.end become plain info lines and a
  * run.end is handed back as the program's verdict. A JSON line the contract would reject is kept as text.
@@ -123,6 +127,7 @@ export function mapOutputLine(
   source: 'stdout' | 'stderr',
   identity: ExecRunIdentity,
   now: number,
+  stderrPolicy: StderrPolicy = DEFAULT_STDERR_POLICY,
 ): MappedLine {
   let text: string;
   let invalidUtf8 = false;
@@ -132,14 +137,14 @@ export function mapOutputLine(
     text = lenientUtf8.decode(line.bytes);
     invalidUtf8 = true;
   }
-  if (text.trim() === '') return { json: null, reportedEnd: null };
+  if (text.trim() === '') return { json: null, text: null, reportedEnd: null };
 
   if (!line.truncated && !invalidUtf8 && text.trimStart().startsWith('{')) {
     const structured = mapJsonLine(text, source, identity, now);
     if (structured) return structured;
   }
   const fields: Record<string, unknown> = {
-    level: source === 'stderr' ? LEVELS.warn : LEVELS.info,
+    level: source === 'stderr' ? stderrLineLevel(text, stderrPolicy) : LEVELS.info,
     time: now,
     ...identity,
     msg: text,
@@ -150,7 +155,7 @@ export function mapOutputLine(
     fields.lineBytes = line.lineBytes;
   }
   if (invalidUtf8) fields.invalidUtf8 = true;
-  return { json: fitLine(fields, text), reportedEnd: null };
+  return { json: fitLine(fields, text), text, reportedEnd: null };
 }
 
 function mapJsonLine(
@@ -182,9 +187,9 @@ function mapJsonLine(
       payload.event === 'run.end'
         ? { outcome: payload.outcome, stats: payload.stats, exitCode: payload.exitCode, reason: payload.reason }
         : null;
-    return { json: JSON.stringify(fields), reportedEnd };
+    return { json: JSON.stringify(fields), text, reportedEnd };
   }
-  return { json, reportedEnd: null };
+  return { json, text, reportedEnd: null };
 }
 
 /** Keeps a text line under the parser's line limit even when escaping grows it (control characters). */

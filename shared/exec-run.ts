@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { LEVELS } from './events.js';
 import { execRunEnd, type ChildEnd, type ExecRunEnd } from './exec-run-outcome.js';
 import { LineSplitter, mapOutputLine, type ReportedRunEnd, DEFAULT_EXEC_MAX_LINE_BYTES } from './exec-run-lines.js';
+import { DEFAULT_STDERR_POLICY, reasonWithStderr, StderrTail, type StderrPolicy } from './exec-stderr.js';
 import { DEFAULT_CLUB, runFilePath } from './run-path.js';
 import { newRunId } from './run-id.js';
 import { defaultRunsDir } from './run-logger.js';
@@ -33,6 +34,8 @@ export interface ExecRunOptions {
   drainTimeoutMs?: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Which stderr text lines count as errors (default: warn, and error when they match the default pattern). */
+  stderr?: StderrPolicy;
 }
 
 export interface ExecRunResult extends ExecRunEnd {
@@ -66,6 +69,8 @@ export async function execRun(options: ExecRunOptions): Promise<ExecRunResult> {
   });
 
   let reportedEnd: ReportedRunEnd | null = null;
+  const stderrTail = new StderrTail();
+  const stderrPolicy = options.stderr ?? DEFAULT_STDERR_POLICY;
   const child = spawn(options.command, args, {
     cwd: options.cwd,
     env: { ...(options.env ?? process.env), ...execRunEnv(identity) },
@@ -91,8 +96,9 @@ export async function execRun(options: ExecRunOptions): Promise<ExecRunResult> {
     const record = (lines: ReturnType<LineSplitter['push']>): void => {
       const now = Date.now();
       for (const line of lines) {
-        const mapped = mapOutputLine(line, source, identity, now);
+        const mapped = mapOutputLine(line, source, identity, now, stderrPolicy);
         if (mapped.reportedEnd) reportedEnd = mapped.reportedEnd;
+        if (source === 'stderr' && mapped.text !== null) stderrTail.push(mapped.text);
         if (mapped.json !== null) out.write(mapped.json + '\n');
       }
     };
@@ -154,14 +160,19 @@ export async function execRun(options: ExecRunOptions): Promise<ExecRunResult> {
     process.stderr.off('error', ignoreEchoError);
   }
 
-  const end = execRunEnd(childEnd, reportedEnd);
+  const verdict = execRunEnd(childEnd, reportedEnd);
+  // A failed run's reason carries stderr's last lines: the why, where an operator looks first.
+  const end =
+    verdict.outcome === 'failure'
+      ? { ...verdict, reason: reasonWithStderr(verdict.reason, stderrTail.text()) }
+      : verdict;
   const fields: Record<string, unknown> = {
     level: end.outcome === 'failure' ? LEVELS.error : LEVELS.info,
     event: 'run.end',
     outcome: end.outcome,
     exitCode: end.exitCode,
     durationMs: Math.round(performance.now() - startedAt),
-    msg: `run ${end.outcome}${end.reason ? `: ${end.reason}` : ''}`,
+    msg: `run ${end.outcome}${verdict.reason ? `: ${verdict.reason}` : ''}`,
   };
   if (end.reason) fields.reason = end.reason;
   if (end.stats !== null) fields.stats = end.stats;

@@ -91,7 +91,7 @@ describe('mapOutputLine', () => {
   it('skips blank lines', () => {
     expect(
       mapOutputLine({ bytes: Buffer.from('   '), truncated: false, lineBytes: 3 }, 'stdout', identity, NOW),
-    ).toEqual({ json: null, reportedEnd: null });
+    ).toEqual({ json: null, text: null, reportedEnd: null });
   });
 
   it('keeps a JSON object line structured, forcing the run identity', () => {

@@ -95,6 +95,43 @@ describe('runboard exec', () => {
     });
   });
 
+  it("a failing bash command's stderr: error-looking lines count as errors, and the reason carries its last lines", async () => {
+    const script = [
+      'echo "uploading" >&2',
+      'echo "no errors so far" >&2',
+      'echo "ERROR: upload to s3 failed" >&2',
+      'echo "2026-11-30T01:02:03Z fatal: giving up" >&2',
+      'exit 3',
+    ].join('; ');
+    const result = await exec(['bash', '-c', script], { flags: ['--quiet'] });
+    expect(result.code).toBe(3);
+    const stderrLines = result.lines.filter((line) => line.data?.stream === 'stderr').map((l) => [l.level, l.msg]);
+    expect(stderrLines).toEqual([
+      [40, 'uploading'],
+      [40, 'no errors so far'],
+      [50, 'ERROR: upload to s3 failed'],
+      [50, '2026-11-30T01:02:03Z fatal: giving up'],
+    ]);
+    const end = result.lines.at(-1)!.payload;
+    expect(end).toMatchObject({ event: 'run.end', outcome: 'failure', exitCode: 3 });
+    expect(end.event === 'run.end' && end.reason).toBe(
+      'exited with code 3\n--- last lines on stderr ---\nuploading\nno errors so far\nERROR: upload to s3 failed\n' +
+        '2026-11-30T01:02:03Z fatal: giving up',
+    );
+  });
+
+  it('--stderr-level error makes every stderr line an error; --error-pattern chooses which; a bad pattern is refused', async () => {
+    const script = 'echo "plain" >&2; echo "E42 disk" >&2; exit 1';
+    const all = await exec(['bash', '-c', script], { flags: ['--quiet', '--stderr-level', 'error'] });
+    expect(all.lines.filter((l) => l.data?.stream === 'stderr').map((l) => l.level)).toEqual([50, 50]);
+    const custom = await exec(['bash', '-c', script], { flags: ['--quiet', '--error-pattern', '^E\\d+'] });
+    expect(custom.lines.filter((l) => l.data?.stream === 'stderr').map((l) => l.level)).toEqual([40, 50]);
+    const bad = spawnTs('server/cli.ts', ['exec', '--pipeline', 'x', '--error-pattern', '(', '--', 'true'], {});
+    const finished = await bad.finished;
+    expect(finished.code).toBe(2);
+    expect(finished.stderr).toContain('--error-pattern is not a valid regular expression');
+  });
+
   it('a bash command killed by a signal: failure naming it, runboard exits 128+n', async () => {
     const result = await exec(['bash', '-c', 'echo going; kill -TERM $$']);
     expect(result.code).toBe(143);

@@ -1,20 +1,32 @@
 // `runboard exec`: flags and help; the work is in shared/exec-run.ts.
 import { parseArgs } from 'node:util';
 import { execRun } from '../../shared/exec-run.js';
+import { DEFAULT_STDERR_POLICY, parseErrorPattern, type StderrPolicy } from '../../shared/exec-stderr.js';
 import type { Command } from './command.js';
 
 export const command: Command = {
   name: 'exec',
-  usage: 'runboard exec --pipeline NAME [--club C] [--runs-dir D] [--trigger T] [--quiet] -- <command> [args...]',
+  usage:
+    'runboard exec --pipeline NAME [--club C] [--runs-dir D] [--trigger T] [--quiet] [--stderr-level warn|error] ' +
+    '[--error-pattern REGEX] -- <command> [args...]',
   summary:
-    'Run any command as a run: stdout lines log as info, stderr as warn, JSON lines keep their fields; ' +
-    'the exit code becomes run.end and runboard exits with it.',
+    'Run any command as a run: stdout lines log as info, stderr as warn (error when a line starts with error, ' +
+    "fatal, exception or traceback), JSON lines keep their fields; the exit code becomes run.end, a failed run's " +
+    'reason carries the last stderr lines, and runboard exits with the exit code.',
   options: [
     ['--pipeline NAME', 'pipeline the run belongs to (required)'],
     ['--club C', 'club (default "default")'],
     ['--runs-dir D', 'runs directory (default $RUNBOARD_RUNS_DIR or ./data/runs)'],
     ['--trigger T', 'what started the run: cron, manual, ... (default "exec")'],
     ['--quiet', "don't echo the command's output (echoed by default, so cron mail keeps working)"],
+    [
+      '--stderr-level L',
+      'warn (default): stderr lines are warnings unless they match the error pattern; error: all are errors',
+    ],
+    [
+      '--error-pattern RE',
+      'stderr lines matching this (case-insensitive) are errors of the run (default: error|fatal|exception|traceback as the first word, after a timestamp)',
+    ],
   ],
   async run(argv) {
     const separator = argv.indexOf('--');
@@ -30,6 +42,8 @@ export const command: Command = {
           'runs-dir': { type: 'string' },
           trigger: { type: 'string' },
           quiet: { type: 'boolean' },
+          'stderr-level': { type: 'string' },
+          'error-pattern': { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
@@ -43,7 +57,13 @@ export const command: Command = {
       process.stderr.write(`runboard exec: needs --pipeline and a command after --\nUsage: ${command.usage}\n`);
       return 2;
     }
+    const stderr = stderrPolicyOf(values['stderr-level'], values['error-pattern']);
+    if (typeof stderr === 'string') {
+      process.stderr.write(`runboard exec: ${stderr}\n`);
+      return 2;
+    }
     const result = await execRun({
+      stderr,
       pipeline: values.pipeline,
       club: values.club,
       runsDir: values['runs-dir'],
@@ -56,3 +76,15 @@ export const command: Command = {
     return result.exitCode;
   },
 };
+
+/** --stderr-level and --error-pattern → the policy, or the problem as one line. */
+function stderrPolicyOf(level: string | undefined, pattern: string | undefined): StderrPolicy | string {
+  if (level !== undefined && level !== 'warn' && level !== 'error') return '--stderr-level must be warn or error';
+  let errorPattern = DEFAULT_STDERR_POLICY.errorPattern;
+  if (pattern !== undefined) {
+    const parsed = parseErrorPattern(pattern);
+    if (!parsed.ok) return `--error-pattern is not a valid regular expression: ${parsed.problem}`;
+    errorPattern = parsed.pattern;
+  }
+  return { level: level ?? 'warn', errorPattern };
+}
