@@ -1,13 +1,14 @@
 // The ingest daemon: watch → tail → parse → fold → store → publish, wired together.
 // One pass at a time over a round-robin queue of files with work, each pass committed at once (no timer fills a
 // batch), time-sliced so the API sharing this process stays responsive and no busy file starves the others.
-import { constants as fsConstants, fstatSync, lstatSync, mkdirSync, openSync, closeSync, type Stats } from 'node:fs';
+import { constants as fsConstants, fstatSync, lstatSync, openSync, closeSync, type Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type pino from 'pino';
 import type { Db } from '../shared/db.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../shared/events.js';
+import { makeDirectory } from '../shared/make-directory.js';
 import { relativeRunPath, RUN_FILE_EXTENSION } from '../shared/run-path.js';
 import { DEFAULT_STALE_AFTER_MS, isPidAlive, markAbandonedRuns } from './abandoned.js';
 import type { IngestChange } from './changes.js';
@@ -174,7 +175,7 @@ class Daemon implements IngestDaemon {
     this.options.db.$client.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     this.options.db.$client.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     // A runs directory that does not exist yet cannot be watched: create it (pipelines create their own subdirectories).
-    mkdirSync(this.runsDir, { recursive: true });
+    makeDirectory(this.runsDir);
     for (const record of this.store.loadFiles().values()) {
       const tracked = this.track(join(this.runsDir, record.path), record.path);
       tracked.record = record;

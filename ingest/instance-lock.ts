@@ -5,10 +5,11 @@
 // (kill -9 included), so a crash never leaves a stale lock behind — unlike a pid file, which needs a liveness
 // guess and can be fooled by pid reuse. SQLite also arbitrates between connections of the same process,
 // so a second daemon in the same process is refused too. No native add-on beyond better-sqlite3 is needed.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
+import { makeDirectory } from '../shared/make-directory.js';
 
 export interface InstanceLock {
   release(): void;
@@ -19,7 +20,7 @@ export function acquireInstanceLock(dbFile: string): InstanceLock {
   const lockFile = `${dbFile}.lock`;
   const ownerFile = `${lockFile}.owner`;
   // Taken before the database is opened (which would create its directory): a first start has none yet.
-  mkdirSync(dirname(lockFile), { recursive: true });
+  makeDirectory(dirname(lockFile));
   // timeout 0: fail at once instead of waiting for the holder (which may run for months).
   const conn = new Database(lockFile, { timeout: 0 });
   try {

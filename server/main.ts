@@ -1,7 +1,7 @@
 // The process entry behind `runboard start`: one process that ingests run files and serves the API and live
 // socket. Order matters: lock → database (migrated) → HTTP listening (health answers, ready is 503) → ingest
 // catch-up → ready (and systemd READY=1). Shutdown reverses it and commits the last ingest batch.
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import type { IngestChange } from '../ingest/changes.js';
 import { createIngestDaemon } from '../ingest/daemon.js';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
 import { migrationsFolder, openDb, type Db } from '../shared/db.js';
+import { makeDirectory } from '../shared/make-directory.js';
 import { buildApp } from './app.js';
 import type { RunboardConfig } from './config.js';
 import { CLOSE_GOING_AWAY, createLiveHub, type LiveHubOptions } from './live-hub.js';
@@ -22,6 +23,13 @@ type IngestDaemon = ReturnType<typeof createIngestDaemon>;
 /** A start-up failure the operator can fix; its message is the one line printed. */
 export class StartupError extends Error {
   override name = 'StartupError';
+  /** 2 for a path the configuration names that cannot be used (as for a bad flag), 1 otherwise. */
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message);
+  }
 }
 
 export interface StartOptions {
@@ -66,21 +74,21 @@ function ensureDirectory(dir: string, what: string, access: number, accessWord: 
     stats = statSync(dir, { throwIfNoEntry: false });
   } catch (error) {
     // ENOTDIR (a parent is a file), EACCES (a parent is not searchable), ...
-    throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`);
+    throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`, 2);
   }
   if (stats === undefined) {
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirectory(dir);
     } catch (error) {
-      throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`);
+      throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`, 2);
     }
     stats = statSync(dir);
   }
-  if (!stats.isDirectory()) throw new StartupError(`the ${what} ${dir} exists but is not a directory`);
+  if (!stats.isDirectory()) throw new StartupError(`the ${what} ${dir} exists but is not a directory`, 2);
   try {
     accessSync(dir, access);
   } catch {
-    throw new StartupError(`the ${what} ${dir} is not ${accessWord} by this user`);
+    throw new StartupError(`the ${what} ${dir} is not ${accessWord} by this user`, 2);
   }
 }
 
@@ -92,7 +100,7 @@ function checkPaths(config: RunboardConfig): void {
     try {
       accessSync(config.dbFile, constants.R_OK | constants.W_OK);
     } catch {
-      throw new StartupError(`the database ${config.dbFile} is not writable by this user`);
+      throw new StartupError(`the database ${config.dbFile} is not writable by this user`, 2);
     }
   }
 }

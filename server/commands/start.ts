@@ -58,6 +58,7 @@ export const command: Command = {
       if (error instanceof StartupError) {
         logger.error({ problem: error.message }, 'start-up refused');
         process.stderr.write(`runboard start: ${error.message}\n`);
+        return error.exitCode;
       } else {
         logger.fatal({ err: error }, 'start-up failed');
         process.stderr.write(`runboard start: start-up failed: ${oneLine(error)} (details in the log)\n`);
