@@ -13,6 +13,7 @@ import { makeDirectory } from '../shared/make-directory.js';
 import { buildApp } from './app.js';
 import type { RunboardConfig } from './config.js';
 import { CLOSE_GOING_AWAY, createLiveHub, type LiveHubOptions } from './live-hub.js';
+import { watchDbFile, type DbFileWatch } from './db-file-watch.js';
 import { createMetrics } from './metrics.js';
 import { createLiveRoute, type LiveRoute, type LiveRouteOptions } from './routes/live.js';
 import { notifySystemd } from './systemd-notify.js';
@@ -41,6 +42,11 @@ export interface StartOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** A signal (SIGTERM) during start-up: stop what is up and reject with StartupAborted. */
   signal?: AbortSignal;
+  /**
+   * The database file was deleted or replaced while running (already logged at fatal, /api/ready now 503): the
+   * process edge exits non-zero so the service manager restarts it. Default: nothing more.
+   */
+  onDatabaseLost?: (reason: string) => void;
 }
 
 /** Start-up was interrupted by `signal`; everything started was stopped cleanly. */
@@ -149,6 +155,8 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
   let daemon: IngestDaemon | null = null;
   let app: FastifyInstance | null = null;
   let live: LiveRoute | null = null;
+  let dbWatch: DbFileWatch | null = null;
+  let ready = false;
 
   async function step(what: string, action: () => unknown): Promise<void> {
     try {
@@ -170,6 +178,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       await step('closing the HTTP server', () => appClosed);
     }
     // Ingest commits its last batch while the database is still open.
+    dbWatch?.stop();
     if (daemon) await step('stopping ingest', () => daemon?.stop());
     if (db) {
       const client = db.$client;
@@ -195,13 +204,17 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     } catch (error) {
       throw new StartupError(`cannot open the database ${config.dbFile}: ${reasonOf(error)}`);
     }
+    dbWatch = watchDbFile(config.dbFile, (reason) => {
+      ready = false;
+      logger.fatal({ db: config.dbFile }, `${reason}; exiting so a restart opens the database anew`);
+      options.onDatabaseLost?.(reason);
+    });
 
     const metrics = createMetrics();
     const hub = createLiveHub({ metrics: metrics.live, ...options.live });
     live = createLiveRoute(hub, options.liveRoute);
     const liveRoute = live;
 
-    let ready = false;
     const webDir = config.webDir ?? packagedWebDir();
     if (webDir === null) logger.warn('no built web UI found (run `npm run build`); serving the API only');
     app = await buildApp({
