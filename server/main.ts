@@ -223,6 +223,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       token: config.token,
       webDir,
       isReady: () => ready,
+      ingestProblems: () => daemon?.problems.list() ?? [],
       metrics,
       logger: logger.child({ component: 'http' }),
       registerLive: (scope) => liveRoute.register(scope),
