@@ -1,18 +1,21 @@
 // The ingest daemon: watch → tail → parse → fold → store → publish, wired together.
 // One pass at a time over a round-robin queue of files with work, each pass committed at once (no timer fills a
 // batch), time-sliced so the API sharing this process stays responsive and no busy file starves the others.
-import { constants as fsConstants, fstatSync, lstatSync, mkdirSync, openSync, closeSync, type Stats } from 'node:fs';
+import { constants as fsConstants, fstatSync, lstatSync, openSync, closeSync, type Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
-import { join, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type pino from 'pino';
 import type { Db } from '../shared/db.js';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINE_BYTES } from '../shared/events.js';
+import { makeDirectory } from '../shared/make-directory.js';
 import { relativeRunPath, RUN_FILE_EXTENSION } from '../shared/run-path.js';
 import { DEFAULT_STALE_AFTER_MS, isPidAlive, markAbandonedRuns } from './abandoned.js';
 import type { IngestChange } from './changes.js';
 import { classifyLines } from './classify-lines.js';
 import { compareIdentity, fingerprintMatches, readFingerprint } from './file-identity.js';
+import { IngestProblems, problemDetail, problemKindOf, type IngestProblemsView } from './ingest-problems.js';
+import { RealPathGuard } from './real-path-guard.js';
 import { applyRetention, DEFAULT_RETENTION_DAYS, retentionCutoff } from './retention.js';
 import { IngestStore, type FileRecord, type StartOverReason } from './store.js';
 import { FileTailer, ScratchBuffer } from './tailer.js';
@@ -59,6 +62,8 @@ export interface IngestDaemon {
   onChange(listener: (change: IngestChange) => void): () => void;
   /** True once start() finished catch-up. */
   readonly ready: boolean;
+  /** What keeps ingest from reading something right now (unreadable files, full disk, paths leading outside). */
+  readonly problems: IngestProblemsView;
 }
 
 /** Lines per batch: bounds one transaction (and so the time another file waits). Bytes are bounded by the read size. */
@@ -129,6 +134,11 @@ class Daemon implements IngestDaemon {
   private started = false;
   private stopped = false;
   private isReady = false;
+  /** Set in start(), once the runs directory exists. */
+  private guard: RealPathGuard | null = null;
+  readonly problems = new IngestProblems();
+  /** Directories (relative) the last full scan could not read: their problems clear when a scan reads them. */
+  private unreadableDirs = new Set<string>();
 
   constructor(private readonly options: IngestOptions) {
     this.runsDir = resolve(options.runsDir);
@@ -146,6 +156,8 @@ class Daemon implements IngestDaemon {
       (tracked) => {
         const more = this.processFile(tracked);
         tracked.failures = 0;
+        // A refusal is not cleared by a pass that refused again; anything else is over once a pass succeeds.
+        if (this.problems.kindAt(tracked.rel) !== 'outside_runs_dir') this.problems.clear(tracked.rel);
         return more;
       },
       (tracked, error) => this.failed(tracked, error),
@@ -178,7 +190,8 @@ class Daemon implements IngestDaemon {
     this.options.db.$client.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     this.options.db.$client.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     // A runs directory that does not exist yet cannot be watched: create it (pipelines create their own subdirectories).
-    mkdirSync(this.runsDir, { recursive: true });
+    makeDirectory(this.runsDir);
+    this.guard = new RealPathGuard(this.runsDir);
     for (const record of this.store.loadFiles().values()) {
       const tracked = this.track(join(this.runsDir, record.path), record.path);
       tracked.record = record;
@@ -284,7 +297,7 @@ class Daemon implements IngestDaemon {
 
   private scanDirectory(dir: string): void {
     if (this.stopped) return;
-    void scanRunFiles(dir).then((paths) => {
+    void scanRunFiles(dir, (unreadable, error) => this.directoryUnreadable(unreadable, error)).then((paths) => {
       for (const abs of paths) this.hint(abs);
     });
   }
@@ -304,7 +317,12 @@ class Daemon implements IngestDaemon {
   }
 
   private async sweepOnce(): Promise<void> {
-    const paths = await scanRunFiles(this.runsDir);
+    const unreadable = new Set<string>();
+    const paths = await scanRunFiles(this.runsDir, (dir, error) => {
+      unreadable.add(this.directoryUnreadable(dir, error));
+    });
+    for (const dir of this.unreadableDirs) if (!unreadable.has(dir)) this.problems.clear(dir);
+    this.unreadableDirs = unreadable;
     const present = new Set(paths);
     const CONCURRENCY = 32;
     for (let i = 0; i < paths.length && !this.stopped; i += CONCURRENCY) {
@@ -373,12 +391,45 @@ class Daemon implements IngestDaemon {
     }
   }
 
+  /** A directory the scan could not read: a problem (logged once); returns its relative path. */
+  private directoryUnreadable(dir: string, error: NodeJS.ErrnoException): string {
+    const rel = relative(this.runsDir, dir).split(sep).join('/') || '.';
+    if (this.problems.report(rel, problemKindOf(error), problemDetail(error))) {
+      this.log.error(
+        { err: error, dir: rel },
+        'runboard ingest: cannot read directory; its run files are not ingested',
+      );
+    }
+    return rel;
+  }
+
+  /** A path that leads outside the runs directory: never read; logged and recorded once. */
+  private refuse(tracked: Tracked, detail: string): void {
+    if (this.problems.report(tracked.rel, 'outside_runs_dir', detail)) {
+      this.log.warn(
+        { file: tracked.rel, detail },
+        'runboard ingest: file refused: its path leads outside the runs directory',
+      );
+    }
+  }
+
   // ---- doing the work ---------------------------------------------------------------------------------------
 
   /** Something unexpected (I/O error, database busy beyond its timeout): back off and try again from the committed offset. */
   private failed(tracked: Tracked, error: unknown): void {
     tracked.failures += 1;
-    this.log.error({ err: error, file: tracked.rel, failures: tracked.failures }, 'runboard ingest: pass failed');
+    const kind = problemKindOf(error);
+    // A full disk is the database's problem, not this file's: one entry however many files wait on it.
+    const where = kind === 'disk_full' ? this.options.db.$client.name : tracked.rel;
+    if (this.problems.report(where, kind, problemDetail(error))) {
+      this.log.error({ err: error, file: tracked.rel, failures: tracked.failures }, 'runboard ingest: pass failed');
+    } else {
+      // Already listed as a problem (and logged when it appeared): retries every 10 s need not fill the journal.
+      this.log.debug(
+        { err: error, file: tracked.rel, failures: tracked.failures },
+        'runboard ingest: pass failed again',
+      );
+    }
     this.closeFile(tracked);
     if (this.stopped) return;
     const delay = Math.min(MAX_RETRY_MS, 100 * 2 ** Math.min(tracked.failures, 10));
@@ -393,14 +444,24 @@ class Daemon implements IngestDaemon {
     if (tracked.tailer === null && !this.openFile(tracked)) return false;
     const tailer = tracked.tailer!;
 
+    // A directory on the way swapped for a symlink: the open fd is still the file that was inside; read what it
+    // holds, never what the path leads to now.
+    const refusal = this.guard!.checkPath(tracked.rel);
+    if (refusal !== null) {
+      this.refuse(tracked, refusal);
+      tracked.gone = true;
+    }
+
     // Always ask the path (a sweep may have marked it gone just before the file was created again).
     let pathStat: Stats | null = null;
     try {
-      pathStat = lstatSync(tracked.abs);
+      if (refusal === null) pathStat = lstatSync(tracked.abs);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    if (pathStat === null || !pathStat.isFile()) {
+    if (refusal !== null) {
+      // Gone, as far as this daemon is concerned (set above).
+    } else if (pathStat === null || !pathStat.isFile()) {
       tracked.gone = true; // Deleted while being read: finish what the fd still holds, then forget it.
     } else if (pathStat.ino !== tracked.fdInode || pathStat.dev !== tracked.fdDevice) {
       // Replaced by rename: the old inode's bytes are no longer this path's content.
@@ -452,6 +513,7 @@ class Daemon implements IngestDaemon {
       throw error;
     }
     tailer.commit(pass.endOffset);
+    if (this.problems.size > 0) this.problems.clear(this.options.db.$client.name); // a commit: the disk has room
     tracked.record = committed.file;
     tracked.lastActivity = Date.now();
     const run = committed.change.runs[0];
@@ -466,6 +528,12 @@ class Daemon implements IngestDaemon {
 
   /** Open a file and decide where to resume: its committed offset, or 0 if it is not the file we knew. */
   private openFile(tracked: Tracked): boolean {
+    const refusal = this.guard!.checkPath(tracked.rel);
+    if (refusal !== null) {
+      this.refuse(tracked, refusal);
+      this.dropRefused(tracked);
+      return false;
+    }
     let fd: number;
     try {
       // O_NOFOLLOW: a symlink planted in the runs directory must not make the daemon read files outside it.
@@ -479,6 +547,14 @@ class Daemon implements IngestDaemon {
       }
       throw error;
     }
+    const openedRefusal = this.guard!.checkOpened(tracked.rel, fd);
+    if (openedRefusal !== null) {
+      closeSync(fd);
+      this.refuse(tracked, openedRefusal);
+      this.dropRefused(tracked);
+      return false;
+    }
+    if (this.problems.kindAt(tracked.rel) === 'outside_runs_dir') this.problems.clear(tracked.rel);
     let st: Stats;
     try {
       st = fstatSync(fd);
@@ -525,6 +601,15 @@ class Daemon implements IngestDaemon {
     this.openFiles.add(tracked);
     if (this.openFiles.size > this.maxOpenFiles) this.closeLeastActive(tracked);
     return true;
+  }
+
+  /**
+   * Not read, and not looked at again until a scan finds it inside the runs directory once more (the sweep skips
+   * files marked gone; a scan never descends into a symlink). Its record stays: restored, it resumes where it was.
+   */
+  private dropRefused(tracked: Tracked): void {
+    this.queue.delete(tracked);
+    tracked.gone = true;
   }
 
   /** Read a file again from its start: its old run goes, a reject row says why. */

@@ -1,5 +1,10 @@
-// Retention: runs (and their rows) with no activity for `retentionDays` go; optionally their files too.
-import { unlinkSync } from 'node:fs';
+// Retention: runs runboard has not seen written for `retentionDays` go (and their rows); optionally their files too.
+//
+// "Seen written" is the last ingest of the run's file (ingest_files.updated_at) and the file's mtime, whichever is
+// later — never the times the lines carry: a pipeline writing `"time":1000000000000` (2001) today must not have its
+// file deleted under it. Only a run whose file row is gone (the file was deleted, so there is nothing on disk left to
+// remove) falls back to its own last event time.
+import { lstatSync, unlinkSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { Db } from '../shared/db.js';
 
@@ -11,6 +16,13 @@ const RUNS_PER_TRANSACTION = 200;
 /** Pure: runs whose last activity is older than this are expired. */
 export function retentionCutoff(now: number, retentionDays: number): number {
   return now - retentionDays * DAY_MS;
+}
+
+/** Pure: when runboard last saw a run written — its last ingest, or a file modified since (null: file gone). */
+export function lastSeenWritten(lastIngestAt: number, fileMtimes: ReadonlyArray<number | null>): number {
+  let latest = lastIngestAt;
+  for (const mtime of fileMtimes) if (mtime !== null && mtime > latest) latest = mtime;
+  return latest;
 }
 
 export interface RetentionResult {
@@ -27,6 +39,15 @@ function insideRunsDir(runsDir: string, relativePath: string): string | null {
   return full.startsWith(root + sep) ? full : null;
 }
 
+function mtimeOf(full: string | null): number | null {
+  if (full === null) return null;
+  try {
+    return lstatSync(full).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
 export function applyRetention(
   db: Db,
   runsDir: string,
@@ -35,39 +56,71 @@ export function applyRetention(
   onFileError: (path: string, error: unknown) => void,
 ): RetentionResult {
   const client = db.$client;
-  const selectExpired = client.prepare<[number, number], { id: number }>(
-    `SELECT id FROM runs WHERE coalesce(last_event_at, started_at) < ? LIMIT ?`,
+  // Candidates by last ingest, paged by run id (a candidate kept for its mtime must not be selected again).
+  const selectIdleByIngest = client.prepare<[number, number, number], { id: number }>(
+    `SELECT run_id AS id FROM ingest_files WHERE run_id IS NOT NULL AND run_id > ?
+     GROUP BY run_id HAVING max(updated_at) < ? ORDER BY run_id LIMIT ?`,
   );
-  const selectFiles = client.prepare<[number], { path: string }>(`SELECT path FROM ingest_files WHERE run_id = ?`);
+  const selectExpiredWithoutFile = client.prepare<[number, number, number], { id: number }>(
+    `SELECT id FROM runs WHERE id > ? AND coalesce(last_event_at, started_at) < ?
+       AND id NOT IN (SELECT run_id FROM ingest_files WHERE run_id IS NOT NULL)
+     ORDER BY id LIMIT ?`,
+  );
+  const selectFiles = client.prepare<[number], { path: string; updatedAt: number }>(
+    `SELECT path, updated_at AS updatedAt FROM ingest_files WHERE run_id = ?`,
+  );
   const deleteRun = client.prepare<[number]>(`DELETE FROM runs WHERE id = ?`);
   const deleteFileRow = client.prepare<[string]>(`DELETE FROM ingest_files WHERE path = ?`);
   const deleteRejects = client.prepare<[number]>(`DELETE FROM ingest_rejects WHERE at < ?`);
   const result: RetentionResult = { removedRunIds: [], files: [], rejectsDeleted: 0 };
 
-  for (;;) {
-    const done = client
+  const removeRun = (id: number, files: ReadonlyArray<{ path: string; full: string | null }>) => {
+    for (const { path, full } of files) {
+      result.files.push(path);
+      if (!deleteFiles) continue; // The row stays (run_id becomes null) so the file is not ingested again.
+      try {
+        if (full !== null) unlinkSync(full);
+        deleteFileRow.run(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') deleteFileRow.run(path);
+        else onFileError(path, error);
+      }
+    }
+    deleteRun.run(id);
+    result.removedRunIds.push(id);
+  };
+
+  for (let afterId = 0; ;) {
+    const more = client
       .transaction(() => {
-        const expired = selectExpired.all(cutoff, RUNS_PER_TRANSACTION);
-        for (const { id } of expired) {
-          for (const { path } of selectFiles.all(id)) {
-            result.files.push(path);
-            if (!deleteFiles) continue; // The row stays (run_id becomes null) so the file is not ingested again.
-            const full = insideRunsDir(runsDir, path);
-            try {
-              if (full !== null) unlinkSync(full);
-              deleteFileRow.run(path);
-            } catch (error) {
-              if ((error as NodeJS.ErrnoException).code === 'ENOENT') deleteFileRow.run(path);
-              else onFileError(path, error);
-            }
-          }
-          deleteRun.run(id);
-          result.removedRunIds.push(id);
+        const candidates = selectIdleByIngest.all(afterId, cutoff, RUNS_PER_TRANSACTION);
+        for (const { id } of candidates) {
+          afterId = id;
+          const files = selectFiles.all(id).map((f) => ({ ...f, full: insideRunsDir(runsDir, f.path) }));
+          const lastIngestAt = Math.max(...files.map((f) => f.updatedAt));
+          const seen = lastSeenWritten(
+            lastIngestAt,
+            files.map((f) => mtimeOf(f.full)),
+          );
+          if (seen < cutoff) removeRun(id, files);
         }
-        return expired.length < RUNS_PER_TRANSACTION;
+        return candidates.length === RUNS_PER_TRANSACTION;
       })
       .immediate();
-    if (done) break;
+    if (!more) break;
+  }
+  for (let afterId = 0; ;) {
+    const more = client
+      .transaction(() => {
+        const expired = selectExpiredWithoutFile.all(afterId, cutoff, RUNS_PER_TRANSACTION);
+        for (const { id } of expired) {
+          afterId = id;
+          removeRun(id, []);
+        }
+        return expired.length === RUNS_PER_TRANSACTION;
+      })
+      .immediate();
+    if (!more) break;
   }
   result.rejectsDeleted = deleteRejects.run(cutoff).changes;
   return result;

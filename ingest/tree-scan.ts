@@ -3,8 +3,14 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RUN_FILE_EXTENSION } from '../shared/run-path.js';
 
-/** Absolute paths of the run files under `directory`; a directory that vanished mid-walk is skipped. */
-export async function scanRunFiles(directory: string): Promise<string[]> {
+/**
+ * Absolute paths of the run files under `directory`; a directory that vanished mid-walk is skipped, one that cannot
+ * be read (EACCES, ...) is skipped and passed to `onUnreadable`.
+ */
+export async function scanRunFiles(
+  directory: string,
+  onUnreadable?: (dir: string, error: NodeJS.ErrnoException) => void,
+): Promise<string[]> {
   const found: string[] = [];
   const pending = [directory];
   while (pending.length > 0) {
@@ -12,7 +18,9 @@ export async function scanRunFiles(directory: string): Promise<string[]> {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
-    } catch {
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') onUnreadable?.(dir, error as NodeJS.ErrnoException);
       continue;
     }
     for (const entry of entries) {

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { IngestProblem } from '../shared/api.js';
 import type { Db } from '../shared/db.js';
 import { migrationsFolder } from '../shared/db.js';
 import { SESSION_COOKIE, createTokenAuth, requireToken } from './auth.js';
@@ -13,6 +14,7 @@ import { countRunsByStatus } from './queries/runs.js';
 import type { RouteContext } from './routes/context.js';
 import { registerErrorRoutes } from './routes/errors.js';
 import { registerHealthRoute, registerReadyRoute } from './routes/health.js';
+import { registerIngestProblemsRoute } from './routes/ingest-problems.js';
 import { apiErrorHandler } from './routes/http-errors.js';
 import { registerLogFileRoute } from './routes/log-file.js';
 import { registerLogsRoute } from './routes/logs.js';
@@ -37,6 +39,8 @@ export interface AppOptions {
   webDir: string | null;
   /** /api/ready: migrations applied and ingest catch-up finished. */
   isReady: () => boolean;
+  /** Current ingest problems, for /api/ingest/problems, /api/ready and /metrics (default: none). */
+  ingestProblems?: () => IngestProblem[];
   metrics: Metrics;
   /** A pino instance, or false (tests) / true (Fastify's default logger). */
   logger: FastifyBaseLogger | boolean;
@@ -71,10 +75,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db: options.db,
     runsDir: options.runsDir,
     isReady: options.isReady,
+    ingestProblems: options.ingestProblems ?? (() => []),
     metrics: options.metrics,
     auth,
   };
   options.metrics.setRunsByStatusSource(() => countRunsByStatus(options.db));
+  options.metrics.setIngestProblemsSource(() => ctx.ingestProblems());
 
   app.setErrorHandler(apiErrorHandler);
   for (const schema of sharedSchemas) app.addSchema(schema);
@@ -116,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerLogFileRoute(scope, ctx);
     registerErrorRoutes(scope, ctx);
     registerRejectsRoute(scope, ctx);
+    registerIngestProblemsRoute(scope, ctx);
     registerMetricsRoute(scope, ctx);
     registerOpenApiRoute(scope);
     if (options.registerLive) await options.registerLive(scope);

@@ -1,7 +1,7 @@
 // The process entry behind `runboard start`: one process that ingests run files and serves the API and live
 // socket. Order matters: lock → database (migrated) → HTTP listening (health answers, ready is 503) → ingest
 // catch-up → ready (and systemd READY=1). Shutdown reverses it and commits the last ingest batch.
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
@@ -9,9 +9,11 @@ import type { IngestChange } from '../ingest/changes.js';
 import { createIngestDaemon } from '../ingest/daemon.js';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
 import { migrationsFolder, openDb, type Db } from '../shared/db.js';
+import { makeDirectory } from '../shared/make-directory.js';
 import { buildApp } from './app.js';
 import type { RunboardConfig } from './config.js';
 import { CLOSE_GOING_AWAY, createLiveHub, type LiveHubOptions } from './live-hub.js';
+import { watchDbFile, type DbFileWatch } from './db-file-watch.js';
 import { createMetrics } from './metrics.js';
 import { createLiveRoute, type LiveRoute, type LiveRouteOptions } from './routes/live.js';
 import { notifySystemd } from './systemd-notify.js';
@@ -22,6 +24,13 @@ type IngestDaemon = ReturnType<typeof createIngestDaemon>;
 /** A start-up failure the operator can fix; its message is the one line printed. */
 export class StartupError extends Error {
   override name = 'StartupError';
+  /** 2 for a path the configuration names that cannot be used (as for a bad flag), 1 otherwise. */
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message);
+  }
 }
 
 export interface StartOptions {
@@ -33,6 +42,11 @@ export interface StartOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** A signal (SIGTERM) during start-up: stop what is up and reject with StartupAborted. */
   signal?: AbortSignal;
+  /**
+   * The database file was deleted or replaced while running (already logged at fatal, /api/ready now 503): the
+   * process edge exits non-zero so the service manager restarts it. Default: nothing more.
+   */
+  onDatabaseLost?: (reason: string) => void;
 }
 
 /** Start-up was interrupted by `signal`; everything started was stopped cleanly. */
@@ -66,21 +80,21 @@ function ensureDirectory(dir: string, what: string, access: number, accessWord: 
     stats = statSync(dir, { throwIfNoEntry: false });
   } catch (error) {
     // ENOTDIR (a parent is a file), EACCES (a parent is not searchable), ...
-    throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`);
+    throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`, 2);
   }
   if (stats === undefined) {
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirectory(dir);
     } catch (error) {
-      throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`);
+      throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`, 2);
     }
     stats = statSync(dir);
   }
-  if (!stats.isDirectory()) throw new StartupError(`the ${what} ${dir} exists but is not a directory`);
+  if (!stats.isDirectory()) throw new StartupError(`the ${what} ${dir} exists but is not a directory`, 2);
   try {
     accessSync(dir, access);
   } catch {
-    throw new StartupError(`the ${what} ${dir} is not ${accessWord} by this user`);
+    throw new StartupError(`the ${what} ${dir} is not ${accessWord} by this user`, 2);
   }
 }
 
@@ -92,7 +106,7 @@ function checkPaths(config: RunboardConfig): void {
     try {
       accessSync(config.dbFile, constants.R_OK | constants.W_OK);
     } catch {
-      throw new StartupError(`the database ${config.dbFile} is not writable by this user`);
+      throw new StartupError(`the database ${config.dbFile} is not writable by this user`, 2);
     }
   }
 }
@@ -141,6 +155,8 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
   let daemon: IngestDaemon | null = null;
   let app: FastifyInstance | null = null;
   let live: LiveRoute | null = null;
+  let dbWatch: DbFileWatch | null = null;
+  let ready = false;
 
   async function step(what: string, action: () => unknown): Promise<void> {
     try {
@@ -162,6 +178,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       await step('closing the HTTP server', () => appClosed);
     }
     // Ingest commits its last batch while the database is still open.
+    dbWatch?.stop();
     if (daemon) await step('stopping ingest', () => daemon?.stop());
     if (db) {
       const client = db.$client;
@@ -187,13 +204,17 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     } catch (error) {
       throw new StartupError(`cannot open the database ${config.dbFile}: ${reasonOf(error)}`);
     }
+    dbWatch = watchDbFile(config.dbFile, (reason) => {
+      ready = false;
+      logger.fatal({ db: config.dbFile }, `${reason}; exiting so a restart opens the database anew`);
+      options.onDatabaseLost?.(reason);
+    });
 
     const metrics = createMetrics();
     const hub = createLiveHub({ metrics: metrics.live, ...options.live });
     live = createLiveRoute(hub, options.liveRoute);
     const liveRoute = live;
 
-    let ready = false;
     const webDir = config.webDir ?? packagedWebDir();
     if (webDir === null) logger.warn('no built web UI found (run `npm run build`); serving the API only');
     app = await buildApp({
@@ -202,6 +223,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       token: config.token,
       webDir,
       isReady: () => ready,
+      ingestProblems: () => daemon?.problems.list() ?? [],
       metrics,
       logger: logger.child({ component: 'http' }),
       registerLive: (scope) => liveRoute.register(scope),

@@ -1,7 +1,10 @@
 // Prometheus metrics for `GET /metrics`, on a registry of our own so several apps (tests) never share counters.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BatchStats } from '../ingest/changes.js';
+import type { IngestProblemKind } from '../shared/api.js';
 import { RUN_STATUSES, type RunStatus } from '../shared/events.js';
+
+const PROBLEM_KINDS: readonly IngestProblemKind[] = ['unreadable', 'disk_full', 'outside_runs_dir', 'io_error'];
 
 export type RunsByStatus = Partial<Record<RunStatus, number>>;
 
@@ -22,6 +25,8 @@ export interface Metrics {
   readonly live: LiveMetrics;
   /** Where `runboard_runs{status}` reads its figures at scrape time (the app wires the database here). */
   setRunsByStatusSource(source: () => RunsByStatus): void;
+  /** Where `runboard_ingest_problems{kind}` reads the current problems at scrape time. */
+  setIngestProblemsSource(source: () => ReadonlyArray<{ kind: IngestProblemKind }>): void;
   /** The exposition text and its content type. */
   render(): Promise<{ body: string; contentType: string }>;
 }
@@ -79,6 +84,19 @@ export function createMetrics(): Metrics {
     },
   });
 
+  let ingestProblems: () => ReadonlyArray<{ kind: IngestProblemKind }> = () => [];
+  new Gauge({
+    name: 'runboard_ingest_problems',
+    help: 'Current ingest problems (unreadable files or directories, full disk, ...), by kind: see /api/ingest/problems.',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      const counts = new Map<IngestProblemKind, number>();
+      for (const { kind } of ingestProblems()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+      for (const kind of PROBLEM_KINDS) this.set({ kind }, counts.get(kind) ?? 0);
+    },
+  });
+
   const liveClients = new Gauge({
     name: 'runboard_live_clients',
     help: 'Connected live WebSocket clients.',
@@ -120,6 +138,9 @@ export function createMetrics(): Metrics {
     },
     setRunsByStatusSource(source) {
       runsByStatus = source;
+    },
+    setIngestProblemsSource(source) {
+      ingestProblems = source;
     },
     async render() {
       return { body: await registry.metrics(), contentType: registry.contentType };

@@ -170,6 +170,29 @@ export interface HealthView {
 /** GET /api/ready (200 when ready, 503 before). */
 export interface ReadyView {
   ready: boolean;
+  /**
+   * `degraded` while ingest has problems (see GET /api/ingest/problems): still 200, since the API serves and the
+   * problems are for an operator to fix, not a reason for a load balancer to take the dashboard away.
+   */
+  status?: 'ok' | 'degraded' | 'starting';
+  /** How many ingest problems there are now. */
+  problems?: number;
+}
+
+export type IngestProblemKind = 'unreadable' | 'disk_full' | 'outside_runs_dir' | 'io_error';
+
+/** GET /api/ingest/problems: a condition keeping ingest from reading something, for as long as it lasts. */
+export interface IngestProblem {
+  /** Run file or directory relative to the runs directory, or the database file for `disk_full`. */
+  path: string;
+  kind: IngestProblemKind;
+  detail: string;
+  /** ms since epoch: when it was first seen (this process). */
+  since: number;
+}
+
+export interface IngestProblemsList {
+  problems: IngestProblem[];
 }
 
 /** GET /api/session, POST /api/login, POST /api/logout: whether the UI must ask for a token. */

@@ -1,10 +1,11 @@
 // Opening dashboard.sqlite: one place that sets the pragmas every connection needs and applies migrations.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { makeDirectory } from './make-directory.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -28,7 +29,7 @@ export function migrationsFolder(): string {
 }
 
 export function openDb(file: string, options: OpenDbOptions = {}): Db {
-  if (!options.readonly) mkdirSync(dirname(file), { recursive: true });
+  if (!options.readonly) makeDirectory(dirname(file));
   const client = new Database(file, { readonly: options.readonly ?? false });
   // WAL lets the API read while ingest writes; NORMAL is durable at checkpoints and
   // cannot corrupt in WAL mode, and the ingest offsets make any lost tail re-ingest.

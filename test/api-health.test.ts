@@ -37,11 +37,11 @@ describe('health and readiness', () => {
   it('/api/ready is 503 until catch-up is done, then 200', async () => {
     const before = await server.app.inject({ url: '/api/ready' });
     expect(before.statusCode).toBe(503);
-    expect(before.json()).toEqual({ ready: false });
+    expect(before.json()).toEqual({ ready: false, status: 'starting', problems: 0 });
     await daemon.start();
     const after = await server.app.inject({ url: '/api/ready' });
     expect(after.statusCode).toBe(200);
-    expect(after.json()).toEqual({ ready: true });
+    expect(after.json()).toEqual({ ready: true, status: 'ok', problems: 0 });
     expect(server.db.$client.prepare('SELECT count(*) FROM run_logs').pluck().get()).toBe(20 * 500);
   });
 

@@ -53,6 +53,7 @@ describe('GET /api/openapi.json', () => {
         '/api/errors',
         '/api/errors/groups',
         '/api/rejects',
+        '/api/ingest/problems',
         '/api/openapi.json',
         '/metrics',
       ].sort(),

@@ -1,5 +1,6 @@
 // One daemon per dashboard.sqlite: a second one refuses to start with a clear message; a killed one leaves no
 // stale lock behind.
+import { linkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
@@ -52,5 +53,28 @@ it('across processes: a second daemon exits with the message; kill -9 of the fir
   await killChild(first, 'SIGKILL');
   // The kernel dropped the dead process's lock: no stale-lock cleanup needed.
   const lock = acquireInstanceLock(world.dbFile);
+  lock.release();
+});
+
+it('a hard link of the database (the same file under another name) is refused too', () => {
+  world = tempWorld();
+  const lock = acquireInstanceLock(world.dbFile);
+  const sameDir = join(world.dir, 'alias.sqlite');
+  linkSync(world.dbFile, sameDir);
+  expect(() => acquireInstanceLock(sameDir)).toThrow(/another ingest daemon is already running on .*alias\.sqlite/);
+  lock.release();
+  // Released: the link can be used now (and while it is, the original name is refused).
+  const viaLink = acquireInstanceLock(sameDir);
+  expect(() => acquireInstanceLock(world.dbFile)).toThrow(/another ingest daemon/);
+  viaLink.release();
+});
+
+it('a first start (no database yet) holds the lock on the file it creates: a later hard link is refused', () => {
+  world = tempWorld();
+  const dbFile = join(world.dir, 'fresh', 'dashboard.sqlite');
+  const lock = acquireInstanceLock(dbFile);
+  const alias = join(world.dir, 'fresh', 'alias.sqlite');
+  linkSync(dbFile, alias);
+  expect(() => acquireInstanceLock(alias)).toThrow(/another ingest daemon/);
   lock.release();
 });

@@ -1,6 +1,7 @@
-// Retention: runs idle for longer than retentionDays go with all their rows; their files stay (not ingested again)
+// Retention: runs idle (not seen written: last ingest and file mtime) for longer than retentionDays go with all their rows; their files stay (not ingested again)
 // unless deleteFilesOnRetention.
-import { existsSync } from 'node:fs';
+import { existsSync, utimesSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { retentionCutoff } from '../ingest/retention.js';
 import {
@@ -41,11 +42,27 @@ it('retentionCutoff is now minus the days', () => {
   expect(retentionCutoff(100 * DAY, 90)).toBe(10 * DAY);
 });
 
-it('on start: old runs and their rows are deleted, recent ones kept; kept files are not ingested again', async () => {
+/** Make a run look idle for `ageDays`: its last ingest (ingest_files.updated_at) and its file's mtime. */
+function idleFor(file: string, ageDays: number): void {
+  const at = Date.now() - ageDays * DAY;
+  world.db.$client
+    .prepare(`UPDATE ingest_files SET updated_at = ? WHERE path = ?`)
+    .run(at, relative(world.runsDir, file).split(sep).join('/'));
+  utimesSync(file, at / 1000, at / 1000);
+}
+
+it('on start: runs idle too long and their rows are deleted, recent ones kept; kept files are not ingested again', async () => {
   world = tempWorld();
   const oldFile = writeRun('old', 100);
-  writeRun('edge-young', 89);
+  const edgeFile = writeRun('edge-young', 89);
   writeRun('fresh', 0);
+  // The first start has just seen every file written: none is idle yet, whatever times its lines carry.
+  running = await startDaemon(world, { retentionDays: 90 });
+  expect(allRuns(world.db)).toHaveLength(3);
+  await running.daemon.stop();
+
+  idleFor(oldFile, 100);
+  idleFor(edgeFile, 89);
   world.db.$client
     .prepare(`INSERT INTO ingest_rejects (file, offset, reason, at) VALUES ('x', 0, 'invalid_json', ?)`)
     .run(Date.now() - 100 * DAY);
@@ -71,13 +88,38 @@ it('on start: old runs and their rows are deleted, recent ones kept; kept files 
   expect(runByKey(world.db, 'old')).toBeUndefined();
 });
 
-it('with deleteFilesOnRetention the expired files go too', async () => {
+it('with deleteFilesOnRetention the files of runs idle too long go too', async () => {
   world = tempWorld();
   const oldFile = writeRun('old', 100);
   const freshFile = writeRun('fresh', 1);
+  running = await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
+  await running.daemon.stop();
+  idleFor(oldFile, 100);
   running = await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
   expect(existsSync(oldFile)).toBe(false);
   expect(existsSync(freshFile)).toBe(true);
   expect(committedOffset(world.db, 'club/pipe/old.ndjson')).toBeUndefined();
   expect(allRuns(world.db).map((r) => r.runKey)).toEqual(['fresh']);
+});
+
+it('a fresh file whose lines say 2001 is not deleted at start-up: times inside a file never expire it', async () => {
+  world = tempWorld();
+  const file = runFile(world, 'club', 'pipe', 'py');
+  append(file, line({ event: 'run.start', time: 1_000_000_000_000 }) + line({ msg: 'hi', time: 1_000_000_000_001 }));
+  running = await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
+  expect(existsSync(file)).toBe(true);
+  expect(runByKey(world.db, 'py')?.logCount).toBe(2);
+});
+
+it('an old last ingest but a file modified since (mtime) is kept', async () => {
+  world = tempWorld();
+  const file = writeRun('touched', 100);
+  running = await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
+  await running.daemon.stop();
+  idleFor(file, 100);
+  const now = Date.now() / 1000;
+  utimesSync(file, now, now);
+  running = await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
+  expect(existsSync(file)).toBe(true);
+  expect(runByKey(world.db, 'touched')).toBeDefined();
 });

@@ -85,6 +85,24 @@ describe('runboard start refuses to start', () => {
     );
   });
 
+  it('when the database directory cannot exist (under /proc): exit 2 at once, no mkdir loop', async () => {
+    const dir = tempDir();
+    const started = spawnRunboard([
+      'start',
+      '--port',
+      '0',
+      '--runs-dir',
+      join(dir, 'runs'),
+      '--db',
+      '/proc/nope/db.sqlite',
+    ]);
+    const { code } = await started.exited;
+    expect(code, started.stderr()).toBe(2);
+    expect(started.stderr()).toMatch(
+      /^runboard start: cannot create the database directory \/proc\/nope: .*ENOENT.*\n$/,
+    );
+  });
+
   // Root writes anywhere, so as root this runs the daemon as `nobody`, who must be able to run node and read the
   // checkout: not so when it lives under a private directory (e.g. /root), and then the case cannot be shown.
   const isRoot = process.getuid?.() === 0;

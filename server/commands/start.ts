@@ -49,7 +49,15 @@ export const command: Command = {
 
     let running: RunningRunboard;
     try {
-      running = await startRunboard(config, { logger, signal: stopRequested.signal });
+      running = await startRunboard(config, {
+        logger,
+        signal: stopRequested.signal,
+        // Nothing written from now on would last: exit at once (no clean shutdown into a lost file), non-zero.
+        onDatabaseLost: (reason) => {
+          process.stderr.write(`runboard start: ${reason}; exiting\n`);
+          process.exit(1);
+        },
+      });
     } catch (error) {
       if (error instanceof StartupAborted) {
         logger.info('start-up interrupted by a signal; stopped cleanly');
@@ -58,6 +66,7 @@ export const command: Command = {
       if (error instanceof StartupError) {
         logger.error({ problem: error.message }, 'start-up refused');
         process.stderr.write(`runboard start: ${error.message}\n`);
+        return error.exitCode;
       } else {
         logger.fatal({ err: error }, 'start-up failed');
         process.stderr.write(`runboard start: start-up failed: ${oneLine(error)} (details in the log)\n`);

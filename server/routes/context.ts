@@ -1,4 +1,5 @@
 // What route modules need from the app, passed explicitly rather than decorated onto Fastify.
+import type { IngestProblem } from '../../shared/api.js';
 import type { Db } from '../../shared/db.js';
 import type { TokenAuth } from '../auth.js';
 import type { Metrics } from '../metrics.js';
@@ -8,6 +9,8 @@ export interface RouteContext {
   /** Absolute runs directory: the only place a route may read a run file from. */
   runsDir: string;
   isReady: () => boolean;
+  /** Current ingest problems (the daemon's registry; empty when there is no daemon). */
+  ingestProblems: () => IngestProblem[];
   metrics: Metrics;
   auth: TokenAuth;
 }

@@ -1,6 +1,6 @@
 // Liveness (open, no data) and readiness (migrations applied, startup catch-up done).
 import type { FastifyInstance } from 'fastify';
-import type { HealthView } from '../../shared/api.js';
+import type { HealthView, ReadyView } from '../../shared/api.js';
 import type { RouteContext } from './context.js';
 
 export function registerHealthRoute(app: FastifyInstance): void {
@@ -28,7 +28,8 @@ export function registerReadyRoute(app: FastifyInstance, ctx: RouteContext): voi
     '/api/ready',
     {
       schema: {
-        summary: 'Migrations applied and the startup ingest catch-up finished (503 before)',
+        summary:
+          'Migrations applied and the startup ingest catch-up finished (503 before); status degraded (still 200) while there are ingest problems',
         tags: ['status'],
         response: {
           200: { $ref: 'ReadyView#' },
@@ -38,8 +39,12 @@ export function registerReadyRoute(app: FastifyInstance, ctx: RouteContext): voi
       },
     },
     async (_request, reply) => {
+      // Degraded stays 200: the API serves, and taking the only dashboard out of a load balancer would hide the very
+      // problems an operator must see. Monitoring reads `status`/`problems` here or runboard_ingest_problems.
       const ready = ctx.isReady();
-      return reply.code(ready ? 200 : 503).send({ ready });
+      const problems = ctx.ingestProblems().length;
+      const status = !ready ? 'starting' : problems > 0 ? 'degraded' : 'ok';
+      return reply.code(ready ? 200 : 503).send({ ready, status, problems } satisfies ReadyView);
     },
   );
 }

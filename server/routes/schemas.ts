@@ -244,7 +244,32 @@ export const ReadyViewSchema = {
   $id: 'ReadyView',
   type: 'object',
   required: ['ready'],
-  properties: { ready: { type: 'boolean' } },
+  properties: {
+    ready: { type: 'boolean' },
+    status: { type: 'string', enum: ['ok', 'degraded', 'starting'] },
+    problems: { type: 'integer', description: 'Current ingest problems (GET /api/ingest/problems)' },
+  },
+} as const;
+
+export const IngestProblemsListSchema = {
+  $id: 'IngestProblemsList',
+  type: 'object',
+  required: ['problems'],
+  properties: {
+    problems: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'kind', 'detail', 'since'],
+        properties: {
+          path: { type: 'string' },
+          kind: { type: 'string', enum: ['unreadable', 'disk_full', 'outside_runs_dir', 'io_error'] },
+          detail: { type: 'string' },
+          since: { type: 'integer' },
+        },
+      },
+    },
+  },
 } as const;
 
 export const SessionViewSchema = {
@@ -257,6 +282,7 @@ export const SessionViewSchema = {
 export const sharedSchemas = [
   ApiErrorSchema,
   ReadyViewSchema,
+  IngestProblemsListSchema,
   SessionViewSchema,
   CountsViewSchema,
   RunViewSchema,
