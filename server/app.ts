@@ -8,6 +8,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Db } from '../shared/db.js';
 import { migrationsFolder } from '../shared/db.js';
 import { SESSION_COOKIE, createTokenAuth, requireToken } from './auth.js';
+import { guardHostAndOrigin } from './host-guard.js';
+import { createHostPolicy, type HostPolicyOptions } from './host-policy.js';
 import type { Metrics } from './metrics.js';
 import { countRunsByStatus } from './queries/runs.js';
 import type { RouteContext } from './routes/context.js';
@@ -41,7 +43,16 @@ export interface AppOptions {
   logger: FastifyBaseLogger | boolean;
   /** The live hub's WebSocket route, registered inside the authenticated scope. */
   registerLive?: (app: FastifyInstance) => Promise<void>;
+  /** Which Host and Origin headers are this server's; default: bound to 127.0.0.1, nothing else configured. */
+  hosts?: HostPolicyOptions;
 }
+
+const LOOPBACK_ONLY: HostPolicyOptions = {
+  bindHost: '127.0.0.1',
+  publicUrl: null,
+  allowedHosts: [],
+  allowedOrigins: [],
+};
 
 /** Requests carry tokens and small JSON bodies at most (login). */
 const BODY_LIMIT_BYTES = 16 * 1024;
@@ -76,6 +87,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   options.metrics.setRunsByStatusSource(() => countRunsByStatus(options.db));
 
   app.setErrorHandler(apiErrorHandler);
+  // First of all hooks: a request for another host, or a socket from another origin, gets nothing else.
+  app.addHook('onRequest', guardHostAndOrigin(createHostPolicy(options.hosts ?? LOOPBACK_ONLY)));
   for (const schema of sharedSchemas) app.addSchema(schema);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {

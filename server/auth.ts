@@ -3,6 +3,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from './routes/http-errors.js';
+import { closeAfterRefusal } from './upgrade-refusal.js';
 
 export const SESSION_COOKIE = 'runboard_session';
 /** How long a browser stays logged in. */
@@ -80,13 +81,7 @@ export function requireToken(auth: TokenAuth) {
     const reason = auth.rejection(request);
     if (reason === null) return;
     reply.header('www-authenticate', 'Bearer realm="runboard"');
-    // A refused WebSocket upgrade has no HTTP server behind it to close the connection after the response
-    // (@fastify/websocket's own cleanup hook runs after this one and is skipped), so end it here.
-    if (request.headers.upgrade !== undefined) {
-      const socket = request.raw.socket;
-      reply.header('connection', 'close');
-      reply.raw.once('finish', () => socket.end(() => socket.destroy()));
-    }
+    closeAfterRefusal(request, reply);
     await sendError(reply, 401, reason);
   };
 }

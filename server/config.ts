@@ -2,6 +2,7 @@
 // network) into either a config or every problem found, one line each.
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { normalOrigin, parseAuthority } from './host-policy.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -26,6 +27,12 @@ export interface RunboardConfig {
   poll: boolean;
   /** Absolute path of the built web UI, or null for the packaged build. */
   webDir: string | null;
+  /** The URL browsers use (behind a proxy); its host and origin are allowed. */
+  publicUrl: string | null;
+  /** Host names (`name` or `name:port`) besides the bound address that this server answers to. */
+  allowedHosts: string[];
+  /** Origins besides our own that may open the live socket. */
+  allowedOrigins: string[];
 }
 
 export type ConfigResult = { ok: true; config: RunboardConfig } | { ok: false; problems: string[] };
@@ -33,7 +40,8 @@ export type ConfigResult = { ok: true; config: RunboardConfig } | { ok: false; p
 interface OptionSpec {
   flag: string;
   env: string;
-  kind: 'string' | 'boolean';
+  /** `list`: a repeatable flag; its environment variable holds a comma-separated list. */
+  kind: 'string' | 'boolean' | 'list';
   /** Shown by --help. */
   defaultText: string;
   help: string;
@@ -129,6 +137,30 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     help: 'Serve the web UI from this directory',
   },
   {
+    flag: 'public-url',
+    env: 'RUNBOARD_PUBLIC_URL',
+    kind: 'string',
+    valueName: 'URL',
+    defaultText: 'none',
+    help: 'The URL browsers use to reach runboard (behind a proxy); requests for its host are answered',
+  },
+  {
+    flag: 'allowed-host',
+    env: 'RUNBOARD_ALLOWED_HOST',
+    kind: 'list',
+    valueName: 'NAME[:PORT]',
+    defaultText: 'none',
+    help: 'Also answer requests for this Host (repeatable; env comma-separated); others get 421, as DNS rebinding would send',
+  },
+  {
+    flag: 'allowed-origin',
+    env: 'RUNBOARD_ALLOWED_ORIGIN',
+    kind: 'list',
+    valueName: 'ORIGIN',
+    defaultText: 'none',
+    help: 'Also let pages from this origin open the live socket (repeatable; env comma-separated)',
+  },
+  {
     flag: 'insecure',
     env: 'RUNBOARD_INSECURE',
     kind: 'boolean',
@@ -209,13 +241,19 @@ export function resolveConfig(
   cwd: string,
 ): ConfigResult {
   const problems: string[] = [];
-  let flags: Record<string, string | boolean | undefined>;
+  let flags: Record<string, string | boolean | string[] | undefined>;
   try {
-    const options = Object.fromEntries(START_OPTIONS.map((o) => [o.flag, { type: o.kind }])) as Record<
+    const options = Object.fromEntries(
+      START_OPTIONS.map((o) => [
+        o.flag,
+        o.kind === 'list' ? { type: 'string', multiple: true } : { type: o.kind, multiple: false },
+      ]),
+    ) as Record<string, { type: 'string' | 'boolean'; multiple: boolean }>;
+    // Only list options are `multiple`, and those are strings.
+    flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<
       string,
-      { type: 'string' | 'boolean' }
+      string | boolean | string[] | undefined
     >;
-    flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     return {
       ok: false,
@@ -224,7 +262,7 @@ export function resolveConfig(
   }
 
   /** Flag, else non-empty env var, else undefined; with where it came from for messages. */
-  function raw(flag: string): { value: string | boolean; source: string } | undefined {
+  function raw(flag: string): { value: string | boolean | string[]; source: string } | undefined {
     const spec = START_OPTIONS.find((o) => o.flag === flag);
     if (!spec) throw new Error(`no option ${flag}`);
     const fromFlag = flags[flag];
@@ -255,6 +293,21 @@ export function resolveConfig(
     if (got === undefined) return false;
     if (typeof got.value === 'boolean') return got.value;
     return parsed(flag, false, parseFlagBoolean, 'a boolean (1/0, true/false, yes/no)');
+  }
+
+  /** A repeatable flag's values, else the env var split on commas; each value checked by `parse`. */
+  function list(flag: string, parse: (s: string) => string | null, expected: string): string[] {
+    const got = raw(flag);
+    if (got === undefined) return [];
+    const values = Array.isArray(got.value) ? got.value : String(got.value).split(',');
+    const result: string[] = [];
+    for (const value of values) {
+      if (value.trim() === '' && !Array.isArray(got.value)) continue;
+      const parsedValue = parse(value);
+      if (parsedValue === null) problems.push(`${got.source}: "${value}" is not ${expected}`);
+      else result.push(parsedValue);
+    }
+    return result;
   }
 
   const path = (flag: string, fallback: string): string => {
@@ -309,6 +362,18 @@ export function resolveConfig(
   const poll = bool('poll');
   const deleteFilesOnRetention = bool('retention-delete-files');
   const webDir = raw('web-dir') === undefined ? null : path('web-dir', '.');
+  const publicUrl = parsed(
+    'public-url',
+    null,
+    (s) => (normalOrigin(s) === null || !/^https?:\/\/[^/]/i.test(s.trim()) ? null : s.trim()),
+    'an http:// or https:// URL',
+  );
+  const allowedHosts = list(
+    'allowed-host',
+    (s) => (parseAuthority(s) === null ? null : s.trim().toLowerCase()),
+    'a host name, optionally with :port (e.g. dash.example.com or 10.0.0.5:3000)',
+  );
+  const allowedOrigins = list('allowed-origin', normalOrigin, 'an origin such as https://dash.example.com');
 
   if (host !== '' && !isLoopbackHost(host) && token === null && !insecure) {
     problems.push(
@@ -333,6 +398,9 @@ export function resolveConfig(
       insecure,
       poll,
       webDir,
+      publicUrl,
+      allowedHosts,
+      allowedOrigins,
     },
   };
 }

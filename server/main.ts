@@ -205,6 +205,12 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       metrics,
       logger: logger.child({ component: 'http' }),
       registerLive: (scope) => liveRoute.register(scope),
+      hosts: {
+        bindHost: config.host,
+        publicUrl: config.publicUrl,
+        allowedHosts: config.allowedHosts,
+        allowedOrigins: config.allowedOrigins,
+      },
     });
     try {
       await app.listen({ host: config.host, port: config.port });

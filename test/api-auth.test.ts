@@ -180,7 +180,7 @@ describe('the live socket behind the same check', () => {
     const { port } = server.app.server.address() as AddressInfo;
     const socket = connectTcp(port, '127.0.0.1');
     socket.write(
-      'GET /api/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      `GET /api/live HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
         'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
     );
     let received = '';
@@ -198,7 +198,8 @@ describe('the live socket behind the same check', () => {
   });
 
   it('refuses the session cookie from a foreign origin (cross-site WebSocket hijacking)', async () => {
-    expect(await connect({ cookie, origin: 'http://evil.example' })).toEqual({ opened: false, status: 401 });
+    // The origin check (host-guard.ts) answers first, before the token check.
+    expect(await connect({ cookie, origin: 'http://evil.example' })).toEqual({ opened: false, status: 403 });
   });
 
   it('opens with the session cookie from the same origin, or with Bearer', async () => {

@@ -37,7 +37,62 @@ describe('resolveConfig', () => {
       insecure: false,
       poll: false,
       webDir: null,
+      publicUrl: null,
+      allowedHosts: [],
+      allowedOrigins: [],
     });
+  });
+
+  it('takes repeatable --allowed-host/--allowed-origin flags, or comma-separated variables, and a public URL', () => {
+    const fromFlags = ok(
+      resolveConfig(
+        [
+          '--allowed-host',
+          'Dash.Example.com',
+          '--allowed-host=10.0.0.5:3000',
+          '--allowed-origin',
+          'http://localhost:5173/',
+          '--public-url',
+          'https://runboard.example.org/board',
+        ],
+        { RUNBOARD_ALLOWED_HOST: 'ignored.example' },
+        cwd,
+      ),
+    );
+    expect(fromFlags).toMatchObject({
+      allowedHosts: ['dash.example.com', '10.0.0.5:3000'],
+      allowedOrigins: ['http://localhost:5173'],
+      publicUrl: 'https://runboard.example.org/board',
+    });
+    const fromEnv = ok(
+      resolveConfig(
+        [],
+        {
+          RUNBOARD_ALLOWED_HOST: 'a.example, [::1]:8080',
+          RUNBOARD_ALLOWED_ORIGIN: 'https://a.example',
+          RUNBOARD_PUBLIC_URL: 'http://b.example:8080',
+        },
+        cwd,
+      ),
+    );
+    expect(fromEnv).toMatchObject({
+      allowedHosts: ['a.example', '[::1]:8080'],
+      allowedOrigins: ['https://a.example'],
+      publicUrl: 'http://b.example:8080',
+    });
+    expect(
+      problems(
+        resolveConfig(
+          ['--allowed-host', 'http://x.example', '--allowed-origin', 'x.example', '--public-url', 'ftp://x'],
+          {},
+          cwd,
+        ),
+      ),
+    ).toEqual([
+      '--public-url: "ftp://x" is not an http:// or https:// URL',
+      '--allowed-host: "http://x.example" is not a host name, optionally with :port (e.g. dash.example.com or 10.0.0.5:3000)',
+      '--allowed-origin: "x.example" is not an origin such as https://dash.example.com',
+    ]);
   });
 
   it('reads every RUNBOARD_* variable', () => {
