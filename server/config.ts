@@ -235,6 +235,26 @@ export function isLoopbackHost(host: string): boolean {
 const MIN_LINE_BYTES = 1024;
 const MAX_LINE_BYTES = 256 * 1024 * 1024;
 
+/**
+ * `--port -1` as `--port=-1`: parseArgs takes a value starting with a dash for a forgotten value ("argument is
+ * ambiguous"), but a negative number is never a flag, so it reaches the value check and its clear message.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const takesValue = new Set(START_OPTIONS.filter((o) => o.kind !== 'boolean').map((o) => `--${o.flag}`));
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (takesValue.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
 export function resolveConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -250,10 +270,8 @@ export function resolveConfig(
       ]),
     ) as Record<string, { type: 'string' | 'boolean'; multiple: boolean }>;
     // Only list options are `multiple`, and those are strings.
-    flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<
-      string,
-      string | boolean | string[] | undefined
-    >;
+    flags = parseArgs({ args: joinNegativeValues(argv), options, strict: true, allowPositionals: false })
+      .values as Record<string, string | boolean | string[] | undefined>;
   } catch (error) {
     return {
       ok: false,
@@ -324,7 +342,7 @@ export function resolveConfig(
       const n = parseInteger(s);
       return n !== null && n <= 65535 ? n : null;
     },
-    'a port number (0-65535)',
+    'a port number (an integer 0..65535)',
   );
   const tokenRaw = raw('token');
   const token = tokenRaw === undefined ? null : String(tokenRaw.value);

@@ -169,7 +169,7 @@ describe('resolveConfig', () => {
       ),
     );
     expect(found).toEqual([
-      '--port: "70000" is not a port number (0-65535)',
+      '--port: "70000" is not a port number (an integer 0..65535)',
       'RUNBOARD_TOKEN: a token needs at least 8 characters',
       'RUNBOARD_RETENTION_DAYS: "forever" is not a whole number of days from 1 to 36500',
       'RUNBOARD_STALE_AFTER: "1 fortnight" is not a duration such as 30m, 1h, 90s or 5000 (ms)',
@@ -178,6 +178,17 @@ describe('resolveConfig', () => {
       'RUNBOARD_POLL: "maybe" is not a boolean (1/0, true/false, yes/no)',
     ]);
     for (const line of found) expect(line).not.toContain('\n');
+  });
+
+  it('reads a negative number after a flag as its value, not as another flag', () => {
+    for (const argv of [['--port', '-1'], ['--port=-1']]) {
+      expect(problems(resolveConfig(argv, {}, cwd))).toEqual([
+        '--port: "-1" is not a port number (an integer 0..65535)',
+      ]);
+    }
+    expect(problems(resolveConfig(['--retention-days', '-5'], {}, cwd))).toEqual([
+      '--retention-days: "-5" is not a whole number of days from 1 to 36500',
+    ]);
   });
 
   it('reports an unknown flag or a missing value as one line', () => {
