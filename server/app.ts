@@ -7,7 +7,8 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Db } from '../shared/db.js';
 import { migrationsFolder } from '../shared/db.js';
-import { SESSION_COOKIE, createTokenAuth, requireToken } from './auth.js';
+import { DEFAULT_SESSION_TTL_MS, SESSION_COOKIE, createTokenAuth, requireToken } from './auth.js';
+import { DEFAULT_FAILURE_LIMIT, type FailureLimitOptions } from './failure-limiter.js';
 import { guardHostAndOrigin } from './host-guard.js';
 import { createHostPolicy, type HostPolicyOptions } from './host-policy.js';
 import type { Metrics } from './metrics.js';
@@ -43,6 +44,10 @@ export interface AppOptions {
   logger: FastifyBaseLogger | boolean;
   /** The live hub's WebSocket route, registered inside the authenticated scope. */
   registerLive?: (app: FastifyInstance) => Promise<void>;
+  /** How long a login lasts (default 7 days). */
+  sessionTtlMs?: number;
+  /** Wrong tokens (login or Bearer) allowed per client address per window. */
+  failureLimit?: FailureLimitOptions;
   /** Which Host and Origin headers are this server's; default: bound to 127.0.0.1, nothing else configured. */
   hosts?: HostPolicyOptions;
 }
@@ -76,7 +81,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ? Fastify({ ...common, logger: options.logger })
       : Fastify({ ...common, loggerInstance: options.logger });
 
-  const auth = createTokenAuth(options.token);
+  const auth = createTokenAuth({
+    token: options.token,
+    db: options.db,
+    sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+    failureLimit: options.failureLimit ?? DEFAULT_FAILURE_LIMIT,
+  });
   const ctx: RouteContext = {
     db: options.db,
     runsDir: options.runsDir,

@@ -16,6 +16,8 @@ export interface RunboardConfig {
   /** 0 picks a free port. */
   port: number;
   token: string | null;
+  /** How long a browser login lasts. */
+  sessionTtlMs: number;
   retentionDays: number;
   deleteFilesOnRetention: boolean;
   staleAfterMs: number;
@@ -87,7 +89,15 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     valueName: 'SECRET',
     defaultText: 'none',
-    help: 'Require this token (8+ characters) for the API, /metrics and the live socket; prefer the env var, flags show in ps',
+    help: 'Require this token (16+ characters, not whitespace) for the API, /metrics and the live socket; prefer the env var, flags show in ps',
+  },
+  {
+    flag: 'session-ttl',
+    env: 'RUNBOARD_SESSION_TTL',
+    kind: 'string',
+    valueName: 'DURATION',
+    defaultText: '7d',
+    help: 'How long a browser login lasts (e.g. 12h, 7d); logout ends it sooner',
   },
   {
     flag: 'retention-days',
@@ -233,6 +243,7 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 const MIN_LINE_BYTES = 1024;
+const MIN_TOKEN_CHARS = 16;
 const MAX_LINE_BYTES = 256 * 1024 * 1024;
 
 /**
@@ -346,8 +357,14 @@ export function resolveConfig(
   );
   const tokenRaw = raw('token');
   const token = tokenRaw === undefined ? null : String(tokenRaw.value);
-  if (token !== null && token.length < 8)
-    problems.push(`${tokenRaw?.source ?? 'token'}: a token needs at least 8 characters`);
+  if (token !== null) {
+    const source = tokenRaw?.source ?? 'token';
+    // Whitespace adds no strength, and around the token it is a copy-paste slip that Bearer headers would drop.
+    if (token.replace(/\s/g, '').length < MIN_TOKEN_CHARS)
+      problems.push(`${source}: a token needs at least ${MIN_TOKEN_CHARS} characters that are not whitespace`);
+    else if (token.trim() !== token) problems.push(`${source}: a token must not start or end with whitespace`);
+  }
+  const sessionTtlMs = parsed('session-ttl', 7 * 86_400_000, parseDuration, 'a duration such as 30m, 12h or 7d');
   const retentionDays = parsed(
     'retention-days',
     90,
@@ -408,6 +425,7 @@ export function resolveConfig(
       host,
       port,
       token,
+      sessionTtlMs,
       retentionDays,
       deleteFilesOnRetention,
       staleAfterMs,

@@ -200,6 +200,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       db,
       runsDir: config.runsDir,
       token: config.token,
+      sessionTtlMs: config.sessionTtlMs,
       webDir,
       isReady: () => ready,
       metrics,

@@ -19,7 +19,7 @@ beforeAll(async () => {
   writeFileSync(join(webDir, 'assets', 'app-1a2b3c.js.map'), '{"sources":["../../web/src/secret.ts"]}');
   writeFileSync(join(webDir, '.env'), 'SECRET=1');
   writeFileSync(join(web.root, 'outside.txt'), 'OUTSIDE');
-  server = await testServer({ webDir, token: 'tok' });
+  server = await testServer({ webDir, token: 'static-test-token-0123456789' });
 });
 afterAll(() => server.close());
 

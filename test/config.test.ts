@@ -37,6 +37,7 @@ describe('resolveConfig', () => {
       insecure: false,
       poll: false,
       webDir: null,
+      sessionTtlMs: 7 * 86_400_000,
       publicUrl: null,
       allowedHosts: [],
       allowedOrigins: [],
@@ -104,7 +105,7 @@ describe('resolveConfig', () => {
           RUNBOARD_DB: 'db/x.sqlite',
           RUNBOARD_HOST: '0.0.0.0',
           RUNBOARD_PORT: '8080',
-          RUNBOARD_TOKEN: 's3cret-token',
+          RUNBOARD_TOKEN: 's3cret-token-0123456789',
           RUNBOARD_RETENTION_DAYS: '30',
           RUNBOARD_RETENTION_DELETE_FILES: 'yes',
           RUNBOARD_STALE_AFTER: '30m',
@@ -121,7 +122,7 @@ describe('resolveConfig', () => {
       dbFile: '/srv/app/db/x.sqlite',
       host: '0.0.0.0',
       port: 8080,
-      token: 's3cret-token',
+      token: 's3cret-token-0123456789',
       retentionDays: 30,
       deleteFilesOnRetention: true,
       staleAfterMs: 1_800_000,
@@ -149,7 +150,9 @@ describe('resolveConfig', () => {
     expect(rest).toEqual([]);
     expect(problem).toMatch(/0\.0\.0\.0.*not loopback.*RUNBOARD_TOKEN.*--insecure/);
     expect(ok(resolveConfig(['--host', '0.0.0.0', '--insecure'], {}, cwd)).insecure).toBe(true);
-    expect(ok(resolveConfig(['--host', '0.0.0.0'], { RUNBOARD_TOKEN: 'long-enough' }, cwd)).host).toBe('0.0.0.0');
+    expect(ok(resolveConfig(['--host', '0.0.0.0'], { RUNBOARD_TOKEN: 'long-enough-0123456789' }, cwd)).host).toBe(
+      '0.0.0.0',
+    );
     expect(ok(resolveConfig(['--host', '::1'], {}, cwd)).host).toBe('::1');
     expect(ok(resolveConfig(['--host', 'localhost'], {}, cwd)).host).toBe('localhost');
   });
@@ -170,7 +173,7 @@ describe('resolveConfig', () => {
     );
     expect(found).toEqual([
       '--port: "70000" is not a port number (an integer 0..65535)',
-      'RUNBOARD_TOKEN: a token needs at least 8 characters',
+      'RUNBOARD_TOKEN: a token needs at least 16 characters that are not whitespace',
       'RUNBOARD_RETENTION_DAYS: "forever" is not a whole number of days from 1 to 36500',
       'RUNBOARD_STALE_AFTER: "1 fortnight" is not a duration such as 30m, 1h, 90s or 5000 (ms)',
       '--max-line-bytes: "12" is not a size from 1024 bytes to 256MiB (e.g. 1048576, 512KiB, 1MiB)',
@@ -178,6 +181,28 @@ describe('resolveConfig', () => {
       'RUNBOARD_POLL: "maybe" is not a boolean (1/0, true/false, yes/no)',
     ]);
     for (const line of found) expect(line).not.toContain('\n');
+  });
+
+  it('wants a token of 16 characters that are not whitespace, without whitespace around it', () => {
+    const tokenProblems = (token: string) => problems(resolveConfig([], { RUNBOARD_TOKEN: token }, cwd));
+    expect(tokenProblems('0123456789abcde')).toEqual([
+      'RUNBOARD_TOKEN: a token needs at least 16 characters that are not whitespace',
+    ]);
+    expect(tokenProblems('a b c d e f g h i j k l m n o')).toEqual([
+      'RUNBOARD_TOKEN: a token needs at least 16 characters that are not whitespace',
+    ]);
+    expect(tokenProblems('0123456789abcdef ')).toEqual([
+      'RUNBOARD_TOKEN: a token must not start or end with whitespace',
+    ]);
+    expect(ok(resolveConfig(['--token', '0123456789abcdef'], {}, cwd)).token).toBe('0123456789abcdef');
+  });
+
+  it('reads --session-ttl as a duration', () => {
+    expect(ok(resolveConfig(['--session-ttl', '12h'], {}, cwd)).sessionTtlMs).toBe(43_200_000);
+    expect(ok(resolveConfig([], { RUNBOARD_SESSION_TTL: '30d' }, cwd)).sessionTtlMs).toBe(30 * 86_400_000);
+    expect(problems(resolveConfig(['--session-ttl', 'forever'], {}, cwd))).toEqual([
+      '--session-ttl: "forever" is not a duration such as 30m, 12h or 7d',
+    ]);
   });
 
   it('reads a negative number after a flag as its value, not as another flag', () => {
