@@ -8,7 +8,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { IngestProblem } from '../shared/api.js';
 import type { Db } from '../shared/db.js';
 import { migrationsFolder } from '../shared/db.js';
-import { SESSION_COOKIE, createTokenAuth, requireToken } from './auth.js';
+import { DEFAULT_SESSION_TTL_MS, SESSION_COOKIE, createTokenAuth, requireToken } from './auth.js';
+import { DEFAULT_FAILURE_LIMIT, type FailureLimitOptions } from './failure-limiter.js';
+import { guardHostAndOrigin } from './host-guard.js';
+import { createHostPolicy, type HostPolicyOptions } from './host-policy.js';
 import type { Metrics } from './metrics.js';
 import { countRunsByStatus } from './queries/runs.js';
 import type { RouteContext } from './routes/context.js';
@@ -46,7 +49,20 @@ export interface AppOptions {
   logger: FastifyBaseLogger | boolean;
   /** The live hub's WebSocket route, registered inside the authenticated scope. */
   registerLive?: (app: FastifyInstance) => Promise<void>;
+  /** How long a login lasts (default 7 days). */
+  sessionTtlMs?: number;
+  /** Wrong tokens (login or Bearer) allowed per client address per window. */
+  failureLimit?: FailureLimitOptions;
+  /** Which Host and Origin headers are this server's; default: bound to 127.0.0.1, nothing else configured. */
+  hosts?: HostPolicyOptions;
 }
+
+const LOOPBACK_ONLY: HostPolicyOptions = {
+  bindHost: '127.0.0.1',
+  publicUrl: null,
+  allowedHosts: [],
+  allowedOrigins: [],
+};
 
 /** Requests carry tokens and small JSON bodies at most (login). */
 const BODY_LIMIT_BYTES = 16 * 1024;
@@ -70,7 +86,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ? Fastify({ ...common, logger: options.logger })
       : Fastify({ ...common, loggerInstance: options.logger });
 
-  const auth = createTokenAuth(options.token);
+  const auth = createTokenAuth({
+    token: options.token,
+    db: options.db,
+    sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+    failureLimit: options.failureLimit ?? DEFAULT_FAILURE_LIMIT,
+  });
   const ctx: RouteContext = {
     db: options.db,
     runsDir: options.runsDir,
@@ -83,6 +104,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   options.metrics.setIngestProblemsSource(() => ctx.ingestProblems());
 
   app.setErrorHandler(apiErrorHandler);
+  // First of all hooks: a request for another host, or a socket from another origin, gets nothing else.
+  app.addHook('onRequest', guardHostAndOrigin(createHostPolicy(options.hosts ?? LOOPBACK_ONLY)));
   for (const schema of sharedSchemas) app.addSchema(schema);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {

@@ -1,23 +1,46 @@
-// Token auth for the API, /metrics and the live socket: `Authorization: Bearer <token>`, or the session
-// cookie that `POST /api/login` sets so a browser's WebSocket (which can't send headers) is authenticated too.
+// Token auth for the API, /metrics and the live socket: `Authorization: Bearer <token>`, or the session cookie
+// that `POST /api/login` sets so a browser's WebSocket (which can't send headers) is authenticated too. Sessions
+// live in SQLite (session-store.ts); wrong tokens, at login or as Bearer, are throttled per client address.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../shared/db.js';
+import { createFailureLimiter, type FailureLimitOptions } from './failure-limiter.js';
 import { sendError } from './routes/http-errors.js';
+import { createSessionStore } from './session-store.js';
+import { closeAfterRefusal } from './upgrade-refusal.js';
 
 export const SESSION_COOKIE = 'runboard_session';
-/** How long a browser stays logged in. */
-export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 3600;
+/** How long a browser stays logged in unless configured (`--session-ttl`). */
+export const DEFAULT_SESSION_TTL_MS = 7 * 24 * 3600_000;
+
+export type AuthRefusal =
+  | { ok: false; statusCode: 401; reason: string }
+  | { ok: false; statusCode: 429; reason: string; retryAfterSeconds: number };
 
 export interface TokenAuth {
   /** True when a token is configured (otherwise everything is open). */
   readonly required: boolean;
+  /** The login cookie's Max-Age. */
+  readonly sessionMaxAgeSeconds: number;
   /** Constant-time check of a presented token. */
   tokenMatches(presented: string): boolean;
-  /** The cookie value that proves a login; derived from the token so the cookie never holds the token itself. */
-  sessionValue(): string;
-  sessionMatches(presented: string): boolean;
-  /** Why a request is not authenticated, or null when it is. */
-  rejection(request: FastifyRequest): string | null;
+  /** A protected request: allowed, or refused (a wrong Bearer token counts against the client's address). */
+  authenticate(request: FastifyRequest): { ok: true } | AuthRefusal;
+  /** GET /api/session: whether the request is authenticated, without counting anything. */
+  isAuthenticated(request: FastifyRequest): boolean;
+  /** POST /api/login: a new session's cookie value, or why not (a wrong token counts against the address). */
+  login(request: FastifyRequest, presented: string): { ok: true; cookie: string } | AuthRefusal;
+  /** POST /api/logout: ends the request's session, if any. */
+  logout(request: FastifyRequest): void;
+}
+
+export interface TokenAuthOptions {
+  token: string | null;
+  db: Db;
+  sessionTtlMs: number;
+  failureLimit: FailureLimitOptions;
+  /** Milliseconds since the epoch (tests may pass another clock). */
+  now?: () => number;
 }
 
 function digest(value: string): Buffer {
@@ -51,42 +74,101 @@ function crossOrigin(request: FastifyRequest): boolean {
   }
 }
 
-export function createTokenAuth(token: string | null): TokenAuth {
-  const session = token === null ? '' : createHmac('sha256', token).update('runboard-session-v1').digest('hex');
+export function createTokenAuth(options: TokenAuthOptions): TokenAuth {
+  const { token } = options;
+  const now = options.now ?? Date.now;
+  // Ties sessions to this token without storing it: rotating the token logs every browser out.
+  const tokenTag = token === null ? '' : createHmac('sha256', token).update('runboard-session-v2').digest('hex');
+  const sessions = createSessionStore(options.db, tokenTag, options.sessionTtlMs);
+  const failures = createFailureLimiter(options.failureLimit);
+
+  const tokenMatches = (presented: string): boolean => token !== null && sameSecret(presented, token);
+
+  function throttled(request: FastifyRequest): AuthRefusal | null {
+    const waitMs = failures.blockedForMs(request.ip, now());
+    if (waitMs <= 0) return null;
+    const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+    return {
+      ok: false,
+      statusCode: 429,
+      reason: `too many wrong tokens from this address; try again in ${retryAfterSeconds} s`,
+      retryAfterSeconds,
+    };
+  }
+
+  function refused(reason: string): AuthRefusal {
+    return { ok: false, statusCode: 401, reason };
+  }
+
+  /** The session cookie's verdict, or null when there is none. Never counted: a session id can't be guessed. */
+  function cookieRefusal(request: FastifyRequest): AuthRefusal | { ok: true } | null {
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie === undefined || cookie === '') return null;
+    if (!sessions.isValid(cookie, now())) return refused('invalid or expired session; log in again');
+    if (crossOrigin(request)) return refused('session cookie sent from another origin');
+    return { ok: true };
+  }
+
   const auth: TokenAuth = {
     required: token !== null,
-    tokenMatches: (presented) => token !== null && sameSecret(presented, token),
-    sessionValue: () => session,
-    sessionMatches: (presented) => token !== null && sameSecret(presented, session),
-    rejection(request) {
-      if (token === null) return null;
+    sessionMaxAgeSeconds: Math.floor(options.sessionTtlMs / 1000),
+    tokenMatches,
+    authenticate(request) {
+      if (token === null) return { ok: true };
       const bearer = bearerToken(request.headers.authorization);
-      if (bearer !== null) return auth.tokenMatches(bearer) ? null : 'invalid token';
-      const cookie = request.cookies[SESSION_COOKIE];
-      if (cookie !== undefined && cookie !== '') {
-        if (!auth.sessionMatches(cookie)) return 'invalid or expired session; log in again';
-        if (crossOrigin(request)) return 'session cookie sent from another origin';
-        return null;
+      if (bearer !== null) {
+        // Refused even when right: otherwise a throttled guesser would still learn which guess was right.
+        const limit = throttled(request);
+        if (limit !== null) return limit;
+        if (tokenMatches(bearer)) return { ok: true };
+        failures.recordFailure(request.ip, now());
+        return refused('invalid token');
       }
-      return 'a token is required: send `Authorization: Bearer <token>` or log in with POST /api/login';
+      return (
+        cookieRefusal(request) ??
+        refused('a token is required: send `Authorization: Bearer <token>` or log in with POST /api/login')
+      );
+    },
+    isAuthenticated(request) {
+      if (token === null) return true;
+      const bearer = bearerToken(request.headers.authorization);
+      if (bearer !== null) return tokenMatches(bearer);
+      return cookieRefusal(request)?.ok === true;
+    },
+    login(request, presented) {
+      const limit = throttled(request);
+      if (limit !== null) return limit;
+      if (!tokenMatches(presented)) {
+        failures.recordFailure(request.ip, now());
+        return refused('invalid token');
+      }
+      return { ok: true, cookie: sessions.create(now()) };
+    },
+    logout(request) {
+      const cookie = request.cookies[SESSION_COOKIE];
+      if (cookie !== undefined && cookie !== '') sessions.revoke(cookie);
     },
   };
   return auth;
 }
 
+/** Sends a refusal: 401 with the Bearer challenge, or 429 with Retry-After. */
+export async function sendAuthRefusal(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  refusal: AuthRefusal,
+): Promise<FastifyReply> {
+  if (refusal.statusCode === 429) reply.header('retry-after', String(refusal.retryAfterSeconds));
+  else reply.header('www-authenticate', 'Bearer realm="runboard"');
+  closeAfterRefusal(request, reply);
+  return sendError(reply, refusal.statusCode, refusal.reason);
+}
+
 /** onRequest hook for the protected scope. */
 export function requireToken(auth: TokenAuth) {
   return async function checkToken(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const reason = auth.rejection(request);
-    if (reason === null) return;
-    reply.header('www-authenticate', 'Bearer realm="runboard"');
-    // A refused WebSocket upgrade has no HTTP server behind it to close the connection after the response
-    // (@fastify/websocket's own cleanup hook runs after this one and is skipped), so end it here.
-    if (request.headers.upgrade !== undefined) {
-      const socket = request.raw.socket;
-      reply.header('connection', 'close');
-      reply.raw.once('finish', () => socket.end(() => socket.destroy()));
-    }
-    await sendError(reply, 401, reason);
+    const outcome = auth.authenticate(request);
+    if (outcome.ok) return;
+    await sendAuthRefusal(request, reply, outcome);
   };
 }

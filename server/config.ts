@@ -3,6 +3,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_DEPTH } from '../shared/events.js';
+import { normalOrigin, parseAuthority } from './host-policy.js';
 
 /** Deeper than this, checking and storing a line's JSON would risk the stack (JSON.stringify recurses). */
 const MAX_DEPTH = 1000;
@@ -19,6 +20,8 @@ export interface RunboardConfig {
   /** 0 picks a free port. */
   port: number;
   token: string | null;
+  /** How long a browser login lasts. */
+  sessionTtlMs: number;
   retentionDays: number;
   deleteFilesOnRetention: boolean;
   staleAfterMs: number;
@@ -32,6 +35,12 @@ export interface RunboardConfig {
   poll: boolean;
   /** Absolute path of the built web UI, or null for the packaged build. */
   webDir: string | null;
+  /** The URL browsers use (behind a proxy); its host and origin are allowed. */
+  publicUrl: string | null;
+  /** Host names (`name` or `name:port`) besides the bound address that this server answers to. */
+  allowedHosts: string[];
+  /** Origins besides our own that may open the live socket. */
+  allowedOrigins: string[];
 }
 
 export type ConfigResult = { ok: true; config: RunboardConfig } | { ok: false; problems: string[] };
@@ -39,7 +48,8 @@ export type ConfigResult = { ok: true; config: RunboardConfig } | { ok: false; p
 interface OptionSpec {
   flag: string;
   env: string;
-  kind: 'string' | 'boolean';
+  /** `list`: a repeatable flag; its environment variable holds a comma-separated list. */
+  kind: 'string' | 'boolean' | 'list';
   /** Shown by --help. */
   defaultText: string;
   help: string;
@@ -85,7 +95,15 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     valueName: 'SECRET',
     defaultText: 'none',
-    help: 'Require this token (8+ characters) for the API, /metrics and the live socket; prefer the env var, flags show in ps',
+    help: 'Require this token (16+ characters, not whitespace) for the API, /metrics and the live socket; prefer the env var, flags show in ps',
+  },
+  {
+    flag: 'session-ttl',
+    env: 'RUNBOARD_SESSION_TTL',
+    kind: 'string',
+    valueName: 'DURATION',
+    defaultText: '7d',
+    help: 'How long a browser login lasts (e.g. 12h, 7d); logout ends it sooner',
   },
   {
     flag: 'retention-days',
@@ -141,6 +159,30 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     valueName: 'DIR',
     defaultText: 'the packaged build',
     help: 'Serve the web UI from this directory',
+  },
+  {
+    flag: 'public-url',
+    env: 'RUNBOARD_PUBLIC_URL',
+    kind: 'string',
+    valueName: 'URL',
+    defaultText: 'none',
+    help: 'The URL browsers use to reach runboard (behind a proxy); requests for its host are answered',
+  },
+  {
+    flag: 'allowed-host',
+    env: 'RUNBOARD_ALLOWED_HOST',
+    kind: 'list',
+    valueName: 'NAME[:PORT]',
+    defaultText: 'none',
+    help: 'Also answer requests for this Host (repeatable; env comma-separated); others get 421, as DNS rebinding would send',
+  },
+  {
+    flag: 'allowed-origin',
+    env: 'RUNBOARD_ALLOWED_ORIGIN',
+    kind: 'list',
+    valueName: 'ORIGIN',
+    defaultText: 'none',
+    help: 'Also let pages from this origin open the live socket (repeatable; env comma-separated)',
   },
   {
     flag: 'insecure',
@@ -215,7 +257,28 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 const MIN_LINE_BYTES = 1024;
+const MIN_TOKEN_CHARS = 16;
 const MAX_LINE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * `--port -1` as `--port=-1`: parseArgs takes a value starting with a dash for a forgotten value ("argument is
+ * ambiguous"), but a negative number is never a flag, so it reaches the value check and its clear message.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const takesValue = new Set(START_OPTIONS.filter((o) => o.kind !== 'boolean').map((o) => `--${o.flag}`));
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (takesValue.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
 
 export function resolveConfig(
   argv: readonly string[],
@@ -223,13 +286,17 @@ export function resolveConfig(
   cwd: string,
 ): ConfigResult {
   const problems: string[] = [];
-  let flags: Record<string, string | boolean | undefined>;
+  let flags: Record<string, string | boolean | string[] | undefined>;
   try {
-    const options = Object.fromEntries(START_OPTIONS.map((o) => [o.flag, { type: o.kind }])) as Record<
-      string,
-      { type: 'string' | 'boolean' }
-    >;
-    flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+    const options = Object.fromEntries(
+      START_OPTIONS.map((o) => [
+        o.flag,
+        o.kind === 'list' ? { type: 'string', multiple: true } : { type: o.kind, multiple: false },
+      ]),
+    ) as Record<string, { type: 'string' | 'boolean'; multiple: boolean }>;
+    // Only list options are `multiple`, and those are strings.
+    flags = parseArgs({ args: joinNegativeValues(argv), options, strict: true, allowPositionals: false })
+      .values as Record<string, string | boolean | string[] | undefined>;
   } catch (error) {
     return {
       ok: false,
@@ -238,7 +305,7 @@ export function resolveConfig(
   }
 
   /** Flag, else non-empty env var, else undefined; with where it came from for messages. */
-  function raw(flag: string): { value: string | boolean; source: string } | undefined {
+  function raw(flag: string): { value: string | boolean | string[]; source: string } | undefined {
     const spec = START_OPTIONS.find((o) => o.flag === flag);
     if (!spec) throw new Error(`no option ${flag}`);
     const fromFlag = flags[flag];
@@ -271,6 +338,21 @@ export function resolveConfig(
     return parsed(flag, false, parseFlagBoolean, 'a boolean (1/0, true/false, yes/no)');
   }
 
+  /** A repeatable flag's values, else the env var split on commas; each value checked by `parse`. */
+  function list(flag: string, parse: (s: string) => string | null, expected: string): string[] {
+    const got = raw(flag);
+    if (got === undefined) return [];
+    const values = Array.isArray(got.value) ? got.value : String(got.value).split(',');
+    const result: string[] = [];
+    for (const value of values) {
+      if (value.trim() === '' && !Array.isArray(got.value)) continue;
+      const parsedValue = parse(value);
+      if (parsedValue === null) problems.push(`${got.source}: "${value}" is not ${expected}`);
+      else result.push(parsedValue);
+    }
+    return result;
+  }
+
   const path = (flag: string, fallback: string): string => {
     const value = text(flag, fallback);
     return isAbsolute(value) ? resolve(value) : resolve(cwd, value);
@@ -285,12 +367,18 @@ export function resolveConfig(
       const n = parseInteger(s);
       return n !== null && n <= 65535 ? n : null;
     },
-    'a port number (0-65535)',
+    'a port number (an integer 0..65535)',
   );
   const tokenRaw = raw('token');
   const token = tokenRaw === undefined ? null : String(tokenRaw.value);
-  if (token !== null && token.length < 8)
-    problems.push(`${tokenRaw?.source ?? 'token'}: a token needs at least 8 characters`);
+  if (token !== null) {
+    const source = tokenRaw?.source ?? 'token';
+    // Whitespace adds no strength, and around the token it is a copy-paste slip that Bearer headers would drop.
+    if (token.replace(/\s/g, '').length < MIN_TOKEN_CHARS)
+      problems.push(`${source}: a token needs at least ${MIN_TOKEN_CHARS} characters that are not whitespace`);
+    else if (token.trim() !== token) problems.push(`${source}: a token must not start or end with whitespace`);
+  }
+  const sessionTtlMs = parsed('session-ttl', 7 * 86_400_000, parseDuration, 'a duration such as 30m, 12h or 7d');
   const retentionDays = parsed(
     'retention-days',
     90,
@@ -332,6 +420,18 @@ export function resolveConfig(
   const poll = bool('poll');
   const deleteFilesOnRetention = bool('retention-delete-files');
   const webDir = raw('web-dir') === undefined ? null : path('web-dir', '.');
+  const publicUrl = parsed(
+    'public-url',
+    null,
+    (s) => (normalOrigin(s) === null || !/^https?:\/\/[^/]/i.test(s.trim()) ? null : s.trim()),
+    'an http:// or https:// URL',
+  );
+  const allowedHosts = list(
+    'allowed-host',
+    (s) => (parseAuthority(s) === null ? null : s.trim().toLowerCase()),
+    'a host name, optionally with :port (e.g. dash.example.com or 10.0.0.5:3000)',
+  );
+  const allowedOrigins = list('allowed-origin', normalOrigin, 'an origin such as https://dash.example.com');
 
   if (host !== '' && !isLoopbackHost(host) && token === null && !insecure) {
     problems.push(
@@ -348,6 +448,7 @@ export function resolveConfig(
       host,
       port,
       token,
+      sessionTtlMs,
       retentionDays,
       deleteFilesOnRetention,
       staleAfterMs,
@@ -357,6 +458,9 @@ export function resolveConfig(
       insecure,
       poll,
       webDir,
+      publicUrl,
+      allowedHosts,
+      allowedOrigins,
     },
   };
 }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { resolveConfig } from './config.js';
 import { runDemoPipelines } from './demo-pipelines.js';
 import { StartupError, createDaemonLogger, startRunboard } from './main.js';
+import { webDirProblem } from './web-dir.js';
 
 async function main(): Promise<number> {
   const dataDir = resolve('data', 'demo');
@@ -28,6 +29,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = resolved.config;
+  const webProblem = config.webDir === null ? null : webDirProblem(config.webDir);
+  if (webProblem !== null) {
+    process.stderr.write(`runboard demo: ${webProblem}\n`);
+    return 2;
+  }
   let running;
   try {
     running = await startRunboard(config, { logger: createDaemonLogger(config.logLevel) });

@@ -221,12 +221,19 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       db,
       runsDir: config.runsDir,
       token: config.token,
+      sessionTtlMs: config.sessionTtlMs,
       webDir,
       isReady: () => ready,
       ingestProblems: () => daemon?.problems.list() ?? [],
       metrics,
       logger: logger.child({ component: 'http' }),
       registerLive: (scope) => liveRoute.register(scope),
+      hosts: {
+        bindHost: config.host,
+        publicUrl: config.publicUrl,
+        allowedHosts: config.allowedHosts,
+        allowedOrigins: config.allowedOrigins,
+      },
     });
     try {
       await app.listen({ host: config.host, port: config.port });

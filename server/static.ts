@@ -21,6 +21,10 @@ function looksLikeFile(url: string): boolean {
   return last.includes('.');
 }
 
+function isSourceMap(pathName: string): boolean {
+  return pathName.toLowerCase().endsWith('.map');
+}
+
 export async function registerStaticUi(app: FastifyInstance, webDir: string | null): Promise<void> {
   const built = webDir !== null && existsSync(join(webDir, 'index.html'));
   if (built) {
@@ -29,6 +33,8 @@ export async function registerStaticUi(app: FastifyInstance, webDir: string | nu
       wildcard: true,
       index: ['index.html'],
       dotfiles: 'ignore',
+      // Source maps are not built (web/vite.config.ts); one left in webDir by another build is not served either.
+      allowedPath: (pathName) => !isSourceMap(pathName),
       // Our own Cache-Control below, not send's max-age=0.
       cacheControl: false,
       setHeaders(res, path) {

@@ -166,6 +166,22 @@ export const ingestRejects = sqliteTable(
   ],
 );
 
+/**
+ * Browser logins (POST /api/login). The cookie holds a random id; only its SHA-256 is stored, so the database never
+ * holds a value that would log anyone in. Logout deletes the row; expired rows are refused and swept.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    /** An HMAC of the token the login proved: a changed token ends every session made with the old one. */
+    tokenTag: text('token_tag').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_expires').on(t.expiresAt)],
+);
+
 export type RunRow = typeof runs.$inferSelect;
 export type StepRow = typeof runSteps.$inferSelect;
 export type ErrorRow = typeof runErrors.$inferSelect;

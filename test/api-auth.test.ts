@@ -169,7 +169,15 @@ describe('the live socket behind the same check', () => {
       socket.once('error', () => resolve({ opened: false }));
     });
   }
-  const cookie = `${SESSION_COOKIE}=${createTokenAuth(TOKEN).sessionValue()}`;
+  let cookie = '';
+  beforeAll(async () => {
+    const res = await fetch(`${base}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: TOKEN }),
+    });
+    cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  });
 
   it('refuses the upgrade without credentials or with a wrong token', async () => {
     expect(await connect({})).toEqual({ opened: false, status: 401 });
@@ -180,7 +188,7 @@ describe('the live socket behind the same check', () => {
     const { port } = server.app.server.address() as AddressInfo;
     const socket = connectTcp(port, '127.0.0.1');
     socket.write(
-      'GET /api/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      `GET /api/live HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
         'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
     );
     let received = '';
@@ -198,7 +206,8 @@ describe('the live socket behind the same check', () => {
   });
 
   it('refuses the session cookie from a foreign origin (cross-site WebSocket hijacking)', async () => {
-    expect(await connect({ cookie, origin: 'http://evil.example' })).toEqual({ opened: false, status: 401 });
+    // The origin check (host-guard.ts) answers first, before the token check.
+    expect(await connect({ cookie, origin: 'http://evil.example' })).toEqual({ opened: false, status: 403 });
   });
 
   it('opens with the session cookie from the same origin, or with Bearer', async () => {
@@ -213,10 +222,13 @@ describe('the live socket behind the same check', () => {
 
 describe('token comparison', () => {
   it('matches only the exact token, whatever the lengths', () => {
-    const auth = createTokenAuth('s3cret');
-    expect(auth.tokenMatches('s3cret')).toBe(true);
-    for (const other of ['', 's3cre', 's3crett', 'S3CRET', 's3cret\0']) expect(auth.tokenMatches(other)).toBe(false);
-    expect(createTokenAuth(null).tokenMatches('anything')).toBe(false);
-    expect(createTokenAuth('a').sessionValue()).not.toBe(createTokenAuth('b').sessionValue());
+    const options = { db: server.db, sessionTtlMs: 60_000, failureLimit: { maxFailures: 10, windowMs: 60_000 } };
+    const secret = 's3cret-0123456789';
+    const auth = createTokenAuth({ ...options, token: secret });
+    expect(auth.tokenMatches(secret)).toBe(true);
+    for (const other of ['', secret.slice(0, -1), `${secret}t`, secret.toUpperCase(), `${secret}\0`]) {
+      expect(auth.tokenMatches(other)).toBe(false);
+    }
+    expect(createTokenAuth({ ...options, token: null }).tokenMatches('anything')).toBe(false);
   });
 });

@@ -14,8 +14,11 @@ let server: TestServer;
 let doc: OpenApiDoc;
 
 beforeAll(async () => {
-  server = await testServer({ token: 'tok' });
-  const res = await server.app.inject({ url: '/api/openapi.json', headers: { authorization: 'Bearer tok' } });
+  server = await testServer({ token: 'openapi-test-token-0123456789' });
+  const res = await server.app.inject({
+    url: '/api/openapi.json',
+    headers: { authorization: 'Bearer openapi-test-token-0123456789' },
+  });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   doc = res.json<OpenApiDoc>();

@@ -16,9 +16,10 @@ beforeAll(async () => {
   mkdirSync(join(webDir, 'assets'), { recursive: true });
   writeFileSync(join(webDir, 'index.html'), INDEX);
   writeFileSync(join(webDir, 'assets', 'app-1a2b3c.js'), 'console.log("ui")');
+  writeFileSync(join(webDir, 'assets', 'app-1a2b3c.js.map'), '{"sources":["../../web/src/secret.ts"]}');
   writeFileSync(join(webDir, '.env'), 'SECRET=1');
   writeFileSync(join(web.root, 'outside.txt'), 'OUTSIDE');
-  server = await testServer({ webDir, token: 'tok' });
+  server = await testServer({ webDir, token: 'static-test-token-0123456789' });
 });
 afterAll(() => server.close());
 
@@ -79,6 +80,14 @@ describe('serving the UI', () => {
       const res = await get(url);
       expect(res.body, url).not.toContain('OUTSIDE');
       expect(res.body, url).not.toContain('SECRET');
+    }
+  });
+
+  it('never serves source maps, even when a build left them in webDir', async () => {
+    for (const url of ['/assets/app-1a2b3c.js.map', '/assets/app-1a2b3c.js.map?x=1', '/assets/APP-1A2B3C.JS.MAP']) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body, url).not.toContain('sources');
     }
   });
 

@@ -38,7 +38,63 @@ describe('resolveConfig', () => {
       insecure: false,
       poll: false,
       webDir: null,
+      sessionTtlMs: 7 * 86_400_000,
+      publicUrl: null,
+      allowedHosts: [],
+      allowedOrigins: [],
     });
+  });
+
+  it('takes repeatable --allowed-host/--allowed-origin flags, or comma-separated variables, and a public URL', () => {
+    const fromFlags = ok(
+      resolveConfig(
+        [
+          '--allowed-host',
+          'Dash.Example.com',
+          '--allowed-host=10.0.0.5:3000',
+          '--allowed-origin',
+          'http://localhost:5173/',
+          '--public-url',
+          'https://runboard.example.org/board',
+        ],
+        { RUNBOARD_ALLOWED_HOST: 'ignored.example' },
+        cwd,
+      ),
+    );
+    expect(fromFlags).toMatchObject({
+      allowedHosts: ['dash.example.com', '10.0.0.5:3000'],
+      allowedOrigins: ['http://localhost:5173'],
+      publicUrl: 'https://runboard.example.org/board',
+    });
+    const fromEnv = ok(
+      resolveConfig(
+        [],
+        {
+          RUNBOARD_ALLOWED_HOST: 'a.example, [::1]:8080',
+          RUNBOARD_ALLOWED_ORIGIN: 'https://a.example',
+          RUNBOARD_PUBLIC_URL: 'http://b.example:8080',
+        },
+        cwd,
+      ),
+    );
+    expect(fromEnv).toMatchObject({
+      allowedHosts: ['a.example', '[::1]:8080'],
+      allowedOrigins: ['https://a.example'],
+      publicUrl: 'http://b.example:8080',
+    });
+    expect(
+      problems(
+        resolveConfig(
+          ['--allowed-host', 'http://x.example', '--allowed-origin', 'x.example', '--public-url', 'ftp://x'],
+          {},
+          cwd,
+        ),
+      ),
+    ).toEqual([
+      '--public-url: "ftp://x" is not an http:// or https:// URL',
+      '--allowed-host: "http://x.example" is not a host name, optionally with :port (e.g. dash.example.com or 10.0.0.5:3000)',
+      '--allowed-origin: "x.example" is not an origin such as https://dash.example.com',
+    ]);
   });
 
   it('reads every RUNBOARD_* variable', () => {
@@ -50,7 +106,7 @@ describe('resolveConfig', () => {
           RUNBOARD_DB: 'db/x.sqlite',
           RUNBOARD_HOST: '0.0.0.0',
           RUNBOARD_PORT: '8080',
-          RUNBOARD_TOKEN: 's3cret-token',
+          RUNBOARD_TOKEN: 's3cret-token-0123456789',
           RUNBOARD_RETENTION_DAYS: '30',
           RUNBOARD_RETENTION_DELETE_FILES: 'yes',
           RUNBOARD_STALE_AFTER: '30m',
@@ -67,7 +123,7 @@ describe('resolveConfig', () => {
       dbFile: '/srv/app/db/x.sqlite',
       host: '0.0.0.0',
       port: 8080,
-      token: 's3cret-token',
+      token: 's3cret-token-0123456789',
       retentionDays: 30,
       deleteFilesOnRetention: true,
       staleAfterMs: 1_800_000,
@@ -95,7 +151,9 @@ describe('resolveConfig', () => {
     expect(rest).toEqual([]);
     expect(problem).toMatch(/0\.0\.0\.0.*not loopback.*RUNBOARD_TOKEN.*--insecure/);
     expect(ok(resolveConfig(['--host', '0.0.0.0', '--insecure'], {}, cwd)).insecure).toBe(true);
-    expect(ok(resolveConfig(['--host', '0.0.0.0'], { RUNBOARD_TOKEN: 'long-enough' }, cwd)).host).toBe('0.0.0.0');
+    expect(ok(resolveConfig(['--host', '0.0.0.0'], { RUNBOARD_TOKEN: 'long-enough-0123456789' }, cwd)).host).toBe(
+      '0.0.0.0',
+    );
     expect(ok(resolveConfig(['--host', '::1'], {}, cwd)).host).toBe('::1');
     expect(ok(resolveConfig(['--host', 'localhost'], {}, cwd)).host).toBe('localhost');
   });
@@ -115,8 +173,8 @@ describe('resolveConfig', () => {
       ),
     );
     expect(found).toEqual([
-      '--port: "70000" is not a port number (0-65535)',
-      'RUNBOARD_TOKEN: a token needs at least 8 characters',
+      '--port: "70000" is not a port number (an integer 0..65535)',
+      'RUNBOARD_TOKEN: a token needs at least 16 characters that are not whitespace',
       'RUNBOARD_RETENTION_DAYS: "forever" is not a whole number of days from 1 to 36500',
       'RUNBOARD_STALE_AFTER: "1 fortnight" is not a duration such as 30m, 1h, 90s or 5000 (ms)',
       '--max-line-bytes: "12" is not a size from 1024 bytes to 256MiB (e.g. 1048576, 512KiB, 1MiB)',
@@ -124,6 +182,39 @@ describe('resolveConfig', () => {
       'RUNBOARD_POLL: "maybe" is not a boolean (1/0, true/false, yes/no)',
     ]);
     for (const line of found) expect(line).not.toContain('\n');
+  });
+
+  it('wants a token of 16 characters that are not whitespace, without whitespace around it', () => {
+    const tokenProblems = (token: string) => problems(resolveConfig([], { RUNBOARD_TOKEN: token }, cwd));
+    expect(tokenProblems('0123456789abcde')).toEqual([
+      'RUNBOARD_TOKEN: a token needs at least 16 characters that are not whitespace',
+    ]);
+    expect(tokenProblems('a b c d e f g h i j k l m n o')).toEqual([
+      'RUNBOARD_TOKEN: a token needs at least 16 characters that are not whitespace',
+    ]);
+    expect(tokenProblems('0123456789abcdef ')).toEqual([
+      'RUNBOARD_TOKEN: a token must not start or end with whitespace',
+    ]);
+    expect(ok(resolveConfig(['--token', '0123456789abcdef'], {}, cwd)).token).toBe('0123456789abcdef');
+  });
+
+  it('reads --session-ttl as a duration', () => {
+    expect(ok(resolveConfig(['--session-ttl', '12h'], {}, cwd)).sessionTtlMs).toBe(43_200_000);
+    expect(ok(resolveConfig([], { RUNBOARD_SESSION_TTL: '30d' }, cwd)).sessionTtlMs).toBe(30 * 86_400_000);
+    expect(problems(resolveConfig(['--session-ttl', 'forever'], {}, cwd))).toEqual([
+      '--session-ttl: "forever" is not a duration such as 30m, 12h or 7d',
+    ]);
+  });
+
+  it('reads a negative number after a flag as its value, not as another flag', () => {
+    for (const argv of [['--port', '-1'], ['--port=-1']]) {
+      expect(problems(resolveConfig(argv, {}, cwd))).toEqual([
+        '--port: "-1" is not a port number (an integer 0..65535)',
+      ]);
+    }
+    expect(problems(resolveConfig(['--retention-days', '-5'], {}, cwd))).toEqual([
+      '--retention-days: "-5" is not a whole number of days from 1 to 36500',
+    ]);
   });
 
   it('reports an unknown flag or a missing value as one line', () => {

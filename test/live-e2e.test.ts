@@ -228,7 +228,7 @@ describe('live updates end to end', () => {
   }, 120_000);
 
   it('with a token, the socket needs it: 401 without, open with the bearer header or the login cookie', async () => {
-    const token = 'live-test-token';
+    const token = 'live-test-token-0123456789';
     const s = await server({ token });
     await expect(LiveTestClient.open(s.wsUrl)).rejects.toThrow('HTTP 401');
     await expect(LiveTestClient.open(s.wsUrl, { headers: { authorization: 'Bearer wrong-token' } })).rejects.toThrow(
@@ -248,18 +248,20 @@ describe('live updates end to end', () => {
     const withCookie = await client(s, { headers: { cookie, origin: s.url } });
     withCookie.send({ type: 'subscribe', topics: [{ kind: 'overview' }] });
     await withCookie.waitForMessage((m) => m.type === 'hello', 'hello with the session cookie');
-    // A page on another origin cannot ride the cookie into the socket.
+    // A page on another origin cannot ride the cookie into the socket (refused by the origin check, before auth).
     await expect(LiveTestClient.open(s.wsUrl, { headers: { cookie, origin: 'http://evil.example' } })).rejects.toThrow(
-      'HTTP 401',
+      'HTTP 403',
     );
   });
 
   it('upgrade requests answered over HTTP (401, 404, a plain route) do not hold up shutdown', async () => {
-    const s = await startLiveServer({ token: 'live-test-token' });
+    const s = await startLiveServer({ token: 'live-test-token-0123456789' });
     for (const path of ['/api/live', '/api/runs', '/api/health', '/no-such-page']) {
       await expect(LiveTestClient.open(s.wsUrl.replace('/api/live', path))).rejects.toThrow(/HTTP \d+/);
     }
-    const open = await LiveTestClient.open(s.wsUrl, { headers: { authorization: 'Bearer live-test-token' } });
+    const open = await LiveTestClient.open(s.wsUrl, {
+      headers: { authorization: 'Bearer live-test-token-0123456789' },
+    });
     await s.close(); // would wait forever on a socket nobody reads
     await open.closed();
     expect(open.closeCode).toBe(1001);

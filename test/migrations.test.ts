@@ -20,6 +20,7 @@ const tables: SQLiteTable[] = [
   schema.runLogs,
   schema.ingestFiles,
   schema.ingestRejects,
+  schema.sessions,
 ];
 const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
   entries: Array<{ tag: string }>;

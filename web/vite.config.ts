@@ -11,6 +11,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // No source maps in the package: they would be served without a token (static files are open so the login
+    // page loads), and the bundle is readable enough to debug.
+    sourcemap: false,
   },
 });

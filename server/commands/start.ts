@@ -2,6 +2,7 @@
 // stderr and exit non-zero; SIGTERM/SIGINT shut down cleanly and exit 0, with a hard deadline.
 import { resolveConfig, startHelpOptions } from '../config.js';
 import { StartupAborted, StartupError, createDaemonLogger, startRunboard, type RunningRunboard } from '../main.js';
+import { webDirProblem } from '../web-dir.js';
 import type { Command } from './command.js';
 
 /** Past this, a shutdown that hangs (a stuck filesystem, a bug) exits non-zero so systemd can act on it. */
@@ -24,6 +25,11 @@ export const command: Command = {
       return 2;
     }
     const config = resolved.config;
+    const webProblem = config.webDir === null ? null : webDirProblem(config.webDir);
+    if (webProblem !== null) {
+      process.stderr.write(`runboard start: ${webProblem}\n`);
+      return 2;
+    }
     const logger = createDaemonLogger(config.logLevel);
 
     const stopRequested = new AbortController();

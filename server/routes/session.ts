@@ -1,15 +1,16 @@
 // Browser login: POST /api/login {token} sets an HttpOnly SameSite=Strict session cookie, which the browser then
 // sends with every API call and with the WebSocket handshake (a browser can't set headers on a WebSocket).
+// Each login is its own server-side session (server/session-store.ts); logout ends it for good.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionView } from '../../shared/api.js';
-import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS } from '../auth.js';
+import { SESSION_COOKIE, sendAuthRefusal } from '../auth.js';
 import type { RouteContext } from './context.js';
-import { sendError } from './http-errors.js';
 
 const sessionResponse = {
   200: { $ref: 'SessionView#' },
   400: { $ref: 'ApiError#' },
   401: { $ref: 'ApiError#' },
+  429: { $ref: 'ApiError#' },
 } as const;
 
 function cookieOptions(request: FastifyRequest) {
@@ -35,7 +36,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: RouteContext): 
     },
     (request): SessionView => ({
       authRequired: auth.required,
-      authenticated: auth.rejection(request) === null,
+      authenticated: auth.isAuthenticated(request),
     }),
   );
 
@@ -56,10 +57,11 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: RouteContext): 
     },
     async (request, reply: FastifyReply): Promise<SessionView | FastifyReply> => {
       if (!auth.required) return { authRequired: false, authenticated: true };
-      if (!auth.tokenMatches(request.body.token)) return sendError(reply, 401, 'invalid token');
-      reply.setCookie(SESSION_COOKIE, auth.sessionValue(), {
+      const login = auth.login(request, request.body.token);
+      if (!login.ok) return sendAuthRefusal(request, reply, login);
+      reply.setCookie(SESSION_COOKIE, login.cookie, {
         ...cookieOptions(request),
-        maxAge: SESSION_MAX_AGE_SECONDS,
+        maxAge: auth.sessionMaxAgeSeconds,
       });
       return { authRequired: true, authenticated: true };
     },
@@ -68,9 +70,10 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: RouteContext): 
   app.post(
     '/api/logout',
     {
-      schema: { summary: 'Forget the session cookie', tags: ['auth'], response: sessionResponse },
+      schema: { summary: 'End this session and forget its cookie', tags: ['auth'], response: sessionResponse },
     },
     async (request, reply): Promise<SessionView> => {
+      auth.logout(request);
       reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
       return { authRequired: auth.required, authenticated: !auth.required };
     },

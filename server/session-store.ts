@@ -1,0 +1,48 @@
+// Browser sessions in SQLite (shared/schema.ts `sessions`): a random id per login, so each can be ended on its
+// own (logout) and all end with the token (token tag) or with time (expiry). The clock is passed in.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../shared/db.js';
+
+export interface SessionStore {
+  /** A new session; returns the cookie value (never stored as such). */
+  create(now: number): string;
+  isValid(cookie: string, now: number): boolean;
+  /** Logout: that session is gone for good. Unknown values are ignored. */
+  revoke(cookie: string): void;
+}
+
+/** 256 random bits: unguessable, so a session cookie needs no throttling of its own. */
+const ID_BYTES = 32;
+
+function hashOf(cookie: string): string {
+  return createHash('sha256').update(cookie, 'utf8').digest('hex');
+}
+
+export function createSessionStore(db: Db, tokenTag: string, ttlMs: number): SessionStore {
+  const client = db.$client;
+  const insert = client.prepare(
+    'INSERT INTO sessions (id_hash, token_tag, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  );
+  const find = client.prepare<[string, string, number], { found: number }>(
+    'SELECT 1 AS found FROM sessions WHERE id_hash = ? AND token_tag = ? AND expires_at > ?',
+  );
+  const remove = client.prepare('DELETE FROM sessions WHERE id_hash = ?');
+  // Rows of other tokens can never be valid again either.
+  const sweep = client.prepare('DELETE FROM sessions WHERE expires_at <= ? OR token_tag <> ?');
+
+  return {
+    create(now) {
+      // Logins are rare: sweeping here keeps the table to live sessions without a timer.
+      sweep.run(now, tokenTag);
+      const cookie = randomBytes(ID_BYTES).toString('base64url');
+      insert.run(hashOf(cookie), tokenTag, now, now + ttlMs);
+      return cookie;
+    },
+    isValid(cookie, now) {
+      return find.get(hashOf(cookie), tokenTag, now) !== undefined;
+    },
+    revoke(cookie) {
+      remove.run(hashOf(cookie));
+    },
+  };
+}
