@@ -675,9 +675,9 @@ class Daemon implements IngestDaemon {
         { now: Date.now(), hostname: this.hostname, staleAfterMs: this.staleAfterMs, isPidAlive },
         (runId) => pendingRuns.has(runId),
       );
-      for (const run of marked) this.store.forgetRun(run.id);
-      if (marked.length > 0) {
-        this.publish({ runs: marked, steps: [], errors: [], logs: [], stats: emptyBatchStats() });
+      for (const run of marked.runs) this.store.forgetRun(run.id);
+      if (marked.runs.length > 0) {
+        this.publish({ runs: marked.runs, steps: marked.steps, errors: [], logs: [], stats: emptyBatchStats() });
       }
     } catch (error) {
       this.log.error({ err: error }, 'runboard ingest: abandoned-run check failed');

@@ -170,8 +170,16 @@ export function foldLines(state: RunState, lines: readonly FoldLine[]): FoldResu
     if (run.lastEventAt === null || time > run.lastEventAt) run.lastEventAt = time;
     if (run.host === null && line.hostname !== null) run.host = line.hostname;
     if (run.pid === null && line.pid !== null) run.pid = line.pid;
-    // A run marked abandoned that speaks again is alive after all.
-    if (run.status === 'abandoned' && payload.event !== 'run.end') {
+    // A run marked abandoned (or ended) that speaks again is alive after all, and so are the steps closed with it.
+    if ((run.status === 'abandoned' || run.status === 'ended') && payload.event !== 'run.end') {
+      for (const [name, existing] of steps) {
+        if (existing.status === 'failure' && existing.finishedAt === run.finishedAt) {
+          const step = stepFor(name, existing.startedAt);
+          step.status = 'running';
+          step.finishedAt = null;
+          step.durationMs = null;
+        }
+      }
       run.status = 'running';
       run.finishedAt = null;
       run.durationMs = null;

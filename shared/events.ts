@@ -11,7 +11,12 @@ export type StepOutcome = (typeof STEP_OUTCOMES)[number];
 export const RUN_OUTCOMES = ['success', 'failure'] as const;
 export type RunOutcome = (typeof RUN_OUTCOMES)[number];
 
-export const RUN_STATUSES = ['running', 'success', 'failure', 'abandoned'] as const;
+/**
+ * `abandoned`: a writer that announced the contract (run.start) went silent without its promised run.end, a crash.
+ * `ended`: a plain pino file (no contract events) whose writer is gone: it never promised a run.end, so its outcome
+ * is simply not recorded, neither success nor failure.
+ */
+export const RUN_STATUSES = ['running', 'success', 'failure', 'abandoned', 'ended'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const STEP_STATUSES = ['running', 'success', 'failure', 'skipped'] as const;

@@ -1,8 +1,9 @@
 // A run whose writer died without run.end becomes `abandoned`: at once if the writer was on this host and its pid
-// is gone, else after `staleAfter` of silence. Lines arriving later bring it back.
+// is gone, else after `staleAfter` of silence. Lines arriving later bring it back. A plain pino file (no contract
+// events) never promised a run.end: it becomes `ended` (outcome not recorded), or `failure` if it logged fatal.
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { abandonReason, isPidAlive, type AbandonCheck } from '../ingest/abandoned.js';
+import { abandonReason, isPidAlive, silentRunEnd, type AbandonCheck } from '../ingest/abandoned.js';
 import {
   append,
   line,
@@ -51,6 +52,16 @@ describe('abandonReason (pure)', () => {
       expect(abandonReason({ ...run, status, pid: 2 }, check)).toBeNull();
     }
   });
+  it('how a silent run ends: abandoned if it announced the contract, failure if plain and fatal, else ended', () => {
+    expect(silentRunEnd({ announcedContract: true, loggedFatal: true }, 'gone')).toEqual({
+      status: 'abandoned',
+      reason: 'gone',
+    });
+    expect(silentRunEnd({ announcedContract: false, loggedFatal: true }, 'gone').status).toBe('failure');
+    const ended = silentRunEnd({ announcedContract: false, loggedFatal: false }, 'gone');
+    expect(ended.status).toBe('ended');
+    expect(ended.reason).toMatch(/^outcome not recorded: the file has no run\.end \(gone\)/);
+  });
   it('isPidAlive: this process is alive; an impossible pid is not', () => {
     expect(isPidAlive(process.pid)).toBe(true);
     expect(isPidAlive(-5)).toBe(false);
@@ -84,7 +95,7 @@ describe('daemon', () => {
       runFile(world, 'club', 'pipe', 'probe'),
       line({ hostname: 'far-away', pid: 1, time: Date.now() - 2 * 3600_000 }),
     );
-    await waitFor('probe abandoned', () => runByKey(world.db, 'probe')?.status === 'abandoned');
+    await waitFor('probe ended', () => runByKey(world.db, 'probe')?.status === 'ended');
     expect(runByKey(world.db, 'probe')!.endReason).toMatch(/silent/);
     expect(runByKey(world.db, 'killed')!.status).toBe('running');
 
@@ -96,6 +107,15 @@ describe('daemon', () => {
     });
     expect(abandoned.endReason).toMatch(/writer process \d+ on .* is gone without a run\.end/);
     expect(abandoned.finishedAt).toBe(abandoned.lastEventAt);
+    // Its open step ended with it, in the database and in what listeners were told.
+    const step = () =>
+      world.db.$client
+        .prepare<[number], { status: string; finishedAt: number | null }>(
+          `SELECT status, finished_at AS finishedAt FROM run_steps WHERE run_id = ? AND name = 'work'`,
+        )
+        .get(abandoned.id)!;
+    expect(step()).toEqual({ status: 'failure', finishedAt: abandoned.finishedAt });
+    expect(running.changes.some((c) => c.steps.some((s) => s.name === 'work' && s.status === 'failure'))).toBe(true);
     expect(running.changes.some((c) => c.runs.some((r) => r.runKey === 'killed' && r.status === 'abandoned'))).toBe(
       true,
     );
@@ -104,6 +124,7 @@ describe('daemon', () => {
     append(file, line({ msg: 'recovered', time: Date.now() }));
     await waitFor('revived', () => runByKey(world.db, 'killed')?.logCount === 4);
     expect(runByKey(world.db, 'killed')).toMatchObject({ status: 'running', endReason: null, finishedAt: null });
+    expect(step()).toEqual({ status: 'running', finishedAt: null });
     append(file, line({ event: 'run.end', outcome: 'success', time: Date.now() }));
     await waitFor('finished', () => runByKey(world.db, 'killed')?.status === 'success');
   });
@@ -116,7 +137,25 @@ describe('daemon', () => {
     append(runFile(world, 'club', 'pipe', 'gone'), line({ pid: 999_999_999, hostname: hostname() }));
     running = await startDaemon(world, { abandonCheckMs: 100 });
     // start() runs one check after catch-up.
-    expect(runByKey(world.db, 'gone')!.status).toBe('abandoned');
+    expect(runByKey(world.db, 'gone')!.status).toBe('ended');
     expect(runByKey(world.db, 'done')!.status).toBe('failure');
+  });
+
+  it('plain pino files whose writer is gone: ended (outcome not recorded), or failure when they logged fatal', async () => {
+    world = tempWorld();
+    const gone = { pid: 999_999_999, hostname: hostname() };
+    append(runFile(world, 'club', 'plain', 'quiet'), line({ ...gone, msg: 'did its work' }));
+    append(
+      runFile(world, 'club', 'plain', 'fatal'),
+      line({ ...gone, msg: 'starting' }) + line({ ...gone, level: 60, msg: 'uncaught: boom' }),
+    );
+    running = await startDaemon(world, { abandonCheckMs: 100 });
+    expect(runByKey(world.db, 'quiet')).toMatchObject({ status: 'ended', errorCount: 0 });
+    expect(runByKey(world.db, 'quiet')!.endReason).toMatch(/^outcome not recorded/);
+    expect(runByKey(world.db, 'fatal')).toMatchObject({ status: 'failure', errorCount: 1 });
+    expect(runByKey(world.db, 'fatal')!.endReason).toMatch(/^logged a fatal line/);
+    // A line arriving later revives an ended run, as it does an abandoned one.
+    append(runFile(world, 'club', 'plain', 'quiet'), line({ msg: 'still here' }));
+    await waitFor('revived', () => runByKey(world.db, 'quiet')?.status === 'running');
   });
 });

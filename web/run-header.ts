@@ -140,6 +140,14 @@ export class RunHeader extends LitElement {
               <a href=${errorsHref({ club: run.club, pipeline: run.pipeline })}>Errors of this pipeline</a>
             </p>`
           : nothing
+      }
+      ${
+        run.status === 'ended'
+          ? html`<p class="reason muted">
+              This file has no contract events, so its outcome was not recorded. Run the job under
+              <code>runboard exec</code>, or end the run with a <code>run.end</code> event.
+            </p>`
+          : nothing
       }`;
   }
 }

@@ -1,7 +1,7 @@
 // How a run's status shows: one tone per visible state, including "success with failed records".
 import type { RunStatus, StepStatus } from '../shared/events.js';
 
-export type RunTone = 'running' | 'success' | 'partial' | 'failure' | 'abandoned';
+export type RunTone = 'running' | 'success' | 'partial' | 'failure' | 'abandoned' | 'ended';
 export type StepTone = StepStatus;
 
 export const TONE_LABELS: Record<RunTone, string> = {
@@ -10,6 +10,7 @@ export const TONE_LABELS: Record<RunTone, string> = {
   partial: 'success with failed records',
   failure: 'failure',
   abandoned: 'abandoned',
+  ended: 'ended (outcome not recorded)',
 };
 
 /** A run that succeeded but counted failed records is not plain green. */
@@ -30,5 +31,6 @@ export const TONE_GLYPHS: Record<RunTone | StepTone, string> = {
   partial: '◐',
   failure: '✕',
   abandoned: '⊘',
+  ended: '◌',
   skipped: '–',
 };

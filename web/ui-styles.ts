@@ -90,6 +90,9 @@ export const baseStyles = css`
   .tone-failure {
     color: var(--tone-failure);
   }
+  .tone-ended {
+    color: var(--tone-ended);
+  }
   .tone-abandoned {
     color: var(--tone-abandoned);
   }

@@ -69,12 +69,12 @@ export interface WindowStats {
   succeeded: number;
 }
 
-/** Runs started since `since`, and how many of them finished and succeeded. */
+/** Runs started since `since`, how many finished with a recorded outcome (`ended` runs count apart), and succeeded. */
 export function windowStats(db: Db, key: PipelineKey, since: number): WindowStats {
   return statement(
     db.$client,
     `SELECT count(*) AS runs,
-            coalesce(sum(status <> 'running'), 0) AS finished,
+            coalesce(sum(status NOT IN ('running', 'ended')), 0) AS finished,
             coalesce(sum(status = 'success'), 0) AS succeeded
        FROM runs WHERE club_slug = ? AND pipeline = ? AND started_at >= ?`,
   ).get(key.club, key.pipeline, since) as WindowStats;
