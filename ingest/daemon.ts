@@ -7,7 +7,7 @@ import { hostname as osHostname } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import type pino from 'pino';
 import type { Db } from '../shared/db.js';
-import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINE_BYTES } from '../shared/events.js';
+import { DEFAULT_IDENTIFIER_FIELDS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINE_BYTES } from '../shared/events.js';
 import { makeDirectory } from '../shared/make-directory.js';
 import { relativeRunPath, RUN_FILE_EXTENSION } from '../shared/run-path.js';
 import { DEFAULT_STALE_AFTER_MS, isPidAlive, markAbandonedRuns } from './abandoned.js';
@@ -33,6 +33,8 @@ export interface IngestOptions {
   maxLineBytes?: number;
   /** Default DEFAULT_MAX_DEPTH (64). */
   maxDepth?: number;
+  /** Fields of a plain error line that name its record, first present wins. Default DEFAULT_IDENTIFIER_FIELDS. */
+  identifierFields?: readonly string[];
   /** Default 1 h. */
   staleAfterMs?: number;
   /** Default 90. */
@@ -151,7 +153,9 @@ class Daemon implements IngestDaemon {
     this.abandonCheckMs = options.abandonCheckMs ?? 5000;
     this.idleCloseMs = options.idleCloseMs ?? 5000;
     this.maxOpenFiles = options.maxOpenFiles ?? 256;
-    this.store = new IngestStore(options.db, this.runsDir);
+    this.store = new IngestStore(options.db, this.runsDir, {
+      identifierFields: options.identifierFields ?? DEFAULT_IDENTIFIER_FIELDS,
+    });
     this.queue = new WorkQueue<Tracked>(
       (tracked) => {
         const more = this.processFile(tracked);

@@ -1,15 +1,29 @@
 // The fold, guarded: an exception while folding one line (a bug, or a value no check foresaw) must never stop the
 // file it came from. Pure, like the fold.
 import type { RejectRecord } from './classify-lines.js';
-import { foldLines, type FoldLine, type FoldResult, type NewErrorRow, type NewLogRow, type RunState } from './fold.js';
+import {
+  DEFAULT_FOLD_OPTIONS,
+  foldLines,
+  type FoldLine,
+  type FoldOptions,
+  type FoldResult,
+  type NewErrorRow,
+  type NewLogRow,
+  type RunState,
+} from './fold.js';
 
 /**
  * Folds `lines` into `state`. If the batch fold throws, folds line by line instead (the fold never mutates its
  * input, so a failed line leaves the state as it was) and appends a `fold_failed` reject for each line that throws.
  */
-export function foldSafely(state: RunState, lines: readonly FoldLine[], failed: RejectRecord[]): FoldResult {
+export function foldSafely(
+  state: RunState,
+  lines: readonly FoldLine[],
+  failed: RejectRecord[],
+  options: FoldOptions = DEFAULT_FOLD_OPTIONS,
+): FoldResult {
   try {
-    return foldLines(state, lines);
+    return foldLines(state, lines, options);
   } catch {
     // Fall through: find the line(s) at fault.
   }
@@ -20,7 +34,7 @@ export function foldSafely(state: RunState, lines: readonly FoldLine[], failed: 
   for (const item of lines) {
     let result: FoldResult;
     try {
-      result = foldLines(current, [item]);
+      result = foldLines(current, [item], options);
     } catch (error) {
       failed.push({
         offset: item.offset,

@@ -1,7 +1,14 @@
 // Folding parsed lines into a run's state: pure, no files, no SQLite.
 // File order is the writer's order, so events apply in the order they were read, whatever their timestamps;
 // a surprising order (step.end without step.start, lines after run.end, no run.start) still yields a sensible run.
-import { COUNT_KEYS, ERROR_LEVEL, type Json, type ParsedLine, type StepStatus } from '../shared/events.js';
+import {
+  COUNT_KEYS,
+  DEFAULT_IDENTIFIER_FIELDS,
+  ERROR_LEVEL,
+  type Json,
+  type ParsedLine,
+  type StepStatus,
+} from '../shared/events.js';
 import { errorFingerprint } from '../shared/error-fingerprint.js';
 import type { ErrorRow, LogRow, RunRow, StepRow } from '../shared/schema.js';
 import type { RunIdentity } from './run-identity.js';
@@ -12,6 +19,11 @@ export interface FoldLine {
   time: number;
   line: ParsedLine;
 }
+
+export interface FoldOptions {
+  identifierFields: readonly string[];
+}
+export const DEFAULT_FOLD_OPTIONS: FoldOptions = { identifierFields: DEFAULT_IDENTIFIER_FIELDS };
 
 export interface RunState {
   run: RunRow;
@@ -79,8 +91,25 @@ export function logRowOf(runId: number, item: FoldLine): NewLogRow {
   };
 }
 
-/** The run_errors row a line produces, if any: an `error` event, or a plain line at error level or above. */
-export function errorRowOf(run: RunRow, item: FoldLine): NewErrorRow | null {
+/** A data field as record text: strings and finite numbers (ids are often numeric); anything else is no name. */
+function textField(data: { [key: string]: Json } | null, key: string): string | null {
+  const value = data?.[key];
+  if (typeof value === 'string' && value !== '') return value.slice(0, 500);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+/**
+ * The run_errors row a line produces, if any: an `error` event, or a plain line at error level or above. A plain
+ * line names its record by the first of `identifierFields` it carries and its target by `system`, in the
+ * pipeline's own words; its message is its own `msg` (pino's `log.error({ err }, 'failed to push member')`), with
+ * `err`'s message kept in the stack text beside it.
+ */
+export function errorRowOf(
+  run: RunRow,
+  item: FoldLine,
+  options: FoldOptions = DEFAULT_FOLD_OPTIONS,
+): NewErrorRow | null {
   const { line } = item;
   const { payload } = line;
   if (payload.event === 'error') {
@@ -99,18 +128,29 @@ export function errorRowOf(run: RunRow, item: FoldLine): NewErrorRow | null {
     };
   }
   if (payload.event === null && line.level >= ERROR_LEVEL) {
-    const message = line.err?.message || line.msg || 'error';
+    const { err, data } = line;
+    const message = line.msg || err?.message || 'error';
+    let identifier: string | null = null;
+    for (const field of options.identifierFields) {
+      identifier = textField(data, field);
+      if (identifier !== null) break;
+    }
+    const system = textField(data, 'system');
+    let stack = err?.stack ?? null;
+    if (err?.message && err.message !== message && !(stack ?? '').includes(err.message)) {
+      stack = `${err.type ?? 'Error'}: ${err.message}${stack === null ? '' : `\n${stack}`}`;
+    }
     return {
       runId: run.id,
       offset: item.offset,
       clubSlug: run.clubSlug,
       pipeline: run.pipeline,
       step: line.step,
-      identifier: null,
-      system: null,
+      identifier,
+      system,
       message,
-      stack: line.err?.stack ?? null,
-      fingerprint: errorFingerprint(message, null),
+      stack,
+      fingerprint: errorFingerprint(message, system),
       time: item.time,
     };
   }
@@ -139,7 +179,11 @@ export function newStep(run: RunRow, name: string, seq: number, startedAt: numbe
 }
 
 /** Apply lines (in file order) to a run; returns the new state and the rows to write. Does not mutate its input. */
-export function foldLines(state: RunState, lines: readonly FoldLine[]): FoldResult {
+export function foldLines(
+  state: RunState,
+  lines: readonly FoldLine[],
+  options: FoldOptions = DEFAULT_FOLD_OPTIONS,
+): FoldResult {
   const run: RunRow = { ...state.run };
   const steps = new Map(state.steps);
   const copied = new Set<string>();
@@ -245,7 +289,7 @@ export function foldLines(state: RunState, lines: readonly FoldLine[]): FoldResu
         break;
     }
 
-    const error = errorRowOf(run, item);
+    const error = errorRowOf(run, item, options);
     if (error !== null) {
       errors.push(error);
       run.errorCount += 1;

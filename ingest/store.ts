@@ -10,7 +10,15 @@ import type { BatchStats, IngestChange } from './changes.js';
 import type { ClassifiedLines, RejectRecord } from './classify-lines.js';
 import type { Fingerprint } from './file-identity.js';
 import { foldSafely } from './fold-safely.js';
-import { emptyRun, type FoldLine, type NewErrorRow, type NewLogRow, type RunState } from './fold.js';
+import {
+  DEFAULT_FOLD_OPTIONS,
+  emptyRun,
+  type FoldLine,
+  type FoldOptions,
+  type NewErrorRow,
+  type NewLogRow,
+  type RunState,
+} from './fold.js';
 import { fallbackIdentities, runIdentityOf, type RunIdentity } from './run-identity.js';
 import { FILE_COLUMNS, RUN_COLUMNS, STEP_COLUMNS } from './sql-columns.js';
 
@@ -76,6 +84,7 @@ export class IngestStore {
   constructor(
     db: Db,
     private readonly runsDir: string,
+    private readonly foldOptions: FoldOptions = DEFAULT_FOLD_OPTIONS,
   ) {
     const c = (this.client = db.$client);
     this.s = {
@@ -204,7 +213,7 @@ export class IngestStore {
   /** Insert the lines' rows and fold them into the run; returns the run's new state. */
   private writeLines(state: RunState, lines: FoldLine[], change: IngestChange, failed: RejectRecord[]): RunState {
     const runId = state.run.id;
-    let folded = foldSafely(state, lines, failed);
+    let folded = foldSafely(state, lines, failed, this.foldOptions);
     if (folded.logs.length === 0) return state;
     const rows = folded.logs;
     // Nothing of this batch stored yet (the normal case: offsets commit with their rows): insert in chunks.
@@ -233,7 +242,7 @@ export class IngestStore {
       const fresh = new Set(change.logs.map((row) => row.offset));
       lines = lines.filter((item) => fresh.has(item.offset));
       if (lines.length === 0) return state;
-      folded = foldSafely(state, lines, []);
+      folded = foldSafely(state, lines, [], this.foldOptions);
     }
     for (const error of folded.errors) {
       const info = this.s.insertError.run(error);

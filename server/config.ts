@@ -2,7 +2,7 @@
 // network) into either a config or every problem found, one line each.
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_DEPTH } from '../shared/events.js';
+import { DEFAULT_IDENTIFIER_FIELDS, DEFAULT_MAX_DEPTH } from '../shared/events.js';
 import { normalOrigin, parseAuthority } from './host-policy.js';
 
 /** Deeper than this, checking and storing a line's JSON would risk the stack (JSON.stringify recurses). */
@@ -28,6 +28,8 @@ export interface RunboardConfig {
   maxLineBytes: number;
   /** Lines nested deeper are rejected as too_deep. */
   maxDepth: number;
+  /** Fields of a plain error line that name its record, first present wins. */
+  identifierFields: string[];
   logLevel: LogLevel;
   /** Allow a non-loopback bind without a token. */
   insecure: boolean;
@@ -135,6 +137,14 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     valueName: 'BYTES',
     defaultText: '1MiB',
     help: 'Longer lines are rejected (e.g. 1048576, 512KiB, 1MiB)',
+  },
+  {
+    flag: 'identifier-fields',
+    env: 'RUNBOARD_IDENTIFIER_FIELDS',
+    kind: 'string',
+    valueName: 'LIST',
+    defaultText: 'identifier,knvb_id,memberId,member_id,id',
+    help: 'Fields of an error line that name the failing record, first present wins (comma-separated)',
   },
   {
     flag: 'max-depth',
@@ -407,6 +417,18 @@ export function resolveConfig(
     },
     `a whole number from 2 to ${MAX_DEPTH}`,
   );
+  const identifierFields = parsed(
+    'identifier-fields',
+    [...DEFAULT_IDENTIFIER_FIELDS],
+    (s) => {
+      const fields = s
+        .split(',')
+        .map((f) => f.trim())
+        .filter((f) => f !== '');
+      return fields.length > 0 && fields.every((f) => /^[A-Za-z0-9_.$-]{1,100}$/.test(f)) ? fields : null;
+    },
+    'a comma-separated list of field names',
+  );
   const logLevel = parsed<LogLevel>(
     'log-level',
     'info',
@@ -454,6 +476,7 @@ export function resolveConfig(
       staleAfterMs,
       maxLineBytes,
       maxDepth,
+      identifierFields,
       logLevel,
       insecure,
       poll,

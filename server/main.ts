@@ -250,6 +250,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       logger: logger.child({ component: 'ingest' }),
       maxLineBytes: config.maxLineBytes,
       maxDepth: config.maxDepth,
+      identifierFields: config.identifierFields,
       staleAfterMs: config.staleAfterMs,
       retentionDays: config.retentionDays,
       deleteFilesOnRetention: config.deleteFilesOnRetention,

@@ -147,6 +147,9 @@ export type ParseResult = { ok: true; line: ParsedLine } | { ok: false; rejectio
 /** Default maximum length of one line, in bytes (1 MiB). */
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
+/** Fields of a plain error line that name the failing record, first present wins (`--identifier-fields`). */
+export const DEFAULT_IDENTIFIER_FIELDS: readonly string[] = ['identifier', 'knvb_id', 'memberId', 'member_id', 'id'];
+
 /** Default maximum nesting of a line's JSON (the line object itself is depth 1); deeper lines are `too_deep`. */
 export const DEFAULT_MAX_DEPTH = 64;
 

@@ -103,6 +103,14 @@ export interface ReportedRunEnd {
   reason: string | null;
 }
 
+export interface ExecLineOptions {
+  /** Which stderr text lines count as errors of the run. */
+  stderr: StderrPolicy;
+  /** `--identifier-field`: an error line's field naming its record, copied to `identifier` where absent. */
+  identifierField: string | null;
+}
+export const DEFAULT_EXEC_LINE_OPTIONS: ExecLineOptions = { stderr: DEFAULT_STDERR_POLICY, identifierField: null };
+
 export interface MappedLine {
   /** The line for the run's file, without newline; null when the output line is blank. */
   json: string | null;
@@ -127,7 +135,7 @@ export function mapOutputLine(
   source: 'stdout' | 'stderr',
   identity: ExecRunIdentity,
   now: number,
-  stderrPolicy: StderrPolicy = DEFAULT_STDERR_POLICY,
+  options: ExecLineOptions = DEFAULT_EXEC_LINE_OPTIONS,
 ): MappedLine {
   let text: string;
   let invalidUtf8 = false;
@@ -140,11 +148,11 @@ export function mapOutputLine(
   if (text.trim() === '') return { json: null, text: null, reportedEnd: null };
 
   if (!line.truncated && !invalidUtf8 && text.trimStart().startsWith('{')) {
-    const structured = mapJsonLine(text, source, identity, now);
+    const structured = mapJsonLine(text, source, identity, now, options.identifierField);
     if (structured) return structured;
   }
   const fields: Record<string, unknown> = {
-    level: source === 'stderr' ? stderrLineLevel(text, stderrPolicy) : LEVELS.info,
+    level: source === 'stderr' ? stderrLineLevel(text, options.stderr) : LEVELS.info,
     time: now,
     ...identity,
     msg: text,
@@ -163,6 +171,7 @@ function mapJsonLine(
   source: 'stdout' | 'stderr',
   identity: ExecRunIdentity,
   now: number,
+  identifierField: string | null,
 ): MappedLine | null {
   let value: unknown;
   try {
@@ -178,6 +187,17 @@ function mapJsonLine(
   const parsed = parseLine(json);
   if (!parsed.ok) return null;
   const payload = parsed.line.payload;
+  if (
+    identifierField !== null &&
+    fields.identifier === undefined &&
+    (payload.event === 'error' || parsed.line.level >= LEVELS.error)
+  ) {
+    const named = fields[identifierField];
+    if (typeof named === 'string' || (typeof named === 'number' && Number.isFinite(named))) {
+      fields.identifier = String(named);
+      return { json: JSON.stringify(fields), text, reportedEnd: null };
+    }
+  }
   if (payload.event === 'run.start' || payload.event === 'run.end') {
     delete fields.event;
     fields.reportedEvent = payload.event;

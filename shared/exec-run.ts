@@ -8,7 +8,13 @@ import { hostname } from 'node:os';
 import type { Readable } from 'node:stream';
 import { LEVELS } from './events.js';
 import { execRunEnd, type ChildEnd, type ExecRunEnd } from './exec-run-outcome.js';
-import { LineSplitter, mapOutputLine, type ReportedRunEnd, DEFAULT_EXEC_MAX_LINE_BYTES } from './exec-run-lines.js';
+import {
+  LineSplitter,
+  mapOutputLine,
+  type ExecLineOptions,
+  type ReportedRunEnd,
+  DEFAULT_EXEC_MAX_LINE_BYTES,
+} from './exec-run-lines.js';
 import { DEFAULT_STDERR_POLICY, reasonWithStderr, StderrTail, type StderrPolicy } from './exec-stderr.js';
 import { DEFAULT_CLUB, runFilePath } from './run-path.js';
 import { newRunId } from './run-id.js';
@@ -36,6 +42,8 @@ export interface ExecRunOptions {
   env?: NodeJS.ProcessEnv;
   /** Which stderr text lines count as errors (default: warn, and error when they match the default pattern). */
   stderr?: StderrPolicy;
+  /** The field of the program's error lines that names the failing record (`--identifier-field`). */
+  identifierField?: string;
 }
 
 export interface ExecRunResult extends ExecRunEnd {
@@ -70,7 +78,10 @@ export async function execRun(options: ExecRunOptions): Promise<ExecRunResult> {
 
   let reportedEnd: ReportedRunEnd | null = null;
   const stderrTail = new StderrTail();
-  const stderrPolicy = options.stderr ?? DEFAULT_STDERR_POLICY;
+  const lineOptions: ExecLineOptions = {
+    stderr: options.stderr ?? DEFAULT_STDERR_POLICY,
+    identifierField: options.identifierField ?? null,
+  };
   const child = spawn(options.command, args, {
     cwd: options.cwd,
     env: { ...(options.env ?? process.env), ...execRunEnv(identity) },
@@ -96,7 +107,7 @@ export async function execRun(options: ExecRunOptions): Promise<ExecRunResult> {
     const record = (lines: ReturnType<LineSplitter['push']>): void => {
       const now = Date.now();
       for (const line of lines) {
-        const mapped = mapOutputLine(line, source, identity, now, stderrPolicy);
+        const mapped = mapOutputLine(line, source, identity, now, lineOptions);
         if (mapped.reportedEnd) reportedEnd = mapped.reportedEnd;
         if (source === 'stderr' && mapped.text !== null) stderrTail.push(mapped.text);
         if (mapped.json !== null) out.write(mapped.json + '\n');

@@ -34,6 +34,7 @@ describe('resolveConfig', () => {
       staleAfterMs: 3_600_000,
       maxLineBytes: 1_048_576,
       maxDepth: 64,
+      identifierFields: ['identifier', 'knvb_id', 'memberId', 'member_id', 'id'],
       logLevel: 'info',
       insecure: false,
       poll: false,

@@ -1,7 +1,13 @@
 // The pure part of `runboard exec`: splitting the child's output into lines (partial, long, invalid UTF-8),
 // mapping each to a run-file line, and deciding run.end and the exit code.
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, mapOutputLine, utf8Boundary, type OutputLine } from '../shared/exec-run-lines.js';
+import {
+  DEFAULT_EXEC_LINE_OPTIONS,
+  LineSplitter,
+  mapOutputLine,
+  utf8Boundary,
+  type OutputLine,
+} from '../shared/exec-run-lines.js';
 import { execRunEnd } from '../shared/exec-run-outcome.js';
 import { parseLine } from '../shared/parse-line.js';
 import type { ParsedLine } from '../shared/events.js';
@@ -76,6 +82,26 @@ describe('LineSplitter', () => {
 });
 
 describe('mapOutputLine', () => {
+  it('--identifier-field copies the named field of error lines to identifier (not of other lines, never over one)', () => {
+    const options = { ...DEFAULT_EXEC_LINE_OPTIONS, identifierField: 'email' };
+    const map = (fields: Record<string, unknown>) => {
+      const bytes = Buffer.from(JSON.stringify(fields));
+      const json = mapOutputLine(
+        { bytes, truncated: false, lineBytes: bytes.length },
+        'stdout',
+        identity,
+        NOW,
+        options,
+      ).json!;
+      return JSON.parse(json) as Record<string, unknown>;
+    };
+    expect(map({ level: 50, msg: 'push failed', email: 'a@b.c' }).identifier).toBe('a@b.c');
+    expect(map({ level: 30, event: 'error', msg: 'x', email: 7 }).identifier).toBe('7');
+    expect(map({ level: 30, msg: 'fine', email: 'a@b.c' }).identifier).toBeUndefined();
+    expect(map({ level: 50, msg: 'x', email: 'a@b.c', identifier: 'own' }).identifier).toBe('own');
+    expect(map({ level: 50, msg: 'x', email: { nested: true } }).identifier).toBeUndefined();
+  });
+
   it('makes stdout text an info line and stderr text a warn line of the run', () => {
     expect(mapped('hello world')).toMatchObject({
       level: 30,

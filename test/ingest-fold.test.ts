@@ -114,7 +114,7 @@ describe('a normal run', () => {
 });
 
 describe('errors', () => {
-  it('counts a plain line at level >= 50 as an error, with err.message before msg', () => {
+  it("counts a plain line at level >= 50 as an error: its own msg is the message, err's message kept beside it", () => {
     const r = fold(
       {
         level: 50,
@@ -125,10 +125,41 @@ describe('errors', () => {
       { level: 'error', msg: 'labelled level' },
       { level: 40, msg: 'just a warning' },
     );
-    expect(r.errors.map((e) => e.message)).toEqual(['ECONNRESET', 'fatal thing', 'labelled level']);
-    expect(r.errors[0]!.stack).toContain('at x');
+    expect(r.errors.map((e) => e.message)).toEqual(['could not sync', 'fatal thing', 'labelled level']);
+    expect(r.errors[0]!.stack).toContain('Error: ECONNRESET\n at x');
     expect(r.errors[0]!.system).toBeNull();
     expect(r.state.run.errorCount).toBe(3);
+  });
+
+  it("an err without a stack still shows its message beside the line's msg; an err alone is the message", () => {
+    const r = fold(
+      { level: 50, msg: 'failed to push member', err: { type: 'TypeError', message: 'x is undefined' } },
+      { level: 50, err: { message: 'only the err' } },
+    );
+    expect(r.errors.map((e) => [e.message, e.stack])).toEqual([
+      ['failed to push member', 'TypeError: x is undefined'],
+      ['only the err', null],
+    ]);
+  });
+
+  it("names a plain error line's record and system in the pipeline's own words", () => {
+    const r = fold(
+      { level: 50, msg: 'push failed', knvb_id: 'KNVB123', system: 'laposta' },
+      { level: 50, msg: 'by id', memberId: 42 },
+      { level: 50, msg: 'explicit wins', identifier: 'A1', knvb_id: 'KNVB9' },
+      { level: 50, msg: 'no record', system: { not: 'text' } },
+    );
+    expect(r.errors.map((e) => [e.identifier, e.system])).toEqual([
+      ['KNVB123', 'laposta'],
+      ['42', null],
+      ['A1', null],
+      [null, null],
+    ]);
+    expect(r.errors[0]!.fingerprint).toBe(errorFingerprint('push failed', 'laposta'));
+    const custom = foldLines(fresh(), lines({ level: 50, msg: 'x', email: 'a@b.c', knvb_id: 'K1' }), {
+      identifierFields: ['email'],
+    });
+    expect(custom.errors[0]!.identifier).toBe('a@b.c');
   });
 
   it('an error event at error level is one error, not two', () => {

@@ -8,7 +8,7 @@ export const command: Command = {
   name: 'exec',
   usage:
     'runboard exec --pipeline NAME [--club C] [--runs-dir D] [--trigger T] [--quiet] [--stderr-level warn|error] ' +
-    '[--error-pattern REGEX] -- <command> [args...]',
+    '[--error-pattern REGEX] [--identifier-field NAME] -- <command> [args...]',
   summary:
     'Run any command as a run: stdout lines log as info, stderr as warn (error when a line starts with error, ' +
     "fatal, exception or traceback), JSON lines keep their fields; the exit code becomes run.end, a failed run's " +
@@ -27,6 +27,7 @@ export const command: Command = {
       '--error-pattern RE',
       'stderr lines matching this (case-insensitive) are errors of the run (default: error|fatal|exception|traceback as the first word, after a timestamp)',
     ],
+    ['--identifier-field NAME', "the field of the command's JSON error lines that names the failing record"],
   ],
   async run(argv) {
     const separator = argv.indexOf('--');
@@ -44,6 +45,7 @@ export const command: Command = {
           quiet: { type: 'boolean' },
           'stderr-level': { type: 'string' },
           'error-pattern': { type: 'string' },
+          'identifier-field': { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
@@ -64,6 +66,7 @@ export const command: Command = {
     }
     const result = await execRun({
       stderr,
+      identifierField: values['identifier-field'],
       pipeline: values.pipeline,
       club: values.club,
       runsDir: values['runs-dir'],
