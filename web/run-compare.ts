@@ -118,6 +118,9 @@ export class RunCompare extends LitElement {
       .message {
         white-space: pre-wrap;
       }
+      [data-new-fingerprints] {
+        margin-top: 10px;
+      }
     `,
   ];
 
