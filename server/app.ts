@@ -14,6 +14,7 @@ import { guardHostAndOrigin } from './host-guard.js';
 import { createHostPolicy, type HostPolicyOptions } from './host-policy.js';
 import type { Metrics } from './metrics.js';
 import { countRunsByStatus } from './queries/runs.js';
+import { registerCompareRoute } from './routes/compare.js';
 import type { RouteContext } from './routes/context.js';
 import { registerErrorRoutes } from './routes/errors.js';
 import { registerHealthRoute, registerReadyRoute } from './routes/health.js';
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerReadyRoute(scope, ctx);
     registerPipelinesRoute(scope, ctx);
     registerRunsRoutes(scope, ctx);
+    registerCompareRoute(scope, ctx);
     registerLogsRoute(scope, ctx);
     registerLogFileRoute(scope, ctx);
     registerErrorRoutes(scope, ctx);

@@ -53,6 +53,7 @@ describe('GET /api/openapi.json', () => {
         '/api/runs/{id}/logs',
         '/api/runs/{id}/log.ndjson',
         '/api/runs/{id}/errors',
+        '/api/runs/{id}/compare',
         '/api/errors',
         '/api/errors/groups',
         '/api/rejects',
@@ -77,6 +78,7 @@ describe('GET /api/openapi.json', () => {
     expect(params('/api/errors')).toEqual(
       ['club', 'cursor', 'fingerprint', 'identifier', 'limit', 'pipeline', 'runId', 'system'].map((n) => `query:${n}`),
     );
+    expect(params('/api/runs/{id}/compare')).toEqual(['path:id', 'query:with']);
     expect(params('/api/errors/groups')).toEqual(
       ['club', 'consecutive', 'limit', 'pipeline', 'since'].map((n) => `query:${n}`),
     );
@@ -93,11 +95,16 @@ describe('GET /api/openapi.json', () => {
       'ErrorGroup',
       'RecurringIdentifier',
       'RejectView',
+      'RunComparison',
+      'FigureChange',
       'ApiError',
     ]) {
       expect(doc.components.schemas[name], name).toBeDefined();
     }
     expect(JSON.stringify(doc.paths['/api/runs/{id}']?.get?.responses)).toContain('#/components/schemas/RunDetail');
+    expect(JSON.stringify(doc.paths['/api/runs/{id}/compare']?.get?.responses)).toContain(
+      '#/components/schemas/RunComparison',
+    );
   });
 
   it('is behind the token like the rest of the API', async () => {

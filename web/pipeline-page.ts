@@ -3,6 +3,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LiveDataMessage, RunView } from '../shared/api.js';
+import type { ComparedFigure } from '../shared/api-compare.js';
 import { ClockController } from './clock-controller.js';
 import {
   formatAxisCount,
@@ -14,12 +15,14 @@ import {
 } from './format.js';
 import { compareRecency } from './overview-model.js';
 import { appendPage, upsertRuns } from './run-history-model.js';
+import { historyOutliers } from './run-history-outliers.js';
 import { errorsHref, overviewHref, runHref } from './routes.js';
 import type { Services } from './services.js';
 import { countColumns, durationColumns, median } from './stats.js';
 import { runTone } from './status.js';
 import type { ChartSeries } from './time-chart.js';
 import { baseStyles } from './ui-styles.js';
+import './outside-mark.js';
 import './status-badge.js';
 import './time-chart.js';
 
@@ -212,12 +215,14 @@ export class PipelinePage extends LitElement {
     if (rect && rect.top < window.innerHeight + 400 && this.nextCursor !== null) void this.loadMore();
   }
 
-  private renderRow(run: RunView, now: number) {
+  private renderRow(run: RunView, now: number, outside: readonly ComparedFigure[] = []) {
     const tone = runTone({ status: run.status, failed: run.counts.failed });
     const duration = run.status === 'running' && run.startedAt !== null ? now - run.startedAt : run.durationMs;
     return html`<tr data-run-id=${run.id}>
       <td><status-badge tone=${tone}></status-badge></td>
-      <td><a href=${runHref(run.id)} title=${run.runKey}>#${run.id}</a></td>
+      <td>
+        <a href=${runHref(run.id)} title=${run.runKey}>#${run.id}</a><outside-mark .figures=${outside}></outside-mark>
+      </td>
       <td title=${formatDateTime(run.startedAt)}>${formatRelative(run.startedAt, now)}</td>
       <td class="num">${formatDuration(duration)}</td>
       <td>${run.trigger ?? '—'}</td>
@@ -236,6 +241,7 @@ export class PipelinePage extends LitElement {
     const finished = this.runs.filter((r) => r.status !== 'running');
     const mid = median(finished.flatMap((r) => (r.durationMs === null ? [] : [r.durationMs])));
     const ok = finished.filter((r) => r.status === 'success').length;
+    const outliers = historyOutliers(this.runs);
     return html`
       <div class="head">
         <h1><a href=${overviewHref(this.club)} class="muted">${this.club}</a> / ${this.pipeline}</h1>
@@ -280,7 +286,7 @@ export class PipelinePage extends LitElement {
               </tr>
             </thead>
             <tbody>
-              ${this.runs.map((run) => this.renderRow(run, now))}
+              ${this.runs.map((run) => this.renderRow(run, now, outliers.get(run.id)))}
             </tbody>
           </table>
         </div>

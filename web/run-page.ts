@@ -11,6 +11,7 @@ import { mergeErrors } from './run-errors-model.js';
 import type { Services } from './services.js';
 import { baseStyles } from './ui-styles.js';
 import './log-viewer.js';
+import './run-compare.js';
 import './run-errors.js';
 import './run-header.js';
 import './step-timeline.js';
@@ -200,6 +201,13 @@ export class RunPage extends LitElement {
                 </div>
               </section>
             </div>`
+          : nothing
+      }
+      ${
+        run
+          ? html`<section class="card" aria-label="Compared with">
+              <run-compare .services=${this.services} .runId=${run.id} .runStatus=${run.status}></run-compare>
+            </section>`
           : nothing
       }
       <section aria-labelledby="log-title">

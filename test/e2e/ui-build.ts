@@ -23,6 +23,8 @@ export function uiIsStale(): boolean {
     newestMtime(join(repoRoot, 'web')),
     newestMtime(join(repoRoot, 'shared', 'api.ts')),
     newestMtime(join(repoRoot, 'shared', 'events.ts')),
+    newestMtime(join(repoRoot, 'shared', 'api-compare.ts')),
+    newestMtime(join(repoRoot, 'shared', 'normal-range.ts')),
   );
   return sources > statSync(builtIndex).mtimeMs;
 }
