@@ -220,4 +220,105 @@ describe('runboard tail against a running daemon', () => {
     expect(out).toContain('── run success ──');
     expect(tail.stderr()).toMatch(/run club\/hostile #1 success in .* \(~4 updated\), 0 errors\n$/);
   }, 60_000);
+
+  it('without --run follows every matching run: --since prints the window first, then live lines, none twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runboard-tail-all-'));
+    dirs.push(dir);
+    const runsDir = join(dir, 'runs');
+    const daemon = spawnRunboard([
+      'start',
+      '--port',
+      '0',
+      '--runs-dir',
+      runsDir,
+      '--db',
+      join(dir, 'dashboard.sqlite'),
+    ]);
+    const url = await daemon.waitReady();
+
+    // Before tail starts: a finished run and a running one of club `a`, and a running one of club `b`.
+    const finished = startRun({ pipeline: 'done', club: 'a', runsDir, handleProcessEnd: false });
+    finished.log.info('finished line');
+    await finished.end();
+    const running = startRun({ pipeline: 'long', club: 'a', runsDir, handleProcessEnd: false });
+    const other = startRun({ pipeline: 'long', club: 'b', runsDir, handleProcessEnd: false });
+    for (let n = 0; n < 20; n++) {
+      running.log.info(`a ${n}`);
+      other.log.info(`b ${n}`);
+    }
+    const runsVisible = async () => {
+      const runs = (await (await fetch(`${url}/api/runs`)).json()) as { items: Array<{ logCount: number }> };
+      return runs.items.length === 3 && runs.items.every((run) => run.logCount >= 2);
+    };
+    for (const deadline = Date.now() + 20_000; !(await runsVisible());) {
+      if (Date.now() > deadline) throw new Error('runs not ingested');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    const tail = spawnRunboard(['tail', '--url', url, '--club', 'a', '--since', '10m', '--json']);
+    const wait = { timeoutMs: 30_000, intervalMs: 20 };
+    await waitFor(() => printedMessages(tail).includes('a 19'), 'the --since window', wait);
+    for (let n = 20; n < 60; n++) {
+      running.log.info(`a ${n}`);
+      other.log.info(`b ${n}`);
+    }
+    // A run that starts while tail follows is printed from its first line.
+    const later = startRun({ pipeline: 'later', club: 'a', runsDir, handleProcessEnd: false });
+    later.log.info('later line');
+    await later.end();
+    await running.end();
+    await other.end();
+    await waitFor(
+      () => ['a 59', 'later line', 'run success'].every((msg) => printedMessages(tail).includes(msg)),
+      'the live lines',
+      wait,
+    );
+    await waitFor(() => printed(tail).filter((line) => line.event === 'run.end').length === 3, 'every run.end', wait);
+    tail.child.kill('SIGTERM');
+    await tail.exited;
+
+    const lines = printed(tail);
+    const byRun = new Map<number, LogLineView[]>();
+    for (const line of lines) byRun.set(line.runId, [...(byRun.get(line.runId) ?? []), line]);
+    expect(byRun.size).toBe(3);
+    // Run ids follow ingest order, not creation order: look them up by the runs' own keys.
+    const listed = (await (await fetch(`${url}/api/runs`)).json()) as { items: Array<{ id: number; runKey: string }> };
+    const idOf = (runKey: string) => listed.items.find((item) => item.runKey === runKey)?.id;
+    for (const run of [finished, running, later]) {
+      const runId = idOf(run.runId) as number;
+      expect(
+        byRun.get(runId)?.map((line) => line.offset),
+        run.pipeline,
+      ).toEqual(lineOffsets(run.file as string));
+    }
+    expect(lines.some((line) => line.msg?.startsWith('b '))).toBe(false);
+  }, 90_000);
+
+  it('sends the token as a bearer header, and stops with exit 2 and one line when it is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runboard-tail-token-'));
+    dirs.push(dir);
+    const runsDir = join(dir, 'runs');
+    const run = startRun({ pipeline: 'guarded', club: 'club', runsDir, handleProcessEnd: false });
+    run.log.info('behind a token');
+    await run.end();
+    const token = 'tail-test-token-0123456789';
+    const daemon = spawnRunboard(
+      ['start', '--port', '0', '--runs-dir', runsDir, '--db', join(dir, 'dashboard.sqlite')],
+      {
+        env: { RUNBOARD_TOKEN: token },
+      },
+    );
+    const url = await daemon.waitReady();
+    const refused = spawnRunboard(['tail', '--url', url, '--run', 'latest'], { env: { RUNBOARD_TOKEN: '' } });
+    const wrong = spawnRunboard(['tail', '--url', url, '--run', 'latest', '--token', 'not-the-token-at-all']);
+    const allowed = spawnRunboard(['tail', '--url', url, '--run', 'latest', '--exit-status'], {
+      env: { RUNBOARD_TOKEN: token },
+    });
+    for (const tail of [refused, wrong]) {
+      expect((await tail.exited).code).toBe(2);
+      expect(tail.stderr()).toMatch(/^runboard tail: .*401.*\(give a token with --token or RUNBOARD_TOKEN\)\n$/);
+    }
+    expect((await allowed.exited).code, allowed.stderr()).toBe(0);
+    expect(allowed.stdout()).toContain('behind a token');
+  }, 60_000);
 });
