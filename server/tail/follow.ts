@@ -177,7 +177,7 @@ export class Tail {
   private async resync(): Promise<void> {
     this.needsResync = false;
     if (!this.started) {
-      this.started = true;
+      // Sets `started` once it has printed anything; a start-up cut short before that is simply done again.
       await (this.single ? this.startSingle() : this.startAll());
       return;
     }
@@ -190,7 +190,9 @@ export class Tail {
   }
 
   private async startSingle(): Promise<void> {
+    this.runs.clear();
     if (this.target === null && !(await this.findLatest())) {
+      this.started = true;
       const which = [this.options.club, this.options.pipeline].filter((part) => part !== null).join('/');
       this.output.note(`no run${which === '' ? '' : ` of ${which}`} yet; waiting for one to start`);
       return;
@@ -228,17 +230,19 @@ export class Tail {
       this.printLines(followed, lines);
       followed.seenOffset = Math.max(followed.seenOffset, lastOffset);
     }
+    this.started = true;
     await this.catchUp(detail.id);
   }
 
   private async startAll(): Promise<void> {
+    this.runs.clear();
     const running = await this.api.runs({ ...this.filter, status: 'running' }, MAX_TOPICS - 1);
     const candidates = new Map(running.map((run) => [run.id, run]));
     const sinceTime = this.options.sinceTime;
     if (sinceTime !== null) {
       for (const run of await this.api.runs(this.filter, 200)) {
-        if ((run.lastEventAt ?? run.startedAt ?? 0) >= sinceTime && !candidates.has(run.id))
-          candidates.set(run.id, run);
+        const lastSeen = run.lastEventAt ?? run.startedAt ?? 0;
+        if (lastSeen >= sinceTime && !candidates.has(run.id)) candidates.set(run.id, run);
       }
     }
     const followed = [...candidates.values()].map((run) => this.follow(run, -1));
@@ -256,6 +260,8 @@ export class Tail {
         backfillEnds.set(run, lastOffset);
       }
     }
+    // Nothing printed before this point: a REST failure above starts over from a clean slate.
+    this.started = true;
     // The runs' lines of the window in time order; then each run goes on from where its read ended.
     for (const line of mergeByTime(backfill)) {
       const run = this.runs.get(line.runId);
@@ -373,10 +379,13 @@ export class Tail {
     }
   }
 
-  /** A run we are not following that should be: one that started after we did (all runs), or the first one (latest). */
+  /**
+   * A run we are not following that should be: one that started after we did (every run), or the first such run
+   * while `--run latest` waits for one. (A state change of an old run, such as being judged abandoned, is not.)
+   */
   private isNewRun(run: RunView): boolean {
     if (!runMatches(run, this.filter) || this.finishedRuns.has(run.id)) return false;
-    if (this.single) return this.target === null && this.started;
+    if (this.single && (this.target !== null || !this.started)) return false;
     return run.status === 'running' || (run.startedAt !== null && run.startedAt >= this.tailStartedAt);
   }
 }
