@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   start: () => import('./commands/start.js'),
   exec: () => import('./commands/exec.js'),
   migrate: () => import('./commands/migrate.js'),
+  tail: () => import('./commands/tail.js'),
 };
 
 async function loadAll(): Promise<Command[]> {
@@ -44,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    // exec and start manage their own lifetime; they resolve only when done.
+    // exec, start and tail manage their own lifetime; they resolve only when done.
     process.exitCode = code;
   },
   (error: unknown) => {

@@ -10,6 +10,7 @@ async function loadCommands(): Promise<Command[]> {
     import('../server/commands/start.js'),
     import('../server/commands/exec.js'),
     import('../server/commands/migrate.js'),
+    import('../server/commands/tail.js'),
   ]);
   return modules.map((module) => module.command);
 }
@@ -30,14 +31,19 @@ describe('runboard --help', () => {
   });
 
   it('shows one command with `runboard <command> --help`, and fails usefully otherwise', async () => {
-    const [execHelp, bare, unknown] = await Promise.all([
+    const [execHelp, tailHelp, bare, unknown] = await Promise.all([
       spawnTs('server/cli.ts', ['exec', '--help']).finished,
+      spawnTs('server/cli.ts', ['tail', '--help']).finished,
       spawnTs('server/cli.ts', []).finished,
       spawnTs('server/cli.ts', ['frobnicate']).finished,
     ]);
     expect(execHelp.code).toBe(0);
     expect(execHelp.stdout).toContain('runboard exec --pipeline NAME');
     expect(execHelp.stdout).not.toContain('runboard migrate');
+    expect(tailHelp.code).toBe(0);
+    expect(tailHelp.stdout).toContain('runboard tail [--club C] [--pipeline P] [--run ID|latest]');
+    expect(tailHelp.stdout).toContain('--exit-status');
+    expect(tailHelp.stdout).not.toContain('runboard exec');
     expect(bare.code).toBe(1);
     expect(bare.stdout).toContain('Commands:');
     expect(unknown.code).toBe(2);
