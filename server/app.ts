@@ -4,11 +4,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Db } from '../shared/db.js';
 import { migrationsFolder } from '../shared/db.js';
 import { SESSION_COOKIE, createTokenAuth, requireToken } from './auth.js';
 import type { Metrics } from './metrics.js';
+import { QueryPool, QueryPoolBusy, type QueryPoolOptions } from './query-pool/pool.js';
 import { countRunsByStatus } from './queries/runs.js';
 import type { RouteContext } from './routes/context.js';
 import { registerErrorRoutes } from './routes/errors.js';
@@ -41,6 +42,8 @@ export interface AppOptions {
   logger: FastifyBaseLogger | boolean;
   /** The live hub's WebSocket route, registered inside the authenticated scope. */
   registerLive?: (app: FastifyInstance) => Promise<void>;
+  /** The REST queries' worker pool (server/query-pool), on the database `db` was opened from. Closed with the app. */
+  queryPool?: Omit<QueryPoolOptions, 'dbFile'>;
 }
 
 /** Requests carry tokens and small JSON bodies at most (login). */
@@ -66,7 +69,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       : Fastify({ ...common, loggerInstance: options.logger });
 
   const auth = createTokenAuth(options.token);
+  // Reads run on worker threads with their own connections, so a search never holds up ingest or /api/health.
+  const queries = new QueryPool({ ...options.queryPool, dbFile: options.db.$client.name });
+  app.addHook('onClose', () => queries.close());
   const ctx: RouteContext = {
+    queries,
     db: options.db,
     runsDir: options.runsDir,
     isReady: options.isReady,
@@ -75,7 +82,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
   options.metrics.setRunsByStatusSource(() => countRunsByStatus(options.db));
 
-  app.setErrorHandler(apiErrorHandler);
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof QueryPoolBusy) void reply.header('retry-after', String(error.retryAfterSeconds));
+    return apiErrorHandler(error, request, reply);
+  });
   for (const schema of sharedSchemas) app.addSchema(schema);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {

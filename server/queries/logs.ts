@@ -2,6 +2,8 @@
 // Every plan walks the (run_id, offset) index in one direction and stops after limit + 1 matches.
 import type { Db } from '../../shared/db.js';
 import { runLogs, type LogRow } from '../../shared/schema.js';
+import type Database from 'better-sqlite3';
+import { budgetCheck } from './budget.js';
 import { containsPattern, selectList, statement } from './statements.js';
 
 const LOG_COLUMNS = selectList(runLogs);
@@ -26,8 +28,9 @@ export interface LogPage {
   hasNewer: boolean;
 }
 
-function filterClauses(query: LogQuery): { where: string; params: Array<string | number> } {
-  const clauses = ['run_id = ?'];
+function filterClauses(client: Database.Database, query: LogQuery): { where: string; params: Array<string | number> } {
+  // The budget check right after the index term counts every line looked at, matching or not.
+  const clauses = ['run_id = ?', budgetCheck(client)];
   const params: Array<string | number> = [query.runId];
   if (query.minLevel !== undefined) {
     clauses.push('level >= ?');
@@ -47,7 +50,7 @@ function filterClauses(query: LogQuery): { where: string; params: Array<string |
 
 export function readLogs(db: Db, query: LogQuery): LogPage {
   const client = db.$client;
-  const { where, params } = filterClauses(query);
+  const { where, params } = filterClauses(client, query);
   const { after, before, limit } = query;
   const exists = (clause: string, offset: number): boolean =>
     statement(client, `SELECT 1 FROM run_logs WHERE ${where} AND ${clause} LIMIT 1`).get(...params, offset) !==

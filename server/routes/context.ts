@@ -2,6 +2,7 @@
 import type { Db } from '../../shared/db.js';
 import type { TokenAuth } from '../auth.js';
 import type { Metrics } from '../metrics.js';
+import type { QueryRunner } from '../query-pool/pool.js';
 
 export interface RouteContext {
   db: Db;
@@ -10,4 +11,6 @@ export interface RouteContext {
   isReady: () => boolean;
   metrics: Metrics;
   auth: TokenAuth;
+  /** Runs the REST queries off the main thread (server/query-pool). */
+  queries: QueryRunner;
 }
