@@ -31,6 +31,12 @@ export interface LogSearchIndexOptions {
   sliceMs?: number;
   /** Safety net: look for unindexed rows this often even without a poke (default 1,000 ms). */
   idleMs?: number;
+  /**
+   * After a poke, wait this long before indexing (default 200 ms), so live ingest's many small batches become a
+   * few larger index transactions: each FTS5 transaction writes a segment, and every few segments cost a merge
+   * (measured here: 30-100 ms at p99 when indexing after every 10-line batch).
+   */
+  pokeDelayMs?: number;
 }
 
 export interface LogSearchIndexer {
@@ -71,8 +77,9 @@ export function createLogSearchIndexer(db: Db, options: LogSearchIndexOptions = 
   const chunkRows = options.chunkRows ?? 2_000;
   const sliceMs = options.sliceMs ?? 10;
   const idleMs = options.idleMs ?? 1_000;
+  const pokeDelayMs = options.pokeDelayMs ?? 200;
   let statements: Statements | null = null;
-  let scheduled: NodeJS.Immediate | null = null;
+  let scheduled: { cancel: () => void } | null = null;
   let idleTimer: NodeJS.Timeout | null = null;
   let running = false;
   // Sized so one transaction takes about one slice: trigram indexing runs at ~50k rows/s here, and a chunk of
@@ -158,11 +165,19 @@ export function createLogSearchIndexer(db: Db, options: LogSearchIndexOptions = 
       options.logger?.error({ err: error }, 'log search index: indexing failed; retrying');
       return;
     }
-    scheduled = setImmediate(runSlice);
+    const next = setImmediate(runSlice);
+    scheduled = { cancel: () => clearImmediate(next) };
   }
 
   function poke(): void {
-    if (running && scheduled === null) scheduled = setImmediate(runSlice);
+    if (!running || scheduled !== null) return;
+    const timer = setTimeout(runSlice, pokeDelayMs);
+    scheduled = { cancel: () => clearTimeout(timer) };
+  }
+
+  function cancelScheduled(): void {
+    scheduled?.cancel();
+    scheduled = null;
   }
 
   return {
@@ -184,9 +199,8 @@ export function createLogSearchIndexer(db: Db, options: LogSearchIndexOptions = 
     },
     stop() {
       running = false;
-      if (scheduled) clearImmediate(scheduled);
+      cancelScheduled();
       if (idleTimer) clearTimeout(idleTimer);
-      scheduled = null;
       idleTimer = null;
       settleWaiters(false);
     },
