@@ -3,6 +3,11 @@
 // connections (no inject). Prints p50/p95/p99 per route, the seeding time and the server's peak RSS.
 //
 //   npx tsx bench/api.ts [--runs 100000] [--lines 10000000] [--requests 300] [--seed 42] [--keep]
+//                        [--scenario routes|search|all] [--search-lines 400000] [--searches 20] [--rate 1000]
+//                        [--seconds 15]
+//
+// `--scenario search` (issue 11): concurrent `q=` searches while another run is ingested live; see
+// bench/scenarios/search-under-ingest.ts. The default runs both.
 //
 // Target (issue 4): p95 <= 50 ms for /api/runs (first and deep page) and /api/runs/:id/logs (newest, middle,
 // level-filtered). The database lives in a temp dir that is deleted afterwards unless --keep.
@@ -17,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { openDb, type Db } from '../shared/db.js';
 import { encodeCursor } from '../server/queries/cursor.js';
 import { seededRandom } from '../test/fixtures/seeded-random.js';
+import { runSearchScenario } from './scenarios/search-under-ingest.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,6 +32,11 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: String(Date.now() % 1_000_000) },
     keep: { type: 'boolean', default: false },
     serve: { type: 'string' },
+    scenario: { type: 'string', default: 'all' },
+    'search-lines': { type: 'string', default: '400000' },
+    searches: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '15' },
   },
 });
 
@@ -398,4 +409,14 @@ async function main(): Promise<void> {
 }
 
 if (args.serve !== undefined) void serve(args.serve);
-else await main();
+else {
+  if (args.scenario === 'routes' || args.scenario === 'all') await main();
+  if (args.scenario === 'search' || args.scenario === 'all') {
+    await runSearchScenario({
+      searchLines: Number(args['search-lines']),
+      searches: Number(args.searches),
+      rate: Number(args.rate),
+      seconds: Number(args.seconds),
+    });
+  }
+}

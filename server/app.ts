@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { IngestProblem } from '../shared/api.js';
 import type { Db } from '../shared/db.js';
 import { migrationsFolder } from '../shared/db.js';
@@ -13,6 +13,7 @@ import { DEFAULT_FAILURE_LIMIT, type FailureLimitOptions } from './failure-limit
 import { guardHostAndOrigin } from './host-guard.js';
 import { createHostPolicy, type HostPolicyOptions } from './host-policy.js';
 import type { Metrics } from './metrics.js';
+import { QueryPool, QueryPoolBusy, type QueryPoolOptions } from './query-pool/pool.js';
 import { countRunsByStatus } from './queries/runs.js';
 import { registerCompareRoute } from './routes/compare.js';
 import type { RouteContext } from './routes/context.js';
@@ -56,6 +57,8 @@ export interface AppOptions {
   failureLimit?: FailureLimitOptions;
   /** Which Host and Origin headers are this server's; default: bound to 127.0.0.1, nothing else configured. */
   hosts?: HostPolicyOptions;
+  /** The REST queries' worker pool (server/query-pool), on the database `db` was opened from. Closed with the app. */
+  queryPool?: Omit<QueryPoolOptions, 'dbFile'>;
 }
 
 const LOOPBACK_ONLY: HostPolicyOptions = {
@@ -93,7 +96,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     failureLimit: options.failureLimit ?? DEFAULT_FAILURE_LIMIT,
   });
+  // Reads run on worker threads with their own connections, so a search never holds up ingest or /api/health.
+  const queries = new QueryPool({ ...options.queryPool, dbFile: options.db.$client.name });
+  app.addHook('onClose', () => queries.close());
   const ctx: RouteContext = {
+    queries,
     db: options.db,
     runsDir: options.runsDir,
     isReady: options.isReady,
@@ -104,7 +111,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   options.metrics.setRunsByStatusSource(() => countRunsByStatus(options.db));
   options.metrics.setIngestProblemsSource(() => ctx.ingestProblems());
 
-  app.setErrorHandler(apiErrorHandler);
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof QueryPoolBusy) void reply.header('retry-after', String(error.retryAfterSeconds));
+    return apiErrorHandler(error, request, reply);
+  });
   // First of all hooks: a request for another host, or a socket from another origin, gets nothing else.
   app.addHook('onRequest', guardHostAndOrigin(createHostPolicy(options.hosts ?? LOOPBACK_ONLY)));
   for (const schema of sharedSchemas) app.addSchema(schema);

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IngestChange } from '../ingest/changes.js';
 import { createIngestDaemon } from '../ingest/daemon.js';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
+import { createLogSearchIndexer, type LogSearchIndexer } from '../ingest/log-search-index.js';
 import { migrationsFolder, openDb, type Db } from '../shared/db.js';
 import { makeDirectory } from '../shared/make-directory.js';
 import { buildApp } from './app.js';
@@ -153,6 +154,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
   let lock: { release(): void } | null = null;
   let db: Db | null = null;
   let daemon: IngestDaemon | null = null;
+  let searchIndex: LogSearchIndexer | null = null;
   let app: FastifyInstance | null = null;
   let live: LiveRoute | null = null;
   let dbWatch: DbFileWatch | null = null;
@@ -177,6 +179,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
         );
       await step('closing the HTTP server', () => appClosed);
     }
+    searchIndex?.stop();
     // Ingest commits its last batch while the database is still open.
     dbWatch?.stop();
     if (daemon) await step('stopping ingest', () => daemon?.stop());
@@ -256,9 +259,13 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       deleteFilesOnRetention: config.deleteFilesOnRetention,
       usePolling: config.poll,
     });
+    const indexer = createLogSearchIndexer(db, { logger: logger.child({ component: 'log-search' }) });
+    searchIndex = indexer;
     daemon.onChange((change: IngestChange) => {
       metrics.observeBatch(change.stats);
       hub.publish(change);
+      // After the commit and the publish: indexing follows ingest, it never delays it.
+      indexer.poke();
     });
     throwIfAborted();
     // Catch-up can take a while on a big backlog: a signal meanwhile goes straight to shutdown (which stops the
@@ -279,6 +286,10 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     }
     ready = true;
     logger.info({ url, liveCursor: hub.cursor }, 'ready: catch-up finished');
+    // The search index follows from here (searches scan what it has not reached yet), so a big backlog makes
+    // the dashboard ready no later than before.
+    indexer.start();
+    void indexer.caughtUp().then((caughtUp) => caughtUp && logger.info('log search index caught up'));
     const notified = await notifySystemd(['--ready', `--status=listening on ${url}`], env);
     if (!notified.sent && env.NOTIFY_SOCKET) logger.error({ problem: notified.problem }, 'systemd readiness not sent');
 

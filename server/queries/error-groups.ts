@@ -2,6 +2,7 @@
 import type { Db } from '../../shared/db.js';
 import type { ErrorGroup } from '../../shared/api.js';
 import type { PipelineKey } from './pipelines.js';
+import { budgetCheck } from './budget.js';
 import { statement } from './statements.js';
 
 /** Identifiers shown per group. */
@@ -56,7 +57,7 @@ export function isNewGroup(firstRun: RunOrder, latestFinished: RunOrder | null):
  */
 export function listErrorGroups(db: Db, filter: GroupFilter): ErrorGroup[] {
   const client = db.$client;
-  const clauses = ['time >= ?'];
+  const clauses = ['time >= ?', budgetCheck(client)];
   const params: Array<string | number> = [filter.since];
   if (filter.club !== undefined) {
     clauses.push('club_slug = ?');

@@ -1,6 +1,7 @@
 // Error rows: a run's errors in file order, and the error browser's list newest first, both keyset-paged.
 import type { Db } from '../../shared/db.js';
 import { runErrors, type ErrorRow } from '../../shared/schema.js';
+import { budgetCheck } from './budget.js';
 import { decodeIntegerCursor, encodeCursor } from './cursor.js';
 import type { RowPage } from './runs.js';
 import { selectList, statement } from './statements.js';
@@ -40,7 +41,8 @@ const FILTER_COLUMNS: Record<keyof ErrorFilter, string> = {
 
 /** Newest first by (time, id). */
 export function listErrors(db: Db, filter: ErrorFilter, cursor: string | undefined, limit: number): RowPage<ErrorRow> {
-  const clauses: string[] = [];
+  // Filters without an index (system) scan: the budget counts every row looked at.
+  const clauses: string[] = [budgetCheck(db.$client)];
   const params: Array<string | number> = [];
   for (const key of Object.keys(FILTER_COLUMNS) as Array<keyof ErrorFilter>) {
     const value = filter[key];
@@ -52,7 +54,7 @@ export function listErrors(db: Db, filter: ErrorFilter, cursor: string | undefin
     clauses.push('(time, id) < (?, ?)');
     params.push(...decodeIntegerCursor(cursor, ERRORS_CURSOR, 2));
   }
-  const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+  const where = `WHERE ${clauses.join(' AND ')}`;
   const rows = statement(
     db.$client,
     `SELECT ${ERROR_COLUMNS} FROM run_errors ${where} ORDER BY time DESC, id DESC LIMIT ?`,

@@ -3,6 +3,7 @@ import type { IngestProblem } from '../../shared/api.js';
 import type { Db } from '../../shared/db.js';
 import type { TokenAuth } from '../auth.js';
 import type { Metrics } from '../metrics.js';
+import type { QueryRunner } from '../query-pool/pool.js';
 
 export interface RouteContext {
   db: Db;
@@ -13,4 +14,6 @@ export interface RouteContext {
   ingestProblems: () => IngestProblem[];
   metrics: Metrics;
   auth: TokenAuth;
+  /** Runs the REST queries off the main thread (server/query-pool). */
+  queries: QueryRunner;
 }

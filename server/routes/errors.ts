@@ -1,20 +1,10 @@
 // Errors: a run's errors, the error browser's list, and groups by fingerprint with recurring identifiers.
 import type { FastifyInstance } from 'fastify';
-import type { ErrorGroupsResponse, ErrorView, Page, RecurringIdentifier } from '../../shared/api.js';
-import type { Db } from '../../shared/db.js';
-import {
-  STREAK_LOOKBACK_RUNS,
-  identifierFailuresOfRun,
-  listErrorGroups,
-  recentFinishedRunIds,
-} from '../queries/error-groups.js';
-import { listErrors, listRunErrors } from '../queries/errors.js';
-import { listPipelineKeys, type PipelineKey } from '../queries/pipelines.js';
-import { getRun } from '../queries/runs.js';
+import type { ErrorGroupsResponse, ErrorView, Page } from '../../shared/api.js';
+import { STREAK_LOOKBACK_RUNS } from '../queries/error-groups.js';
 import { errorView } from '../views.js';
 import type { RouteContext } from './context.js';
 import { notFound } from './http-errors.js';
-import { identifierStreaks } from './identifier-streaks.js';
 import { cursorParam, errorResponses, idParams, limitParam, nameParam, pageOf } from './schemas.js';
 
 export const ERRORS_DEFAULT_LIMIT = 100;
@@ -45,23 +35,6 @@ interface GroupsQuery {
 const textParam = { type: 'string', minLength: 1, maxLength: 500 } as const;
 const timeParam = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 
-function recurringIdentifiers(db: Db, query: GroupsQuery): RecurringIdentifier[] {
-  const keys: PipelineKey[] =
-    query.club !== undefined && query.pipeline !== undefined
-      ? [{ club: query.club, pipeline: query.pipeline }]
-      : listPipelineKeys(db, query.club).filter((k) => query.pipeline === undefined || k.pipeline === query.pipeline);
-  const result: RecurringIdentifier[] = [];
-  for (const key of keys) {
-    const runIds = recentFinishedRunIds(db, key);
-    // Lazy: each run's failures are read only while some identifier is still on a streak.
-    const failures = (function* () {
-      for (const runId of runIds) yield identifierFailuresOfRun(db, runId);
-    })();
-    for (const streak of identifierStreaks(failures, query.consecutive)) result.push({ ...key, ...streak });
-  }
-  return result.sort((a, b) => b.consecutiveRuns - a.consecutiveRuns || b.lastSeen - a.lastSeen);
-}
-
 export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Params: { id: number }; Querystring: { cursor?: string; limit: number } }>(
     '/api/runs/:id/errors',
@@ -78,10 +51,12 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
         response: { 200: pageOf('ErrorView'), ...errorResponses },
       },
     },
-    (request): Page<ErrorView> => {
+    async (request): Promise<Page<ErrorView>> => {
       const { id } = request.params;
-      if (!getRun(ctx.db, id)) throw notFound(`run ${id} not found`);
-      const page = listRunErrors(ctx.db, id, request.query.cursor, request.query.limit);
+      const page = await ctx.queries.run('runErrors', [id, request.query.cursor, request.query.limit], {
+        heavy: false,
+      });
+      if (!page) throw notFound(`run ${id} not found`);
       return { items: page.rows.map(errorView), nextCursor: page.nextCursor };
     },
   );
@@ -109,9 +84,10 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
         response: { 200: pageOf('ErrorView'), ...errorResponses },
       },
     },
-    (request): Page<ErrorView> => {
+    async (request): Promise<Page<ErrorView>> => {
       const { cursor, limit, ...filter } = request.query;
-      const page = listErrors(ctx.db, filter, cursor, limit);
+      // Filters on columns without an index (system) scan the errors table.
+      const page = await ctx.queries.run('listErrors', [filter, cursor, limit], { heavy: true });
       return { items: page.rows.map(errorView), nextCursor: page.nextCursor };
     },
   );
@@ -159,14 +135,11 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
         },
       },
     },
-    (request): ErrorGroupsResponse => {
+    async (request): Promise<ErrorGroupsResponse> => {
       const query = request.query;
       const since = query.since ?? Date.now() - GROUPS_DEFAULT_DAYS * DAY_MS;
-      return ctx.db.$client.transaction(() => ({
-        groups: listErrorGroups(ctx.db, { club: query.club, pipeline: query.pipeline, since, limit: query.limit }),
-        recurringIdentifiers: recurringIdentifiers(ctx.db, query),
-        since,
-      }))();
+      const overview = await ctx.queries.run('errorOverview', [{ ...query, since }], { heavy: true });
+      return { ...overview, since };
     },
   );
 }

@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Page, RejectView } from '../../shared/api.js';
 import type { RejectRow } from '../../shared/schema.js';
-import { listRejects } from '../queries/rejects.js';
 import type { RouteContext } from './context.js';
 import { cursorParam, errorResponses, limitParam, pageOf } from './schemas.js';
 
@@ -39,9 +38,9 @@ export function registerRejectsRoute(app: FastifyInstance, ctx: RouteContext): v
         response: { 200: pageOf('RejectView'), ...errorResponses },
       },
     },
-    (request): Page<RejectView> => {
+    async (request): Promise<Page<RejectView>> => {
       const { cursor, limit, ...filter } = request.query;
-      const page = listRejects(ctx.db, filter, cursor, limit);
+      const page = await ctx.queries.run('listRejects', [filter, cursor, limit], { heavy: false });
       return { items: page.rows.map(rejectView), nextCursor: page.nextCursor };
     },
   );

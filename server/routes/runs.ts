@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Page, RunDetail, RunView } from '../../shared/api.js';
 import { RUN_STATUSES, type RunStatus } from '../../shared/events.js';
-import { getRun, getRunSteps, listRuns } from '../queries/runs.js';
 import { runView, stepView } from '../views.js';
 import type { RouteContext } from './context.js';
 import { notFound } from './http-errors.js';
@@ -40,9 +39,9 @@ export function registerRunsRoutes(app: FastifyInstance, ctx: RouteContext): voi
         response: { 200: pageOf('RunView'), ...errorResponses },
       },
     },
-    (request): Page<RunView> => {
+    async (request): Promise<Page<RunView>> => {
       const { cursor, limit, ...filter } = request.query;
-      const page = listRuns(ctx.db, filter, cursor, limit);
+      const page = await ctx.queries.run('listRuns', [filter, cursor, limit], { heavy: false });
       return { items: page.rows.map(runView), nextCursor: page.nextCursor };
     },
   );
@@ -58,10 +57,10 @@ export function registerRunsRoutes(app: FastifyInstance, ctx: RouteContext): voi
         response: { 200: { $ref: 'RunDetail#' }, ...errorResponses },
       },
     },
-    (request): RunDetail => {
-      const row = getRun(ctx.db, request.params.id);
-      if (!row) throw notFound(`run ${request.params.id} not found`);
-      return { ...runView(row), steps: getRunSteps(ctx.db, row.id).map(stepView) };
+    async (request): Promise<RunDetail> => {
+      const detail = await ctx.queries.run('runDetail', [request.params.id], { heavy: false });
+      if (!detail) throw notFound(`run ${request.params.id} not found`);
+      return { ...runView(detail.run), steps: detail.steps.map(stepView) };
     },
   );
 }
