@@ -20,29 +20,32 @@ function hashOf(cookie: string): string {
 
 export function createSessionStore(db: Db, tokenTag: string, ttlMs: number): SessionStore {
   const client = db.$client;
-  const insert = client.prepare(
-    'INSERT INTO sessions (id_hash, token_tag, created_at, expires_at) VALUES (?, ?, ?, ?)',
-  );
-  const find = client.prepare<[string, string, number], { found: number }>(
-    'SELECT 1 AS found FROM sessions WHERE id_hash = ? AND token_tag = ? AND expires_at > ?',
-  );
-  const remove = client.prepare('DELETE FROM sessions WHERE id_hash = ?');
-  // Rows of other tokens can never be valid again either.
-  const sweep = client.prepare('DELETE FROM sessions WHERE expires_at <= ? OR token_tag <> ?');
+  // Prepared on first use: a server without a token never logs in, and must start on a read-only or locked file.
+  let statements: ReturnType<typeof prepare> | null = null;
+  const prepare = () => ({
+    insert: client.prepare('INSERT INTO sessions (id_hash, token_tag, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+    find: client.prepare<[string, string, number], { found: number }>(
+      'SELECT 1 AS found FROM sessions WHERE id_hash = ? AND token_tag = ? AND expires_at > ?',
+    ),
+    remove: client.prepare('DELETE FROM sessions WHERE id_hash = ?'),
+    // Rows of other tokens can never be valid again either.
+    sweep: client.prepare('DELETE FROM sessions WHERE expires_at <= ? OR token_tag <> ?'),
+  });
+  const s = () => (statements ??= prepare());
 
   return {
     create(now) {
       // Logins are rare: sweeping here keeps the table to live sessions without a timer.
-      sweep.run(now, tokenTag);
+      s().sweep.run(now, tokenTag);
       const cookie = randomBytes(ID_BYTES).toString('base64url');
-      insert.run(hashOf(cookie), tokenTag, now, now + ttlMs);
+      s().insert.run(hashOf(cookie), tokenTag, now, now + ttlMs);
       return cookie;
     },
     isValid(cookie, now) {
-      return find.get(hashOf(cookie), tokenTag, now) !== undefined;
+      return s().find.get(hashOf(cookie), tokenTag, now) !== undefined;
     },
     revoke(cookie) {
-      remove.run(hashOf(cookie));
+      s().remove.run(hashOf(cookie));
     },
   };
 }
