@@ -39,6 +39,14 @@ export function lineMatches(filter: LogFilter, line: LogLineView): boolean {
   return line.data !== null && JSON.stringify(line.data).toLowerCase().includes(q);
 }
 
+/**
+ * The filter the controls show after a change: every change not yet applied (a search still being typed)
+ * stays, so picking a level a moment after typing keeps the typed text.
+ */
+export function draftFilter(applied: LogFilter, draft: LogFilter | null, patch: Partial<LogFilter>): LogFilter {
+  return { ...(draft ?? applied), ...patch };
+}
+
 /** Query parameters of /api/runs/:id/logs for this filter. */
 export function filterParams(filter: LogFilter): Record<string, string | number | undefined> {
   return {

@@ -5,6 +5,7 @@
 // shows where the live stream skipped lines, with a button to fetch them.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { LiveDataMessage, LogLineView, LogsResponse } from '../shared/api.js';
 import { LEVELS, levelLabel, type LevelLabel } from '../shared/events.js';
@@ -29,7 +30,15 @@ import {
   type LogBuffer,
   type LogRow,
 } from './log-buffer.js';
-import { NO_FILTER, filterParams, isFiltered, lineMatches, sameFilter, type LogFilter } from './log-filter.js';
+import {
+  NO_FILTER,
+  draftFilter,
+  filterParams,
+  isFiltered,
+  lineMatches,
+  sameFilter,
+  type LogFilter,
+} from './log-filter.js';
 import { isAtBottom, isNearBottom, isNearTop, rowWindow, scrollAfterPrepend, scrollToCenter } from './log-window.js';
 import { routeHref } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
@@ -256,6 +265,8 @@ export class LogViewer extends LitElement {
   @state() private unseenBelow = 0;
   @state() private loadError: string | null = null;
   @state() private loadingGaps = false;
+  /** What the filter controls show while a change is not applied yet (the search box's debounce). */
+  @state() private draft: LogFilter | null = null;
   @query('.viewport') private viewport!: HTMLDivElement;
 
   private unsubscribe: (() => void) | null = null;
@@ -290,6 +301,13 @@ export class LogViewer extends LitElement {
     const previousFilter = changed.get('filter');
     const filterChanged =
       changed.has('filter') && previousFilter !== undefined && !sameFilter(previousFilter, this.filter);
+    if (filterChanged) {
+      // (The run page passes a new but equal object on every render: only a different filter counts.)
+      // The URL now says what the log is filtered by (applied, or changed by history): it wins over a draft.
+      if (this.filterTimer) clearTimeout(this.filterTimer);
+      this.filterTimer = null;
+      this.draft = null;
+    }
     if (runChanged) {
       this.start();
     } else if (filterChanged) {
@@ -582,8 +600,11 @@ export class LogViewer extends LitElement {
 
   private setFilter(patch: Partial<LogFilter>, debounce: boolean): void {
     if (this.filterTimer) clearTimeout(this.filterTimer);
+    this.filterTimer = null;
+    const filter = draftFilter(this.filter, this.draft, patch);
+    this.draft = filter;
     const apply = () => {
-      const filter = { ...this.filter, ...patch };
+      this.filterTimer = null;
       // A filter change starts at the live end of the filtered log.
       this.dispatchEvent(navigateEvent(routeHref({ view: 'run', runId: this.runId, line: null, ...filter }), true));
     };
@@ -704,11 +725,10 @@ export class LogViewer extends LitElement {
       overscan: OVERSCAN,
     });
     const visible = rows.slice(win.start, win.end);
-    const level = this.filter.level;
-    const steps =
-      this.filter.step !== null && !this.steps.includes(this.filter.step)
-        ? [this.filter.step, ...this.steps]
-        : this.steps;
+    // The controls show pending changes too, so what was typed never disappears before it applies.
+    const shown = this.draft ?? this.filter;
+    const level = shown.level;
+    const steps = shown.step !== null && !this.steps.includes(shown.step) ? [shown.step, ...this.steps] : this.steps;
     const jumpLabel =
       this.newSinceView > 0 || this.buffer.hasNewer
         ? `Jump to live${this.newSinceView > 0 ? ` (${formatCount(this.newSinceView)} new)` : ''}`
@@ -739,8 +759,8 @@ export class LogViewer extends LitElement {
               this.setFilter({ step: value === '' ? null : value }, false);
             }}
           >
-            <option value="" ?selected=${this.filter.step === null}>all steps</option>
-            ${steps.map((s) => html`<option .value=${s} ?selected=${this.filter.step === s}>${s}</option>`)}
+            <option value="" ?selected=${shown.step === null}>all steps</option>
+            ${steps.map((s) => html`<option .value=${s} ?selected=${shown.step === s}>${s}</option>`)}
           </select></label
         >
         <label
@@ -749,7 +769,7 @@ export class LogViewer extends LitElement {
             type="search"
             aria-label="Search log text"
             placeholder="text in message or fields"
-            .value=${this.filter.q}
+            .value=${live(shown.q)}
             @input=${(e: Event) => this.setFilter({ q: (e.target as HTMLInputElement).value }, true)}
         /></label>
         <a href=${this.services?.api.logDownloadUrl(this.runId) ?? '#'} download>Download log</a>
