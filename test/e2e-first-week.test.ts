@@ -1,11 +1,16 @@
 // What a new operator hit in the web UI in their first week (issue 10, bugs 1–9), each in a real browser
 // against a real `runboard start` fed by real run files. Conditions are polled, never slept on.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
 import { launchBrowser, openPage } from './e2e/browser.js';
 import { typeThenPickLevel } from './e2e/deep-dom.js';
-import { renderedRows } from './e2e/log-rows.js';
+import { renderedLineNumbers, renderedRows } from './e2e/log-rows.js';
+import { scrollTo } from './e2e/page-scripts.js';
 import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
 import { beginRun, waitFor } from './e2e/run-writer.js';
 import { ensureUiBuilt } from './e2e/ui-build.js';
@@ -23,6 +28,27 @@ async function runIdOf(pipeline: string): Promise<number> {
 
 function searchParam(page: Page, name: string): string | null {
   return new URL(page.url()).searchParams.get(name);
+}
+
+/** A run whose writer died without a run.end: the run file of a process that has exited, on this host. */
+function writeAbandonedRun(pipeline: string): void {
+  const scratch = mkdtempSync(join(tmpdir(), 'runboard-week-'));
+  try {
+    const run = beginRun(scratch, 'week', pipeline);
+    for (let i = 1; i <= 5; i++) run.log.info(`line ${i}`);
+    const file = run.file as string;
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+    const text = readFileSync(file, 'utf8').replaceAll(`"pid":${process.pid}`, `"pid":${deadPid}`);
+    const target = join(server.runsDir, relative(scratch, file));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function logStatus(page: Page): Promise<string> {
+  return page.locator('log-viewer .status').innerText();
 }
 
 beforeAll(async () => {
@@ -60,6 +86,63 @@ describe('bug 1: typed search text', () => {
     expect(searchParam(page, 'q')).toBe('IBAN');
     expect(await page.locator('log-viewer input[type="search"]').inputValue()).toBe('IBAN');
     expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('bug 4: live wording only where lines can still arrive', () => {
+  it('does not say "following live" or offer "Jump to live" on a finished run', async () => {
+    const run = beginRun(server.runsDir, 'week', 'finished-long');
+    for (let i = 1; i <= 300; i++) run.log.info(`line ${i}`);
+    await run.end({});
+    const runId = await runIdOf('finished-long');
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/runs/${runId}`);
+    await page.locator('run-header status-badge[tone="success"]').waitFor();
+    await waitFor('line 300', async () => (await renderedLineNumbers(page)).includes(300));
+    await waitFor('the status line to say the run ended', async () => /run ended/.test(await logStatus(page)));
+    expect(await logStatus(page)).not.toMatch(/live|follow/i);
+
+    await page.locator('log-viewer .viewport').evaluate(scrollTo, 0);
+    const jump = page.locator('log-viewer button.jump');
+    await jump.waitFor();
+    expect(await jump.innerText()).not.toMatch(/live/i);
+    expect(await logStatus(page)).not.toMatch(/live|follow|paused/i);
+    await jump.click();
+    await waitFor('back at the end', async () => (await jump.count()) === 0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('does not say "following live" on an abandoned run', async () => {
+    writeAbandonedRun('abandoned-writer');
+    const runId = await runIdOf('abandoned-writer');
+    await waitFor('the run to be abandoned', async () => {
+      const response = await fetch(`${server.url}/api/runs/${runId}`);
+      return ((await response.json()) as RunView).status === 'abandoned';
+    });
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/runs/${runId}`);
+    await waitFor('line 5', async () => (await renderedLineNumbers(page)).includes(5));
+    await waitFor('the status line to say the run ended', async () => /run ended/.test(await logStatus(page)));
+    expect(await logStatus(page)).not.toMatch(/live|follow/i);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('does not say "following live" on a running run while the browser is offline', async () => {
+    const run = beginRun(server.runsDir, 'week', 'running-offline');
+    run.log.info('line 1');
+    const runId = await runIdOf('running-offline');
+    const { page } = await openPage(browser);
+    await page.goto(`${server.url}/runs/${runId}`);
+    await waitFor('line 1', async () => (await renderedLineNumbers(page)).includes(1));
+    await waitFor('following live', async () => /following live/.test(await logStatus(page)));
+    await page.context().setOffline(true);
+    await waitFor('the status line to drop "live"', async () => !/live|follow/i.test(await logStatus(page)));
+    await page.context().setOffline(false);
+    await waitFor('following live again', async () => /following live/.test(await logStatus(page)));
+    await run.end({});
     await page.context().close();
   });
 });

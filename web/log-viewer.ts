@@ -39,6 +39,7 @@ import {
   sameFilter,
   type LogFilter,
 } from './log-filter.js';
+import { endWording, jumpLabel, type LogEnd } from './log-live-model.js';
 import { isAtBottom, isNearBottom, isNearTop, rowWindow, scrollAfterPrepend, scrollToCenter } from './log-window.js';
 import { routeHref } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
@@ -251,6 +252,8 @@ export class LogViewer extends LitElement {
   /** Byte offset of a line to show and highlight (deep link), or null for the live end. */
   @property({ attribute: false }) focusLine: number | null = null;
   @property({ attribute: false }) steps: string[] = [];
+  /** Whether lines can still arrive at the end (see log-live-model): live wording only when they can. */
+  @property({ attribute: false }) end: LogEnd = 'unknown';
 
   @state() private buffer: LogBuffer = EMPTY_BUFFER;
   @state() private viewportScrollTop = 0;
@@ -711,7 +714,10 @@ export class LogViewer extends LitElement {
     if (this.loadingOlder) parts.push('loading older…');
     else if (!this.buffer.hasOlder && lines > 0) parts.push('from the start');
     if (this.buffer.hasNewer) parts.push(this.loadingNewer ? 'loading newer…' : 'newer lines not loaded');
-    else parts.push(this.following ? 'following live' : 'paused');
+    else {
+      const wording = endWording(this.end, this.following);
+      if (wording !== '') parts.push(wording);
+    }
     return parts.join(' · ');
   }
 
@@ -729,10 +735,10 @@ export class LogViewer extends LitElement {
     const shown = this.draft ?? this.filter;
     const level = shown.level;
     const steps = shown.step !== null && !this.steps.includes(shown.step) ? [shown.step, ...this.steps] : this.steps;
-    const jumpLabel =
-      this.newSinceView > 0 || this.buffer.hasNewer
-        ? `Jump to live${this.newSinceView > 0 ? ` (${formatCount(this.newSinceView)} new)` : ''}`
-        : `Jump to live${this.unseenBelow > 0 ? ` (${formatCount(this.unseenBelow)} new)` : ''}`;
+    const jump = jumpLabel(
+      this.end,
+      this.newSinceView > 0 || this.buffer.hasNewer ? this.newSinceView : this.unseenBelow,
+    );
     return html`
       <div class="toolbar" role="group" aria-label="Log filters">
         <label
@@ -805,7 +811,7 @@ export class LogViewer extends LitElement {
         </div>
         ${
           !this.following || this.buffer.hasNewer
-            ? html`<button class="jump" @click=${() => this.jumpToLive()}>${jumpLabel} ↓</button>`
+            ? html`<button class="jump" @click=${() => this.jumpToLive()}>${jump} ↓</button>`
             : null
         }
       </div>

@@ -4,6 +4,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { ErrorView, LiveDataMessage, RunDetail } from '../shared/api.js';
 import { ApiRequestError } from './api-client.js';
 import { formatCount } from './format.js';
+import { logEnd } from './log-live-model.js';
+import type { ConnectionState } from './live-state.js';
 import type { LogFilter } from './log-filter.js';
 import { mergeSteps } from './overview-model.js';
 import type { Route } from './routes.js';
@@ -66,13 +68,16 @@ export class RunPage extends LitElement {
   @state() private errorsLoading = false;
   @state() private loadError: string | null = null;
   @state() private notFound = false;
+  @state() private connection: ConnectionState = 'connecting';
 
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeState: (() => void) | null = null;
   private generation = 0;
   private subscribedRunId = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.unsubscribeState = this.services?.live.onState((model) => (this.connection = model.state)) ?? null;
     this.start();
   }
 
@@ -80,6 +85,8 @@ export class RunPage extends LitElement {
     super.disconnectedCallback();
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unsubscribeState?.();
+    this.unsubscribeState = null;
     this.subscribedRunId = 0;
   }
 
@@ -210,6 +217,7 @@ export class RunPage extends LitElement {
           .filter=${filter}
           .focusLine=${route.line}
           .steps=${run ? run.steps.map((s) => s.name) : []}
+          .end=${logEnd(run?.status ?? null, this.connection)}
         ></log-viewer>
       </section>
     `;
