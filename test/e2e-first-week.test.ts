@@ -146,3 +146,30 @@ describe('bug 4: live wording only where lines can still arrive', () => {
     await page.context().close();
   });
 });
+
+describe('bug 8: unknown addresses', () => {
+  it('says an unknown pipeline does not exist', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/pipelines/rondo/nonexistent`);
+    await page.getByRole('heading', { name: /doesn.t exist/ }).waitFor();
+    expect(await page.getByText('No runs yet').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('fetches an unknown run and its errors once each', async () => {
+    const { page } = await openPage(browser);
+    const requested: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/api/runs/999999')) requested.push(path);
+    });
+    await page.goto(`${server.url}/runs/999999`);
+    await page.getByText('Run 999999 not found').waitFor();
+    // The socket's first hello asks every view to resync: by the time it is live, that has happened.
+    await page.locator('connection-indicator [data-state="live"]').waitFor();
+    expect(requested.filter((p) => p === '/api/runs/999999')).toHaveLength(1);
+    expect(requested.filter((p) => p === '/api/runs/999999/errors')).toHaveLength(1);
+    await page.context().close();
+  });
+});

@@ -232,6 +232,12 @@ export class PipelinePage extends LitElement {
   }
 
   override render() {
+    // Pipelines exist through their runs: none recorded means the address names no pipeline (a typo, or one
+    // whose runs retention has deleted).
+    if (this.loaded && !this.loading && this.loadError === null && this.runs.length === 0)
+      return html`<h1>Pipeline <q>${this.club} / ${this.pipeline}</q> doesn't exist</h1>
+        <p class="muted">No run of it is recorded. It appears here once it writes its first line.</p>
+        <p><a href=${overviewHref(this.club)}>Back to the overview</a></p>`;
     const now = this.clock.now;
     const finished = this.runs.filter((r) => r.status !== 'running');
     const mid = median(finished.flatMap((r) => (r.durationMs === null ? [] : [r.durationMs])));
@@ -284,7 +290,6 @@ export class PipelinePage extends LitElement {
             </tbody>
           </table>
         </div>
-        ${this.loaded && this.runs.length === 0 ? html`<p class="muted more">No runs yet.</p>` : null}
         <div class="sentinel more">
           ${
             this.nextCursor !== null
