@@ -12,7 +12,7 @@ import { typeThenPickLevel } from './e2e/deep-dom.js';
 import { renderedLineNumbers, renderedRows } from './e2e/log-rows.js';
 import { scrollTo } from './e2e/page-scripts.js';
 import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, waitFor } from './e2e/run-writer.js';
+import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
 import { ensureUiBuilt } from './e2e/ui-build.js';
 
 let server: RunboardProcess;
@@ -170,6 +170,29 @@ describe('bug 8: unknown addresses', () => {
     await page.locator('connection-indicator [data-state="live"]').waitFor();
     expect(requested.filter((p) => p === '/api/runs/999999')).toHaveLength(1);
     expect(requested.filter((p) => p === '/api/runs/999999/errors')).toHaveLength(1);
+    await page.context().close();
+  });
+});
+
+describe('bug 3: chart ranges', () => {
+  it('charts a pipeline with one run over a range from its data, not years', async () => {
+    await finishedRun(server.runsDir, 'week', 'single-run');
+    const runId = await runIdOf('single-run');
+    const run = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as RunView;
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/pipelines/week/single-run`);
+    const charts = page.locator('time-chart[data-x-min]');
+    await waitFor('both charts drawn', async () => (await charts.count()) === 2);
+    const day = 86_400;
+    for (const chart of await charts.all()) {
+      const min = Number(await chart.getAttribute('data-x-min'));
+      const max = Number(await chart.getAttribute('data-x-max'));
+      const started = run.startedAt! / 1000;
+      expect(min).toBeLessThan(started);
+      expect(max).toBeGreaterThan(started);
+      expect(max - min).toBeLessThanOrEqual(2 * day);
+    }
+    expect(problems).toEqual([]);
     await page.context().close();
   });
 });

@@ -242,6 +242,8 @@ export class PipelinePage extends LitElement {
     const finished = this.runs.filter((r) => r.status !== 'running');
     const mid = median(finished.flatMap((r) => (r.durationMs === null ? [] : [r.durationMs])));
     const ok = finished.filter((r) => r.status === 'success').length;
+    // A lone run is charted over its own duration on each side.
+    const lonePad = finished.length === 1 && finished[0]!.durationMs !== null ? finished[0]!.durationMs / 1000 : null;
     return html`
       <div class="head">
         <h1><a href=${overviewHref(this.club)} class="muted">${this.club}</a> / ${this.pipeline}</h1>
@@ -258,6 +260,7 @@ export class PipelinePage extends LitElement {
           .series=${DURATION_SERIES}
           .columns=${durationColumns(finished)}
           .yFormat=${formatAxisSeconds}
+          .singlePointPad=${lonePad}
         ></time-chart>
         <time-chart
           caption="Records per run"
@@ -265,6 +268,7 @@ export class PipelinePage extends LitElement {
           .series=${COUNT_CHART_SERIES}
           .columns=${countColumns(finished)}
           .yFormat=${formatAxisCount}
+          .singlePointPad=${lonePad}
         ></time-chart>
       </div>
       <section aria-labelledby="history-title" class="card">
