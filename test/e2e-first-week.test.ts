@@ -196,3 +196,47 @@ describe('bug 3: chart ranges', () => {
     await page.context().close();
   });
 });
+
+describe('bug 5: the club filter sticks', () => {
+  it('keeps the chosen club across the overview, pipeline and run pages, the Overview link and a new visit', async () => {
+    await finishedRun(server.runsDir, 'week-a', 'sticky');
+    await finishedRun(server.runsDir, 'week-b', 'other');
+    const runId = await runIdOf('sticky');
+    await runIdOf('other');
+    const { page, problems } = await openPage(browser);
+    const clubSelect = page.locator('club-filter select');
+    const overviewLink = page.locator('runboard-app nav a', { hasText: 'Overview' });
+
+    await page.goto(`${server.url}/`);
+    await page.locator('pipeline-row [data-pipeline="other"]').waitFor();
+    await clubSelect.selectOption('week-a');
+    await waitFor('the club in the URL', () => searchParam(page, 'club') === 'week-a');
+
+    await page.goto(`${server.url}/pipelines/week-a/sticky`);
+    await page.locator('pipeline-page tr[data-run-id]').first().waitFor();
+    expect(await clubSelect.inputValue()).toBe('week-a');
+
+    await page.goto(`${server.url}/runs/${runId}`);
+    await page.locator('run-header').waitFor();
+    expect(await clubSelect.inputValue()).toBe('week-a');
+    expect(await overviewLink.getAttribute('href')).toBe('/?club=week-a');
+    await overviewLink.click();
+    await waitFor('the overview of the chosen club', () => searchParam(page, 'club') === 'week-a');
+    await page.locator('pipeline-row [data-pipeline="sticky"]').waitFor();
+    expect(await page.locator('pipeline-row [data-pipeline="other"]').count()).toBe(0);
+
+    // A new visit to the bare address keeps the choice (localStorage).
+    await page.goto(`${server.url}/`);
+    await waitFor('the stored club in the URL', () => searchParam(page, 'club') === 'week-a');
+    expect(await clubSelect.inputValue()).toBe('week-a');
+
+    // Until changed.
+    await clubSelect.selectOption('');
+    await waitFor('all clubs', () => searchParam(page, 'club') === null);
+    await page.goto(`${server.url}/`);
+    await page.locator('pipeline-row [data-pipeline="other"]').waitFor();
+    expect(searchParam(page, 'club')).toBe(null);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});
