@@ -240,3 +240,41 @@ describe('bug 5: the club filter sticks', () => {
     await page.context().close();
   });
 });
+
+describe('bug 6: filter changes and history', () => {
+  it('pushes a history entry per filter change, one per search typed, so Back undoes a filter', async () => {
+    const run = beginRun(server.runsDir, 'week', 'history');
+    run.log.info('member-1 saved');
+    run.log.warn('member-2 slow');
+    run.log.warn('crm slow');
+    await run.end({});
+    const runId = await runIdOf('history');
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/runs/${runId}`);
+    await waitFor('the last line', async () => (await renderedRows(page)).some((r) => r.msg === 'crm slow'));
+    const level = page.locator('log-viewer select[aria-label="Minimum level"]');
+    const search = page.locator('log-viewer input[type="search"]');
+
+    await level.selectOption('warn');
+    await waitFor('the level in the URL', () => searchParam(page, 'level') === 'warn');
+    await search.pressSequentially('mem');
+    await waitFor('the first search in the URL', () => searchParam(page, 'q') === 'mem');
+    await search.pressSequentially('ber');
+    await waitFor('the whole search in the URL', () => searchParam(page, 'q') === 'member');
+    await waitFor('one line', async () => (await renderedRows(page)).length === 1);
+
+    await page.goBack();
+    await waitFor('the search undone', () => searchParam(page, 'q') === null);
+    expect(searchParam(page, 'level')).toBe('warn');
+    await waitFor('both warnings', async () => (await renderedRows(page)).length === 2);
+    expect(await search.inputValue()).toBe('');
+
+    await page.goBack();
+    await waitFor('the level undone', () => searchParam(page, 'level') === null);
+    expect(new URL(page.url()).pathname).toBe(`/runs/${runId}`);
+    await waitFor('every line', async () => (await renderedRows(page)).some((r) => r.msg === 'member-1 saved'));
+    expect(await level.inputValue()).toBe('');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_FILTER, draftFilter } from '../web/log-filter.js';
+import { NO_FILTER, draftFilter, filterHistory } from '../web/log-filter.js';
 
 describe('draftFilter', () => {
   it('starts from the applied filter when nothing is pending', () => {
@@ -18,5 +18,18 @@ describe('draftFilter', () => {
   it('lets a later change of the same filter win', () => {
     const first = draftFilter(NO_FILTER, null, { level: 'info' });
     expect(draftFilter(NO_FILTER, first, { level: 'error' }).level).toBe('error');
+  });
+});
+
+describe('filterHistory (issue 10 bug 6)', () => {
+  it('pushes an entry for every pick, so Back undoes it', () => {
+    expect(filterHistory('pick', false)).toEqual({ replace: false, typingEntryOpen: false });
+    expect(filterHistory('pick', true)).toEqual({ replace: false, typingEntryOpen: false });
+  });
+
+  it('pushes one entry per typed search, then replaces it while typing goes on', () => {
+    const first = filterHistory('typing', false);
+    expect(first).toEqual({ replace: false, typingEntryOpen: true });
+    expect(filterHistory('typing', first.typingEntryOpen)).toEqual({ replace: true, typingEntryOpen: true });
   });
 });

@@ -47,6 +47,19 @@ export function draftFilter(applied: LogFilter, draft: LogFilter | null, patch: 
   return { ...(draft ?? applied), ...patch };
 }
 
+/**
+ * How a filter change enters the browser history, so Back undoes a filter: a pick (level, step) pushes an
+ * entry; typed search text pushes one entry for the burst and then replaces it, not one per keystroke.
+ * `typingEntryOpen` says the current entry is such a burst's.
+ */
+export function filterHistory(
+  change: 'pick' | 'typing',
+  typingEntryOpen: boolean,
+): { replace: boolean; typingEntryOpen: boolean } {
+  if (change === 'pick') return { replace: false, typingEntryOpen: false };
+  return { replace: typingEntryOpen, typingEntryOpen: true };
+}
+
 /** Query parameters of /api/runs/:id/logs for this filter. */
 export function filterParams(filter: LogFilter): Record<string, string | number | undefined> {
   return {

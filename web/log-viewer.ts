@@ -33,6 +33,7 @@ import {
 import {
   NO_FILTER,
   draftFilter,
+  filterHistory,
   filterParams,
   isFiltered,
   lineMatches,
@@ -283,6 +284,10 @@ export class LogViewer extends LitElement {
     null;
   private scrollFrame = 0;
   private filterTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The current history entry is a search being typed (see filterHistory); reset when typing stops. */
+  private typingEntryOpen = false;
+  /** The filter this viewer last navigated to: any other change came from history or a link. */
+  private appliedFilter: LogFilter | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -310,6 +315,7 @@ export class LogViewer extends LitElement {
       if (this.filterTimer) clearTimeout(this.filterTimer);
       this.filterTimer = null;
       this.draft = null;
+      if (this.appliedFilter === null || !sameFilter(this.appliedFilter, this.filter)) this.typingEntryOpen = false;
     }
     if (runChanged) {
       this.start();
@@ -608,8 +614,13 @@ export class LogViewer extends LitElement {
     this.draft = filter;
     const apply = () => {
       this.filterTimer = null;
+      const history = filterHistory(debounce ? 'typing' : 'pick', this.typingEntryOpen);
+      this.typingEntryOpen = history.typingEntryOpen;
+      this.appliedFilter = filter;
       // A filter change starts at the live end of the filtered log.
-      this.dispatchEvent(navigateEvent(routeHref({ view: 'run', runId: this.runId, line: null, ...filter }), true));
+      this.dispatchEvent(
+        navigateEvent(routeHref({ view: 'run', runId: this.runId, line: null, ...filter }), history.replace),
+      );
     };
     if (debounce) this.filterTimer = setTimeout(apply, 300);
     else apply();
@@ -777,6 +788,7 @@ export class LogViewer extends LitElement {
             placeholder="text in message or fields"
             .value=${live(shown.q)}
             @input=${(e: Event) => this.setFilter({ q: (e.target as HTMLInputElement).value }, true)}
+            @blur=${() => (this.typingEntryOpen = false)}
         /></label>
         <a href=${this.services?.api.logDownloadUrl(this.runId) ?? '#'} download>Download log</a>
         <span class="status muted" aria-live="polite" data-following=${this.following ? 'true' : 'false'}
