@@ -278,3 +278,82 @@ describe('bug 6: filter changes and history', () => {
     await page.context().close();
   });
 });
+
+describe('bug 7: failed fetches', () => {
+  it('shows the error, the filter that failed and a retry in place of stale data; a failed "Load more" says so', async () => {
+    const run = beginRun(server.runsDir, 'week', 'stale-log');
+    run.log.info('info line');
+    run.log.error('error line');
+    await run.end({});
+    const runId = await runIdOf('stale-log');
+    const errors = Array.from({ length: 101 }, (_, i) => ({
+      identifier: 'member-x',
+      system: 'crm',
+      message: `rejected ${i}`,
+    }));
+    await finishedRun(server.runsDir, 'week-err', 'many-errors', { errors });
+    await finishedRun(server.runsDir, 'week-err', 'few-errors', {
+      errors: [{ identifier: 'member-y', system: 'ledger', message: 'ledger down' }],
+    });
+    await runIdOf('many-errors');
+    await runIdOf('few-errors');
+
+    const log = await openPage(browser);
+    await log.page.goto(`${server.url}/runs/${runId}`);
+    await waitFor('both lines', async () => (await renderedRows(log.page)).length >= 2);
+    const list = await openPage(browser);
+    await list.page.goto(`${server.url}/errors?club=week-err&identifier=member-x`);
+    const loadMore = list.page.locator('errors-page button', { hasText: 'Load more' });
+    await loadMore.waitFor();
+    const groups = await openPage(browser);
+    await groups.page.goto(`${server.url}/errors?club=week-err`);
+    await groups.page.locator('error-group-card').first().waitFor();
+    const systemSelect = groups.page.locator('errors-page select', { has: groups.page.locator('option[value="crm"]') });
+    await waitFor('the systems listed', async () => (await systemSelect.locator('option').count()) === 3);
+
+    await server.stop();
+    try {
+      await log.page.locator('log-viewer select[aria-label="Minimum level"]').selectOption('error');
+      const logAlert = log.page.locator('log-viewer [role="alert"]');
+      await logAlert.waitFor();
+      expect(await logAlert.innerText()).toMatch(/error\+/);
+      expect(await renderedRows(log.page)).toEqual([]);
+      // Retry asks again (and fails again while the server is down).
+      let retried = false;
+      log.page.on('request', (request) => {
+        if (request.url().includes(`/api/runs/${runId}/logs`)) retried = true;
+      });
+      await logAlert.getByRole('button', { name: 'Retry' }).click();
+      await waitFor('the retry request', () => retried);
+      await logAlert.waitFor();
+
+      await loadMore.click();
+      const moreAlert = list.page.locator('errors-page [role="alert"]');
+      await moreAlert.waitFor();
+      expect(await moreAlert.innerText()).toMatch(/Could not load more/);
+
+      await systemSelect.selectOption('crm');
+      const groupsAlert = groups.page.locator('errors-page [role="alert"]');
+      await groupsAlert.waitFor();
+      expect(await groupsAlert.innerText()).toMatch(/crm/);
+      expect(await groupsAlert.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+      expect(await groups.page.locator('error-group-card').count()).toBe(0);
+    } finally {
+      await server.restart();
+    }
+    await waitFor(
+      'the filtered log once the server is back',
+      async () => (await renderedRows(log.page)).map((r) => r.msg).join('|') === 'error line',
+      60_000,
+    );
+    await waitFor(
+      'the filtered groups once the server is back',
+      async () => (await groups.page.locator('error-group-card').count()) === 1,
+      60_000,
+    );
+    for (const watched of [log, list, groups]) {
+      expect(watched.problems).toEqual([]);
+      await watched.page.context().close();
+    }
+  }, 120_000);
+});

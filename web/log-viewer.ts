@@ -40,6 +40,7 @@ import {
   sameFilter,
   type LogFilter,
 } from './log-filter.js';
+import { describeLogFilter } from './filter-description.js';
 import { endWording, jumpLabel, type LogEnd } from './log-live-model.js';
 import { isAtBottom, isNearBottom, isNearTop, rowWindow, scrollAfterPrepend, scrollToCenter } from './log-window.js';
 import { routeHref } from './routes.js';
@@ -269,6 +270,8 @@ export class LogViewer extends LitElement {
   @state() private unseenBelow = 0;
   @state() private loadError: string | null = null;
   @state() private loadingGaps = false;
+  /** The first page for a filter failed: shown in place of the lines, which belonged to another filter. */
+  @state() private reloadFailure: { message: string; filter: LogFilter } | null = null;
   /** What the filter controls show while a change is not applied yet (the search box's debounce). */
   @state() private draft: LogFilter | null = null;
   @query('.viewport') private viewport!: HTMLDivElement;
@@ -378,6 +381,7 @@ export class LogViewer extends LitElement {
     const generation = ++this.generation;
     this.initialLoading = true;
     this.loadError = null;
+    this.reloadFailure = null;
     this.pendingLive = [];
     this.newSinceView = 0;
     this.unseenBelow = 0;
@@ -403,7 +407,11 @@ export class LogViewer extends LitElement {
       for (const batch of this.pendingLive ?? []) buffer = this.applyBatch(buffer, batch).buffer;
       this.buffer = buffer;
     } catch (error) {
-      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
+      if (generation === this.generation) {
+        // The lines held are another filter's (or another run's): showing them under this filter would lie.
+        this.buffer = EMPTY_BUFFER;
+        this.reloadFailure = { message: error instanceof Error ? error.message : String(error), filter: this.filter };
+      }
     } finally {
       if (generation === this.generation) {
         this.pendingLive = null;
@@ -809,7 +817,18 @@ export class LogViewer extends LitElement {
           @keydown=${(e: KeyboardEvent) => this.onKeyDown(e)}
         >
           ${
-            !this.initialLoading && rows.length === 0
+            this.reloadFailure !== null
+              ? html`<div class="empty" role="alert">
+                  <p class="error-text">
+                    Could not load log lines for ${describeLogFilter(this.reloadFailure.filter)}:
+                    ${this.reloadFailure.message}
+                  </p>
+                  <button @click=${() => void this.reload()}>Retry</button>
+                </div>`
+              : null
+          }
+          ${
+            !this.initialLoading && rows.length === 0 && this.reloadFailure === null
               ? html`<div class="empty muted">
                   ${isFiltered(this.filter) ? 'No lines match these filters.' : 'No log lines yet.'}
                 </div>`
