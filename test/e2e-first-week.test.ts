@@ -357,3 +357,83 @@ describe('bug 7: failed fetches', () => {
     }
   }, 120_000);
 });
+
+describe('bug 9: favicon, plurals, time zone', () => {
+  it('serves a favicon, so no page load gets a 404', async () => {
+    const icon = await fetch(`${server.url}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toMatch(/^image\//);
+    await finishedRun(server.runsDir, 'week-icon', 'icon');
+    const runId = await runIdOf('icon');
+    const { page, problems } = await openPage(browser);
+    const missing: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() === 404 && !response.url().includes('/api/')) missing.push(response.url());
+    });
+    for (const path of ['/', '/pipelines/week-icon/icon', `/runs/${runId}`, '/errors']) {
+      await page.goto(server.url + path);
+      await page.locator('connection-indicator [data-state="live"]').waitFor();
+    }
+    const iconHref = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect((await fetch(new URL(iconHref ?? '', server.url))).status).toBe(200);
+    expect(missing).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('says "1 pipeline", not "1 pipelines"', async () => {
+    await finishedRun(server.runsDir, 'week-solo', 'only-one');
+    await runIdOf('only-one');
+    const { page } = await openPage(browser);
+    await page.goto(`${server.url}/?club=week-solo`);
+    const club = page.locator('overview-page section[data-club="week-solo"] .club-head');
+    await club.waitFor();
+    expect(await club.innerText()).toMatch(/\b1 pipeline$/);
+    await page.goto(`${server.url}/pipelines/week-solo/only-one`);
+    await page.locator('pipeline-page tr[data-run-id]').waitFor();
+    expect(await page.locator('pipeline-page .head').innerText()).toMatch(/\b1 run loaded/);
+    await page.context().close();
+  });
+
+  it('labels the time zone once in the header, with a local/UTC toggle kept across visits', async () => {
+    await finishedRun(server.runsDir, 'week', 'zoned');
+    const runId = await runIdOf('zoned');
+    const run = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as RunView;
+    const context = await browser.newContext({
+      timezoneId: 'America/Sao_Paulo',
+      viewport: { width: 1400, height: 900 },
+    });
+    const page = await context.newPage();
+    const inZone = (timeZone: string) =>
+      new Intl.DateTimeFormat('sv-SE', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(run.startedAt!));
+    const started = page.locator('run-header dd', { hasText: inZone('America/Sao_Paulo') });
+    await page.goto(`${server.url}/runs/${runId}`);
+    await started.first().waitFor();
+    const label = page.locator('runboard-app header [data-time-zone]');
+    expect(await label.count()).toBe(1);
+    expect(await label.innerText()).toMatch(/America\/Sao_Paulo/);
+
+    await label.click();
+    await waitFor('the label to say UTC', async () => /UTC/.test(await label.innerText()));
+    await page
+      .locator('run-header dd', { hasText: inZone('UTC') })
+      .first()
+      .waitFor();
+    await page.reload();
+    await page
+      .locator('run-header dd', { hasText: inZone('UTC') })
+      .first()
+      .waitFor();
+    expect(await label.getAttribute('data-time-zone')).toBe('utc');
+    await context.close();
+  });
+});

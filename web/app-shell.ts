@@ -9,6 +9,13 @@ import { readSetting, writeSetting } from './local-setting.js';
 import { clubsOf } from './overview-model.js';
 import { errorsHref, overviewHref, parseRoute, routeHref, routeTitle, type Route } from './routes.js';
 import type { NavigateDetail, Services } from './services.js';
+import {
+  TIME_ZONE_STORAGE_KEY,
+  parseTimeZoneMode,
+  setTimeZoneMode,
+  timeZoneLabel,
+  type TimeZoneMode,
+} from './time-zone.js';
 import type { TokenPrompt } from './token-prompt.js';
 import { baseStyles } from './ui-styles.js';
 import './club-filter.js';
@@ -18,6 +25,13 @@ import './overview-page.js';
 import './pipeline-page.js';
 import './run-page.js';
 import './token-prompt.js';
+
+/** The stored time-zone choice, applied to the page's formatting before anything renders. */
+function initialTimeZone(): TimeZoneMode {
+  const mode = parseTimeZoneMode(readSetting(TIME_ZONE_STORAGE_KEY));
+  setTimeZoneMode(mode);
+  return mode;
+}
 
 function currentRoute(): Route {
   return parseRoute(window.location.pathname, window.location.search);
@@ -98,6 +112,10 @@ export class RunboardApp extends LitElement {
       .spacer {
         flex: 1;
       }
+      .tz {
+        font-size: 12px;
+        font-variant-numeric: tabular-nums;
+      }
       main {
         padding: 16px 20px 40px;
         max-width: 1600px;
@@ -118,6 +136,7 @@ export class RunboardApp extends LitElement {
   @state() private route: Route = currentRoute();
   /** The club chosen in the header filter, kept until changed (club-choice). */
   @state() private club: string | null = null;
+  @state() private timeZone: TimeZoneMode = initialTimeZone();
   @state() private connection: ConnectionState = 'connecting';
   @state() private clubs: string[] = [];
   /** The token prompt was dismissed: offer to sign in again. */
@@ -245,6 +264,15 @@ export class RunboardApp extends LitElement {
     if (changed.has('route')) document.title = `${routeTitle(this.route)} · runboard`;
   }
 
+  private toggleTimeZone(): void {
+    const next: TimeZoneMode = this.timeZone === 'utc' ? 'local' : 'utc';
+    setTimeZoneMode(next);
+    writeSetting(TIME_ZONE_STORAGE_KEY, next);
+    this.timeZone = next;
+    // Every time on the page is formatted again: the page is built anew (it refetches, which is cheap).
+    this.pageGeneration++;
+  }
+
   private onClubChange(event: CustomEvent<string | null>): void {
     // Stored first: a bare address (all clubs) must not get the previous choice back.
     writeSetting(CLUB_STORAGE_KEY, event.detail);
@@ -270,6 +298,23 @@ export class RunboardApp extends LitElement {
         return html`<h1>Not found</h1>
           <p>Nothing lives at <code>${route.path}</code>. <a href="/">Back to the overview</a>.</p>`;
     }
+  }
+
+  private renderTimeZone() {
+    const label = timeZoneLabel(
+      this.timeZone,
+      Intl.DateTimeFormat().resolvedOptions().timeZone,
+      -new Date().getTimezoneOffset(),
+    );
+    const other = this.timeZone === 'utc' ? 'your local time' : 'UTC';
+    return html`<button
+      class="tz"
+      data-time-zone=${this.timeZone}
+      title="Times are shown in ${label}. Switch to ${other}."
+      @click=${() => this.toggleTimeZone()}
+    >
+      <span class="visually-hidden">Times in </span>${label}
+    </button>`;
   }
 
   override render() {
@@ -299,6 +344,7 @@ export class RunboardApp extends LitElement {
           .club=${club}
           @club-change=${(e: CustomEvent<string | null>) => this.onClubChange(e)}
         ></club-filter>
+        ${this.renderTimeZone()}
         ${this.needsSignIn ? html`<button @click=${() => this.signIn()}>Sign in</button>` : null}
         <connection-indicator .state=${this.connection}></connection-indicator>
       </header>

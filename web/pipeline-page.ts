@@ -11,6 +11,7 @@ import {
   formatDateTime,
   formatDuration,
   formatRelative,
+  plural,
 } from './format.js';
 import { compareRecency } from './overview-model.js';
 import { appendPage, upsertRuns } from './run-history-model.js';
@@ -247,7 +248,7 @@ export class PipelinePage extends LitElement {
     return html`
       <div class="head">
         <h1><a href=${overviewHref(this.club)} class="muted">${this.club}</a> / ${this.pipeline}</h1>
-        <span class="muted">${this.runs.length} runs loaded${this.nextCursor !== null ? ' (more on scroll)' : ''}</span>
+        <span class="muted">${plural(this.runs.length, 'run')} loaded${this.nextCursor !== null ? ' (more on scroll)' : ''}</span>
         <span class="muted">median ${formatDuration(mid)}</span>
         ${finished.length > 0 ? html`<span class="muted">${Math.round((ok / finished.length) * 100)}% succeeded</span>` : null}
         <a href=${errorsHref({ club: this.club, pipeline: this.pipeline })}>Errors of this pipeline</a>

@@ -4,6 +4,7 @@ import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type uPlotType from 'uplot';
 import { timeRange } from './chart-range.js';
+import { timeZoneMode } from './time-zone.js';
 import type { Columns } from './stats.js';
 import { baseStyles } from './ui-styles.js';
 
@@ -110,6 +111,8 @@ export class TimeChart extends LitElement {
     const width = Math.max(200, this.plotEl.clientWidth);
     const options: uPlotType.Options = {
       width,
+      // The time axis follows the page's time-zone setting, as every other time does.
+      ...(timeZoneMode() === 'utc' ? { tzDate: (ts: number) => UPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') } : {}),
       height: 200,
       scales: {
         x: {
