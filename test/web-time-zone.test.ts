@@ -32,5 +32,6 @@ describe('time zone setting (issue 10 bug 9)', () => {
     expect(timeZoneLabel('local', 'America/St_Johns', -150)).toBe('America/St_Johns (UTC−02:30)');
     expect(timeZoneLabel('local', undefined, 0)).toBe('local (UTC)');
     expect(utcOffsetText(60)).toBe('UTC+01:00');
+    expect(timeZoneLabel('local', 'UTC', 0)).toBe('UTC (local)');
   });
 });

@@ -33,5 +33,6 @@ export function utcOffsetText(offsetMinutes: number): string {
 export function timeZoneLabel(mode: TimeZoneMode, localZone: string | undefined, offsetMinutes: number): string {
   if (mode === 'utc') return 'UTC';
   const offset = utcOffsetText(offsetMinutes);
+  if (localZone === offset || localZone === 'Etc/UTC') return `${offset} (local)`;
   return localZone === undefined || localZone === '' ? `local (${offset})` : `${localZone} (${offset})`;
 }
