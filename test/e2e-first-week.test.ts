@@ -7,8 +7,8 @@ import { dirname, join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
-import { launchBrowser, openPage } from './e2e/browser.js';
-import { typeThenPickLevel } from './e2e/deep-dom.js';
+import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
+import { PAGE_WIDTHS, typeThenPickLevel } from './e2e/deep-dom.js';
 import { renderedLineNumbers, renderedRows } from './e2e/log-rows.js';
 import { scrollTo } from './e2e/page-scripts.js';
 import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
@@ -435,5 +435,43 @@ describe('bug 9: favicon, plurals, time zone', () => {
       .waitFor();
     expect(await label.getAttribute('data-time-zone')).toBe('utc');
     await context.close();
+  });
+});
+
+describe('bug 2: phone layouts', () => {
+  it('fits every page in 360 px without scrolling the page sideways', async () => {
+    const errors = [
+      {
+        identifier: 'member-with-a-rather-long-identifier-0001',
+        system: 'membership-administration',
+        message:
+          'The remote system rejected the update: field "iban" failed validation (checksum mismatch) after 3 attempts',
+      },
+    ];
+    await finishedRun(server.runsDir, 'week-phone', 'phone-sync-with-a-long-pipeline-name', { errors });
+    await finishedRun(server.runsDir, 'week-phone', 'phone-sync-with-a-long-pipeline-name', { errors });
+    const runId = await runIdOf('phone-sync-with-a-long-pipeline-name');
+    const { page, problems } = await openPage(browser, { width: 360, height: 740 });
+    const routes: Array<[string, string]> = [
+      ['/', 'pipeline-row'],
+      ['/?club=week-phone', 'pipeline-row'],
+      ['/pipelines/week-phone/phone-sync-with-a-long-pipeline-name', 'time-chart[data-x-min]'],
+      [`/runs/${runId}`, 'log-viewer a.row'],
+      ['/errors', 'error-group-card'],
+      ['/errors?club=week-phone', 'errors-page tr[data-identifier]'],
+      [`/errors?identifier=${errors[0]!.identifier}`, 'errors-page tr[data-error-id]'],
+      ['/no/such/page', 'runboard-app h1'],
+    ];
+    const tooWide: string[] = [];
+    for (const [path, ready] of routes) {
+      await page.goto(server.url + path);
+      await page.locator(ready).first().waitFor();
+      const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(PAGE_WIDTHS);
+      if (scrollWidth > innerWidth) tooWide.push(`${path}: ${scrollWidth} px`);
+      await screenshot(page, `phone-360${path.replace(/[^a-z0-9]+/gi, '-')}`);
+    }
+    expect(tooWide).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.context().close();
   });
 });

@@ -23,7 +23,12 @@ export class ErrorsPage extends LitElement {
     css`
       :host {
         display: grid;
+        /* A column no wider than the screen: tables scroll inside their own box. */
+        grid-template-columns: minmax(0, 1fr);
         gap: 16px;
+      }
+      h1 {
+        overflow-wrap: anywhere;
       }
       form {
         display: flex;
@@ -35,6 +40,13 @@ export class ErrorsPage extends LitElement {
         display: inline-flex;
         gap: 6px;
         align-items: center;
+        max-width: 100%;
+        min-width: 0;
+      }
+      form select,
+      form input {
+        min-width: 0;
+        max-width: 100%;
       }
       .groups {
         display: grid;
@@ -54,9 +66,16 @@ export class ErrorsPage extends LitElement {
       th {
         font-size: 12px;
         color: var(--text-muted);
+        white-space: nowrap;
       }
       td.msg {
         overflow-wrap: anywhere;
+        /* On a narrow screen the table scrolls in its box rather than wrapping a message a letter per line. */
+        min-width: 16em;
+      }
+      td.when,
+      td.nowrap {
+        white-space: nowrap;
       }
       .table-wrap {
         overflow-x: auto;
@@ -278,7 +297,7 @@ export class ErrorsPage extends LitElement {
             ${this.list.map(
               (e) =>
                 html`<tr data-error-id=${e.id}>
-                  <td title=${formatDateTime(e.time)}>${formatDateTime(e.time)}</td>
+                  <td class="when" title=${formatDateTime(e.time)}>${formatDateTime(e.time)}</td>
                   <td><a href=${pipelineHref(e.club, e.pipeline)}>${e.club} / ${e.pipeline}</a></td>
                   <td class="mono">${e.identifier ?? '—'}</td>
                   <td>${e.system ?? '—'}</td>
@@ -378,17 +397,19 @@ export class ErrorsPage extends LitElement {
                     ${recurring.map(
                       (x) =>
                         html`<tr data-identifier=${x.identifier}>
-                          <td>
+                          <td class="nowrap">
                             <a
                               class="mono"
                               href=${errorsHref({ club: x.club, pipeline: x.pipeline, identifier: x.identifier })}
                               >${x.identifier}</a
                             >
                           </td>
-                          <td><a href=${pipelineHref(x.club, x.pipeline)}>${x.club} / ${x.pipeline}</a></td>
+                          <td class="nowrap">
+                            <a href=${pipelineHref(x.club, x.pipeline)}>${x.club} / ${x.pipeline}</a>
+                          </td>
                           <td class="num">${formatCount(x.consecutiveRuns)}</td>
                           <td class="msg">${x.lastMessage}</td>
-                          <td title=${formatDateTime(x.lastSeen)}>${formatRelative(x.lastSeen, now)}</td>
+                          <td class="when" title=${formatDateTime(x.lastSeen)}>${formatRelative(x.lastSeen, now)}</td>
                         </tr>`,
                     )}
                   </tbody>

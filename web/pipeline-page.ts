@@ -44,7 +44,12 @@ export class PipelinePage extends LitElement {
     css`
       :host {
         display: grid;
+        /* A column no wider than the screen: wide content (tables, charts) scrolls or shrinks inside it. */
+        grid-template-columns: minmax(0, 1fr);
         gap: 16px;
+      }
+      h1 {
+        overflow-wrap: anywhere;
       }
       .head {
         display: flex;
@@ -54,7 +59,8 @@ export class PipelinePage extends LitElement {
       }
       .charts {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(380px, 1fr));
+        /* Two charts side by side when 380 px fit each; one full-width chart on a phone. */
+        grid-template-columns: repeat(auto-fit, minmax(min(380px, 100%), 1fr));
         gap: 12px;
       }
       .table-wrap {
@@ -248,7 +254,9 @@ export class PipelinePage extends LitElement {
     return html`
       <div class="head">
         <h1><a href=${overviewHref(this.club)} class="muted">${this.club}</a> / ${this.pipeline}</h1>
-        <span class="muted">${plural(this.runs.length, 'run')} loaded${this.nextCursor !== null ? ' (more on scroll)' : ''}</span>
+        <span class="muted"
+          >${plural(this.runs.length, 'run')} loaded${this.nextCursor !== null ? ' (more on scroll)' : ''}</span
+        >
         <span class="muted">median ${formatDuration(mid)}</span>
         ${finished.length > 0 ? html`<span class="muted">${Math.round((ok / finished.length) * 100)}% succeeded</span>` : null}
         <a href=${errorsHref({ club: this.club, pipeline: this.pipeline })}>Errors of this pipeline</a>
