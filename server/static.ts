@@ -47,6 +47,13 @@ export async function registerStaticUi(app: FastifyInstance, webDir: string | nu
     });
   }
 
+  if (built && existsSync(join(webDir, 'favicon.svg'))) {
+    // Browsers ask for /favicon.ico whatever the page links: answer with the SVG icon rather than a 404.
+    app.get('/favicon.ico', (_request, reply) =>
+      reply.header('cache-control', 'no-cache').type('image/svg+xml').sendFile('favicon.svg'),
+    );
+  }
+
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.url;
     if (isApiPath(url) || (request.method !== 'GET' && request.method !== 'HEAD')) {

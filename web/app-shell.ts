@@ -3,10 +3,19 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
+import { CLUB_STORAGE_KEY, clubChoice, storedClub } from './club-choice.js';
 import type { ConnectionState } from './live-state.js';
+import { readSetting, writeSetting } from './local-setting.js';
 import { clubsOf } from './overview-model.js';
-import { errorsHref, overviewHref, parseRoute, routeClub, routeHref, routeTitle, type Route } from './routes.js';
+import { errorsHref, overviewHref, parseRoute, routeHref, routeTitle, type Route } from './routes.js';
 import type { NavigateDetail, Services } from './services.js';
+import {
+  TIME_ZONE_STORAGE_KEY,
+  parseTimeZoneMode,
+  setTimeZoneMode,
+  timeZoneLabel,
+  type TimeZoneMode,
+} from './time-zone.js';
 import type { TokenPrompt } from './token-prompt.js';
 import { baseStyles } from './ui-styles.js';
 import './club-filter.js';
@@ -17,8 +26,26 @@ import './pipeline-page.js';
 import './run-page.js';
 import './token-prompt.js';
 
+/** The stored time-zone choice, applied to the page's formatting before anything renders. */
+function initialTimeZone(): TimeZoneMode {
+  const mode = parseTimeZoneMode(readSetting(TIME_ZONE_STORAGE_KEY));
+  setTimeZoneMode(mode);
+  return mode;
+}
+
 function currentRoute(): Route {
   return parseRoute(window.location.pathname, window.location.search);
+}
+
+/**
+ * The route of the address bar once the chosen club is applied: a bare overview or errors address gets the
+ * stored club back (replacing the history entry), and a club in the URL becomes the stored choice.
+ */
+function routeWithChosenClub(): { route: Route; club: string | null } {
+  const choice = clubChoice(currentRoute(), storedClub(readSetting(CLUB_STORAGE_KEY)));
+  if (choice.redirect !== null) window.history.replaceState(null, '', choice.redirect + window.location.hash);
+  writeSetting(CLUB_STORAGE_KEY, choice.club);
+  return { route: currentRoute(), club: choice.club };
 }
 
 /** The club a page shows, to carry it over when the club filter changes. */
@@ -85,6 +112,10 @@ export class RunboardApp extends LitElement {
       .spacer {
         flex: 1;
       }
+      .tz {
+        font-size: 12px;
+        font-variant-numeric: tabular-nums;
+      }
       main {
         padding: 16px 20px 40px;
         max-width: 1600px;
@@ -103,6 +134,9 @@ export class RunboardApp extends LitElement {
 
   @property({ attribute: false }) services!: Services;
   @state() private route: Route = currentRoute();
+  /** The club chosen in the header filter, kept until changed (club-choice). */
+  @state() private club: string | null = null;
+  @state() private timeZone: TimeZoneMode = initialTimeZone();
   @state() private connection: ConnectionState = 'connecting';
   @state() private clubs: string[] = [];
   /** The token prompt was dismissed: offer to sign in again. */
@@ -139,8 +173,14 @@ export class RunboardApp extends LitElement {
   }
 
   private readonly onPopState = (): void => {
-    this.route = currentRoute();
+    this.applyLocation();
   };
+
+  private applyLocation(): void {
+    const { route, club } = routeWithChosenClub();
+    this.route = route;
+    this.club = club;
+  }
 
   private readonly onClick = (event: MouseEvent): void => {
     if (
@@ -167,6 +207,7 @@ export class RunboardApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.applyLocation();
     window.addEventListener('popstate', this.onPopState);
     this.addEventListener('click', this.onClick);
     this.addEventListener('navigate', this.onNavigate);
@@ -211,7 +252,7 @@ export class RunboardApp extends LitElement {
     if (replace) window.history.replaceState(null, '', href);
     else window.history.pushState(null, '', href);
     const pathChanged = new URL(href, window.location.href).pathname !== new URL(before, window.location.href).pathname;
-    this.route = currentRoute();
+    this.applyLocation();
     if (pathChanged && !replace) {
       window.scrollTo(0, 0);
       // Move focus to the new content so keyboard and screen reader users land on it.
@@ -223,7 +264,18 @@ export class RunboardApp extends LitElement {
     if (changed.has('route')) document.title = `${routeTitle(this.route)} · runboard`;
   }
 
+  private toggleTimeZone(): void {
+    const next: TimeZoneMode = this.timeZone === 'utc' ? 'local' : 'utc';
+    setTimeZoneMode(next);
+    writeSetting(TIME_ZONE_STORAGE_KEY, next);
+    this.timeZone = next;
+    // Every time on the page is formatted again: the page is built anew (it refetches, which is cheap).
+    this.pageGeneration++;
+  }
+
   private onClubChange(event: CustomEvent<string | null>): void {
+    // Stored first: a bare address (all clubs) must not get the previous choice back.
+    writeSetting(CLUB_STORAGE_KEY, event.detail);
     this.navigate(withClub(this.route, event.detail));
   }
 
@@ -248,8 +300,25 @@ export class RunboardApp extends LitElement {
     }
   }
 
+  private renderTimeZone() {
+    const label = timeZoneLabel(
+      this.timeZone,
+      Intl.DateTimeFormat().resolvedOptions().timeZone,
+      -new Date().getTimezoneOffset(),
+    );
+    const other = this.timeZone === 'utc' ? 'your local time' : 'UTC';
+    return html`<button
+      class="tz"
+      data-time-zone=${this.timeZone}
+      title="Times are shown in ${label}. Switch to ${other}."
+      @click=${() => this.toggleTimeZone()}
+    >
+      <span class="visually-hidden">Times in </span>${label}
+    </button>`;
+  }
+
   override render() {
-    const club = routeClub(this.route);
+    const club = this.club;
     const view = this.route.view;
     return html`
       <a class="skip" href="#main" @click=${(e: Event) => (e.preventDefault(), this.main.focus())}>Skip to content</a>
@@ -275,6 +344,7 @@ export class RunboardApp extends LitElement {
           .club=${club}
           @club-change=${(e: CustomEvent<string | null>) => this.onClubChange(e)}
         ></club-filter>
+        ${this.renderTimeZone()}
         ${this.needsSignIn ? html`<button @click=${() => this.signIn()}>Sign in</button>` : null}
         <connection-indicator .state=${this.connection}></connection-indicator>
       </header>

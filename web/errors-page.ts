@@ -3,6 +3,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ErrorGroupsResponse, ErrorView } from '../shared/api.js';
+import { describeErrorFilters } from './filter-description.js';
 import { formatCount, formatDateTime, formatRelative } from './format.js';
 import { errorsHref, pipelineHref, routeHref, runHref, type Route } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
@@ -22,7 +23,12 @@ export class ErrorsPage extends LitElement {
     css`
       :host {
         display: grid;
+        /* A column no wider than the screen: tables scroll inside their own box. */
+        grid-template-columns: minmax(0, 1fr);
         gap: 16px;
+      }
+      h1 {
+        overflow-wrap: anywhere;
       }
       form {
         display: flex;
@@ -34,6 +40,13 @@ export class ErrorsPage extends LitElement {
         display: inline-flex;
         gap: 6px;
         align-items: center;
+        max-width: 100%;
+        min-width: 0;
+      }
+      form select,
+      form input {
+        min-width: 0;
+        max-width: 100%;
       }
       .groups {
         display: grid;
@@ -53,9 +66,16 @@ export class ErrorsPage extends LitElement {
       th {
         font-size: 12px;
         color: var(--text-muted);
+        white-space: nowrap;
       }
       td.msg {
         overflow-wrap: anywhere;
+        /* On a narrow screen the table scrolls in its box rather than wrapping a message a letter per line. */
+        min-width: 16em;
+      }
+      td.when,
+      td.nowrap {
+        white-space: nowrap;
       }
       .table-wrap {
         overflow-x: auto;
@@ -67,6 +87,9 @@ export class ErrorsPage extends LitElement {
       .more {
         padding: 10px;
         text-align: center;
+      }
+      .failure {
+        padding: 10px 12px;
       }
     `,
   ];
@@ -80,6 +103,9 @@ export class ErrorsPage extends LitElement {
   @state() private listCursor: string | null = null;
   @state() private listLoading = false;
   @state() private loadError: string | null = null;
+  /** The filters of the load that failed, said with the error. */
+  @state() private failedRoute: ErrorsRoute | null = null;
+  @state() private loadMoreError: string | null = null;
 
   private unsubscribe: (() => void) | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
@@ -150,8 +176,17 @@ export class ErrorsPage extends LitElement {
       this.list = list?.items ?? [];
       this.listCursor = list?.nextCursor ?? null;
       this.loadError = null;
+      this.failedRoute = null;
+      this.loadMoreError = null;
     } catch (error) {
-      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
+      if (generation !== this.generation) return;
+      // What is held was fetched for other filters: the error takes its place (the groups stay only to list
+      // the systems in the filter form).
+      this.list = [];
+      this.listCursor = null;
+      this.loadMoreError = null;
+      this.failedRoute = this.route;
+      this.loadError = error instanceof Error ? error.message : String(error);
     }
   }
 
@@ -160,6 +195,7 @@ export class ErrorsPage extends LitElement {
     const generation = this.generation;
     const { club, pipeline, system, identifier, fingerprint } = this.route;
     this.listLoading = true;
+    this.loadMoreError = null;
     try {
       const page = await this.services.api.errors({
         club,
@@ -174,6 +210,8 @@ export class ErrorsPage extends LitElement {
       const known = new Set(this.list.map((e) => e.id));
       this.list = [...this.list, ...page.items.filter((e) => !known.has(e.id))];
       this.listCursor = page.nextCursor;
+    } catch (error) {
+      if (generation === this.generation) this.loadMoreError = error instanceof Error ? error.message : String(error);
     } finally {
       this.listLoading = false;
     }
@@ -259,7 +297,7 @@ export class ErrorsPage extends LitElement {
             ${this.list.map(
               (e) =>
                 html`<tr data-error-id=${e.id}>
-                  <td title=${formatDateTime(e.time)}>${formatDateTime(e.time)}</td>
+                  <td class="when" title=${formatDateTime(e.time)}>${formatDateTime(e.time)}</td>
                   <td><a href=${pipelineHref(e.club, e.pipeline)}>${e.club} / ${e.pipeline}</a></td>
                   <td class="mono">${e.identifier ?? '—'}</td>
                   <td>${e.system ?? '—'}</td>
@@ -277,7 +315,14 @@ export class ErrorsPage extends LitElement {
       ${
         this.listCursor !== null
           ? html`<div class="more">
-              <button ?disabled=${this.listLoading} @click=${() => void this.loadMore()}>Load more</button>
+              ${
+                this.loadMoreError === null
+                  ? nothing
+                  : html`<p class="error-text" role="alert">Could not load more: ${this.loadMoreError}</p>`
+              }
+              <button ?disabled=${this.listLoading} @click=${() => void this.loadMore()}>
+                ${this.loadMoreError === null ? 'Load more' : 'Load more (retry)'}
+              </button>
             </div>`
           : nothing
       }
@@ -290,11 +335,6 @@ export class ErrorsPage extends LitElement {
     const systems = [...new Set((response?.groups ?? []).flatMap((g) => (g.system === null ? [] : [g.system])))].sort(
       (a, b) => a.localeCompare(b),
     );
-    const groups = (response?.groups ?? []).filter((g) => r.system === null || g.system === r.system);
-    const recurring = (response?.recurringIdentifiers ?? []).filter(
-      (x) => r.identifier === null || x.identifier === r.identifier,
-    );
-    const now = Date.now();
     return html`
       <h1>
         Errors${r.club === null ? '' : html` <span class="muted">· ${r.club}</span>`}${
@@ -302,7 +342,28 @@ export class ErrorsPage extends LitElement {
         }
       </h1>
       ${this.renderFilters(systems)}
-      ${this.loadError ? html`<p class="error-text" role="alert">Could not load errors: ${this.loadError}</p>` : nothing}
+      ${
+        this.loadError !== null
+          ? html`<div class="card failure" role="alert">
+              <p class="error-text">
+                Could not load errors for ${describeErrorFilters(this.failedRoute ?? r)}: ${this.loadError}
+              </p>
+              <button @click=${() => void this.load()}>Retry</button>
+            </div>`
+          : this.renderData()
+      }
+    `;
+  }
+
+  private renderData() {
+    const r = this.route;
+    const response = this.response;
+    const groups = (response?.groups ?? []).filter((g) => r.system === null || g.system === r.system);
+    const recurring = (response?.recurringIdentifiers ?? []).filter(
+      (x) => r.identifier === null || x.identifier === r.identifier,
+    );
+    const now = Date.now();
+    return html`
       ${this.listMode ? this.renderList() : nothing}
       <section aria-labelledby="groups-title">
         <h2 id="groups-title">Groups <span class="muted">(${groups.length}, last 7 days)</span></h2>
@@ -336,17 +397,19 @@ export class ErrorsPage extends LitElement {
                     ${recurring.map(
                       (x) =>
                         html`<tr data-identifier=${x.identifier}>
-                          <td>
+                          <td class="nowrap">
                             <a
                               class="mono"
                               href=${errorsHref({ club: x.club, pipeline: x.pipeline, identifier: x.identifier })}
                               >${x.identifier}</a
                             >
                           </td>
-                          <td><a href=${pipelineHref(x.club, x.pipeline)}>${x.club} / ${x.pipeline}</a></td>
+                          <td class="nowrap">
+                            <a href=${pipelineHref(x.club, x.pipeline)}>${x.club} / ${x.pipeline}</a>
+                          </td>
                           <td class="num">${formatCount(x.consecutiveRuns)}</td>
                           <td class="msg">${x.lastMessage}</td>
-                          <td title=${formatDateTime(x.lastSeen)}>${formatRelative(x.lastSeen, now)}</td>
+                          <td class="when" title=${formatDateTime(x.lastSeen)}>${formatRelative(x.lastSeen, now)}</td>
                         </tr>`,
                     )}
                   </tbody>

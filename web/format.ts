@@ -1,4 +1,6 @@
-// Pure formatting for durations, times and counts. DOM-free so it is unit-tested in node.
+// Pure formatting for durations, times and counts. DOM-free so it is unit-tested in node. Times follow the
+// page's time-zone setting (time-zone.ts) unless told otherwise.
+import { timeZoneMode } from './time-zone.js';
 
 /** `1.2 s`, `45 s`, `3 m 05 s`, `2 h 04 m`, `3 d 4 h`; `—` for null/negative/NaN. */
 export function formatDuration(ms: number | null | undefined): string {
@@ -39,21 +41,42 @@ function pad3(n: number): string {
   return n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n);
 }
 
-/** Local wall-clock time of a log line: `14:03:07.042`. */
-export function formatClock(time: number | null | undefined): string {
-  if (time === null || time === undefined || !Number.isFinite(time)) return '—';
+/** Wall-clock fields of a time, in the browser's zone or in UTC. */
+function fields(time: number, utc: boolean) {
   const d = new Date(time);
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${pad3(d.getMilliseconds())}`;
+  return utc
+    ? {
+        year: d.getUTCFullYear(),
+        month: d.getUTCMonth() + 1,
+        day: d.getUTCDate(),
+        hours: d.getUTCHours(),
+        minutes: d.getUTCMinutes(),
+        seconds: d.getUTCSeconds(),
+        ms: d.getUTCMilliseconds(),
+      }
+    : {
+        year: d.getFullYear(),
+        month: d.getMonth() + 1,
+        day: d.getDate(),
+        hours: d.getHours(),
+        minutes: d.getMinutes(),
+        seconds: d.getSeconds(),
+        ms: d.getMilliseconds(),
+      };
 }
 
-/** Local date and time: `2026-11-23 14:03:07`. */
-export function formatDateTime(time: number | null | undefined): string {
+/** Wall-clock time of a log line: `14:03:07.042`. */
+export function formatClock(time: number | null | undefined, utc = timeZoneMode() === 'utc'): string {
   if (time === null || time === undefined || !Number.isFinite(time)) return '—';
-  const d = new Date(time);
-  return (
-    `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ` +
-    `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`
-  );
+  const f = fields(time, utc);
+  return `${pad2(f.hours)}:${pad2(f.minutes)}:${pad2(f.seconds)}.${pad3(f.ms)}`;
+}
+
+/** Date and time: `2026-11-23 14:03:07`. */
+export function formatDateTime(time: number | null | undefined, utc = timeZoneMode() === 'utc'): string {
+  if (time === null || time === undefined || !Number.isFinite(time)) return '—';
+  const f = fields(time, utc);
+  return `${f.year}-${pad2(f.month)}-${pad2(f.day)} ${pad2(f.hours)}:${pad2(f.minutes)}:${pad2(f.seconds)}`;
 }
 
 /** Thousands separated with a thin space, so counts line up without a locale surprise: `12 345`. */

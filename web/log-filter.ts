@@ -39,6 +39,27 @@ export function lineMatches(filter: LogFilter, line: LogLineView): boolean {
   return line.data !== null && JSON.stringify(line.data).toLowerCase().includes(q);
 }
 
+/**
+ * The filter the controls show after a change: every change not yet applied (a search still being typed)
+ * stays, so picking a level a moment after typing keeps the typed text.
+ */
+export function draftFilter(applied: LogFilter, draft: LogFilter | null, patch: Partial<LogFilter>): LogFilter {
+  return { ...(draft ?? applied), ...patch };
+}
+
+/**
+ * How a filter change enters the browser history, so Back undoes a filter: a pick (level, step) pushes an
+ * entry; typed search text pushes one entry for the burst and then replaces it, not one per keystroke.
+ * `typingEntryOpen` says the current entry is such a burst's.
+ */
+export function filterHistory(
+  change: 'pick' | 'typing',
+  typingEntryOpen: boolean,
+): { replace: boolean; typingEntryOpen: boolean } {
+  if (change === 'pick') return { replace: false, typingEntryOpen: false };
+  return { replace: typingEntryOpen, typingEntryOpen: true };
+}
+
 /** Query parameters of /api/runs/:id/logs for this filter. */
 export function filterParams(filter: LogFilter): Record<string, string | number | undefined> {
   return {

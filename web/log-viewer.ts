@@ -5,6 +5,7 @@
 // shows where the live stream skipped lines, with a button to fetch them.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { LiveDataMessage, LogLineView, LogsResponse } from '../shared/api.js';
 import { LEVELS, levelLabel, type LevelLabel } from '../shared/events.js';
@@ -29,7 +30,18 @@ import {
   type LogBuffer,
   type LogRow,
 } from './log-buffer.js';
-import { NO_FILTER, filterParams, isFiltered, lineMatches, sameFilter, type LogFilter } from './log-filter.js';
+import {
+  NO_FILTER,
+  draftFilter,
+  filterHistory,
+  filterParams,
+  isFiltered,
+  lineMatches,
+  sameFilter,
+  type LogFilter,
+} from './log-filter.js';
+import { describeLogFilter } from './filter-description.js';
+import { endWording, jumpLabel, type LogEnd } from './log-live-model.js';
 import { isAtBottom, isNearBottom, isNearTop, rowWindow, scrollAfterPrepend, scrollToCenter } from './log-window.js';
 import { routeHref } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
@@ -242,6 +254,8 @@ export class LogViewer extends LitElement {
   /** Byte offset of a line to show and highlight (deep link), or null for the live end. */
   @property({ attribute: false }) focusLine: number | null = null;
   @property({ attribute: false }) steps: string[] = [];
+  /** Whether lines can still arrive at the end (see log-live-model): live wording only when they can. */
+  @property({ attribute: false }) end: LogEnd = 'unknown';
 
   @state() private buffer: LogBuffer = EMPTY_BUFFER;
   @state() private viewportScrollTop = 0;
@@ -256,6 +270,10 @@ export class LogViewer extends LitElement {
   @state() private unseenBelow = 0;
   @state() private loadError: string | null = null;
   @state() private loadingGaps = false;
+  /** The first page for a filter failed: shown in place of the lines, which belonged to another filter. */
+  @state() private reloadFailure: { message: string; filter: LogFilter } | null = null;
+  /** What the filter controls show while a change is not applied yet (the search box's debounce). */
+  @state() private draft: LogFilter | null = null;
   @query('.viewport') private viewport!: HTMLDivElement;
 
   private unsubscribe: (() => void) | null = null;
@@ -269,6 +287,10 @@ export class LogViewer extends LitElement {
     null;
   private scrollFrame = 0;
   private filterTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The current history entry is a search being typed (see filterHistory); reset when typing stops. */
+  private typingEntryOpen = false;
+  /** The filter this viewer last navigated to: any other change came from history or a link. */
+  private appliedFilter: LogFilter | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -290,6 +312,14 @@ export class LogViewer extends LitElement {
     const previousFilter = changed.get('filter');
     const filterChanged =
       changed.has('filter') && previousFilter !== undefined && !sameFilter(previousFilter, this.filter);
+    if (filterChanged) {
+      // (The run page passes a new but equal object on every render: only a different filter counts.)
+      // The URL now says what the log is filtered by (applied, or changed by history): it wins over a draft.
+      if (this.filterTimer) clearTimeout(this.filterTimer);
+      this.filterTimer = null;
+      this.draft = null;
+      if (this.appliedFilter === null || !sameFilter(this.appliedFilter, this.filter)) this.typingEntryOpen = false;
+    }
     if (runChanged) {
       this.start();
     } else if (filterChanged) {
@@ -351,6 +381,7 @@ export class LogViewer extends LitElement {
     const generation = ++this.generation;
     this.initialLoading = true;
     this.loadError = null;
+    this.reloadFailure = null;
     this.pendingLive = [];
     this.newSinceView = 0;
     this.unseenBelow = 0;
@@ -376,7 +407,11 @@ export class LogViewer extends LitElement {
       for (const batch of this.pendingLive ?? []) buffer = this.applyBatch(buffer, batch).buffer;
       this.buffer = buffer;
     } catch (error) {
-      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
+      if (generation === this.generation) {
+        // The lines held are another filter's (or another run's): showing them under this filter would lie.
+        this.buffer = EMPTY_BUFFER;
+        this.reloadFailure = { message: error instanceof Error ? error.message : String(error), filter: this.filter };
+      }
     } finally {
       if (generation === this.generation) {
         this.pendingLive = null;
@@ -582,10 +617,18 @@ export class LogViewer extends LitElement {
 
   private setFilter(patch: Partial<LogFilter>, debounce: boolean): void {
     if (this.filterTimer) clearTimeout(this.filterTimer);
+    this.filterTimer = null;
+    const filter = draftFilter(this.filter, this.draft, patch);
+    this.draft = filter;
     const apply = () => {
-      const filter = { ...this.filter, ...patch };
+      this.filterTimer = null;
+      const history = filterHistory(debounce ? 'typing' : 'pick', this.typingEntryOpen);
+      this.typingEntryOpen = history.typingEntryOpen;
+      this.appliedFilter = filter;
       // A filter change starts at the live end of the filtered log.
-      this.dispatchEvent(navigateEvent(routeHref({ view: 'run', runId: this.runId, line: null, ...filter }), true));
+      this.dispatchEvent(
+        navigateEvent(routeHref({ view: 'run', runId: this.runId, line: null, ...filter }), history.replace),
+      );
     };
     if (debounce) this.filterTimer = setTimeout(apply, 300);
     else apply();
@@ -690,7 +733,10 @@ export class LogViewer extends LitElement {
     if (this.loadingOlder) parts.push('loading older…');
     else if (!this.buffer.hasOlder && lines > 0) parts.push('from the start');
     if (this.buffer.hasNewer) parts.push(this.loadingNewer ? 'loading newer…' : 'newer lines not loaded');
-    else parts.push(this.following ? 'following live' : 'paused');
+    else {
+      const wording = endWording(this.end, this.following);
+      if (wording !== '') parts.push(wording);
+    }
     return parts.join(' · ');
   }
 
@@ -704,15 +750,14 @@ export class LogViewer extends LitElement {
       overscan: OVERSCAN,
     });
     const visible = rows.slice(win.start, win.end);
-    const level = this.filter.level;
-    const steps =
-      this.filter.step !== null && !this.steps.includes(this.filter.step)
-        ? [this.filter.step, ...this.steps]
-        : this.steps;
-    const jumpLabel =
-      this.newSinceView > 0 || this.buffer.hasNewer
-        ? `Jump to live${this.newSinceView > 0 ? ` (${formatCount(this.newSinceView)} new)` : ''}`
-        : `Jump to live${this.unseenBelow > 0 ? ` (${formatCount(this.unseenBelow)} new)` : ''}`;
+    // The controls show pending changes too, so what was typed never disappears before it applies.
+    const shown = this.draft ?? this.filter;
+    const level = shown.level;
+    const steps = shown.step !== null && !this.steps.includes(shown.step) ? [shown.step, ...this.steps] : this.steps;
+    const jump = jumpLabel(
+      this.end,
+      this.newSinceView > 0 || this.buffer.hasNewer ? this.newSinceView : this.unseenBelow,
+    );
     return html`
       <div class="toolbar" role="group" aria-label="Log filters">
         <label
@@ -739,8 +784,8 @@ export class LogViewer extends LitElement {
               this.setFilter({ step: value === '' ? null : value }, false);
             }}
           >
-            <option value="" ?selected=${this.filter.step === null}>all steps</option>
-            ${steps.map((s) => html`<option .value=${s} ?selected=${this.filter.step === s}>${s}</option>`)}
+            <option value="" ?selected=${shown.step === null}>all steps</option>
+            ${steps.map((s) => html`<option .value=${s} ?selected=${shown.step === s}>${s}</option>`)}
           </select></label
         >
         <label
@@ -749,8 +794,9 @@ export class LogViewer extends LitElement {
             type="search"
             aria-label="Search log text"
             placeholder="text in message or fields"
-            .value=${this.filter.q}
+            .value=${live(shown.q)}
             @input=${(e: Event) => this.setFilter({ q: (e.target as HTMLInputElement).value }, true)}
+            @blur=${() => (this.typingEntryOpen = false)}
         /></label>
         <a href=${this.services?.api.logDownloadUrl(this.runId) ?? '#'} download>Download log</a>
         <span class="status muted" aria-live="polite" data-following=${this.following ? 'true' : 'false'}
@@ -771,7 +817,18 @@ export class LogViewer extends LitElement {
           @keydown=${(e: KeyboardEvent) => this.onKeyDown(e)}
         >
           ${
-            !this.initialLoading && rows.length === 0
+            this.reloadFailure !== null
+              ? html`<div class="empty" role="alert">
+                  <p class="error-text">
+                    Could not load log lines for ${describeLogFilter(this.reloadFailure.filter)}:
+                    ${this.reloadFailure.message}
+                  </p>
+                  <button @click=${() => void this.reload()}>Retry</button>
+                </div>`
+              : null
+          }
+          ${
+            !this.initialLoading && rows.length === 0 && this.reloadFailure === null
               ? html`<div class="empty muted">
                   ${isFiltered(this.filter) ? 'No lines match these filters.' : 'No log lines yet.'}
                 </div>`
@@ -785,7 +842,7 @@ export class LogViewer extends LitElement {
         </div>
         ${
           !this.following || this.buffer.hasNewer
-            ? html`<button class="jump" @click=${() => this.jumpToLive()}>${jumpLabel} ↓</button>`
+            ? html`<button class="jump" @click=${() => this.jumpToLive()}>${jump} ↓</button>`
             : null
         }
       </div>

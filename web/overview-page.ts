@@ -5,6 +5,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { LiveDataMessage, PipelineSummary } from '../shared/api.js';
 import type { LiveSubscriber } from './live-client.js';
 import { applyRuns, applySteps, groupByClub, runningPipelines } from './overview-model.js';
+import { plural } from './format.js';
 import { pipelineHref } from './routes.js';
 import type { Services } from './services.js';
 import { baseStyles } from './ui-styles.js';
@@ -164,7 +165,7 @@ export class OverviewPage extends LitElement {
                 html`<section aria-label="Club ${group.club}" data-club=${group.club}>
                   <div class="club-head">
                     <h2>${group.club}</h2>
-                    <span class="muted">${group.pipelines.length} pipelines</span>
+                    <span class="muted">${plural(group.pipelines.length, 'pipeline')}</span>
                   </div>
                   <ul class="card">
                     ${group.pipelines.map(

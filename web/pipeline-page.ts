@@ -12,6 +12,7 @@ import {
   formatDateTime,
   formatDuration,
   formatRelative,
+  plural,
 } from './format.js';
 import { compareRecency } from './overview-model.js';
 import { appendPage, upsertRuns } from './run-history-model.js';
@@ -46,7 +47,12 @@ export class PipelinePage extends LitElement {
     css`
       :host {
         display: grid;
+        /* A column no wider than the screen: wide content (tables, charts) scrolls or shrinks inside it. */
+        grid-template-columns: minmax(0, 1fr);
         gap: 16px;
+      }
+      h1 {
+        overflow-wrap: anywhere;
       }
       .head {
         display: flex;
@@ -56,7 +62,8 @@ export class PipelinePage extends LitElement {
       }
       .charts {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(380px, 1fr));
+        /* Two charts side by side when 380 px fit each; one full-width chart on a phone. */
+        grid-template-columns: repeat(auto-fit, minmax(min(380px, 100%), 1fr));
         gap: 12px;
       }
       .table-wrap {
@@ -237,15 +244,25 @@ export class PipelinePage extends LitElement {
   }
 
   override render() {
+    // Pipelines exist through their runs: none recorded means the address names no pipeline (a typo, or one
+    // whose runs retention has deleted).
+    if (this.loaded && !this.loading && this.loadError === null && this.runs.length === 0)
+      return html`<h1>Pipeline <q>${this.club} / ${this.pipeline}</q> doesn't exist</h1>
+        <p class="muted">No run of it is recorded. It appears here once it writes its first line.</p>
+        <p><a href=${overviewHref(this.club)}>Back to the overview</a></p>`;
     const now = this.clock.now;
     const finished = this.runs.filter((r) => r.status !== 'running');
     const mid = median(finished.flatMap((r) => (r.durationMs === null ? [] : [r.durationMs])));
     const ok = finished.filter((r) => r.status === 'success').length;
     const outliers = historyOutliers(this.runs);
+    // A lone run is charted over its own duration on each side.
+    const lonePad = finished.length === 1 && finished[0]!.durationMs !== null ? finished[0]!.durationMs / 1000 : null;
     return html`
       <div class="head">
         <h1><a href=${overviewHref(this.club)} class="muted">${this.club}</a> / ${this.pipeline}</h1>
-        <span class="muted">${this.runs.length} runs loaded${this.nextCursor !== null ? ' (more on scroll)' : ''}</span>
+        <span class="muted"
+          >${plural(this.runs.length, 'run')} loaded${this.nextCursor !== null ? ' (more on scroll)' : ''}</span
+        >
         <span class="muted">median ${formatDuration(mid)}</span>
         ${finished.length > 0 ? html`<span class="muted">${Math.round((ok / finished.length) * 100)}% succeeded</span>` : null}
         <a href=${errorsHref({ club: this.club, pipeline: this.pipeline })}>Errors of this pipeline</a>
@@ -258,6 +275,7 @@ export class PipelinePage extends LitElement {
           .series=${DURATION_SERIES}
           .columns=${durationColumns(finished)}
           .yFormat=${formatAxisSeconds}
+          .singlePointPad=${lonePad}
         ></time-chart>
         <time-chart
           caption="Records per run"
@@ -265,6 +283,7 @@ export class PipelinePage extends LitElement {
           .series=${COUNT_CHART_SERIES}
           .columns=${countColumns(finished)}
           .yFormat=${formatAxisCount}
+          .singlePointPad=${lonePad}
         ></time-chart>
       </div>
       <section aria-labelledby="history-title" class="card">
@@ -290,7 +309,6 @@ export class PipelinePage extends LitElement {
             </tbody>
           </table>
         </div>
-        ${this.loaded && this.runs.length === 0 ? html`<p class="muted more">No runs yet.</p>` : null}
         <div class="sentinel more">
           ${
             this.nextCursor !== null

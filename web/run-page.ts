@@ -4,6 +4,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { ErrorView, LiveDataMessage, RunDetail } from '../shared/api.js';
 import { ApiRequestError } from './api-client.js';
 import { formatCount } from './format.js';
+import { logEnd } from './log-live-model.js';
+import type { ConnectionState } from './live-state.js';
 import type { LogFilter } from './log-filter.js';
 import { mergeSteps } from './overview-model.js';
 import type { Route } from './routes.js';
@@ -67,13 +69,19 @@ export class RunPage extends LitElement {
   @state() private errorsLoading = false;
   @state() private loadError: string | null = null;
   @state() private notFound = false;
+  @state() private connection: ConnectionState = 'connecting';
 
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeState: (() => void) | null = null;
   private generation = 0;
   private subscribedRunId = 0;
+  /** A load is in flight, and whether the socket asked for a resync meanwhile. */
+  private loading = false;
+  private resyncDuringLoad = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.unsubscribeState = this.services?.live.onState((model) => (this.connection = model.state)) ?? null;
     this.start();
   }
 
@@ -81,6 +89,8 @@ export class RunPage extends LitElement {
     super.disconnectedCallback();
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unsubscribeState?.();
+    this.unsubscribeState = null;
     this.subscribedRunId = 0;
   }
 
@@ -100,14 +110,27 @@ export class RunPage extends LitElement {
     this.unsubscribe = this.services.live.subscribe({
       topics: [{ kind: 'run', runId }],
       onBatch: (messages) => this.onBatch(messages),
-      onResync: () => void this.load(),
+      onResync: () => this.resync(),
     });
     void this.load();
+  }
+
+  /**
+   * The socket's first hello asks every view to resync, usually while the first load is still in flight. Only
+   * a running run can have changed since that load's snapshot: a missing run or a finished one is not fetched
+   * twice. Later resyncs (after a reconnect) reload a found run, which may have been removed meanwhile.
+   */
+  private resync(): void {
+    if (this.notFound) return; // run ids are not reused: a missing run stays missing
+    if (this.loading) this.resyncDuringLoad = true;
+    else void this.load();
   }
 
   private async load(): Promise<void> {
     const generation = ++this.generation;
     const runId = this.route.runId;
+    this.loading = true;
+    this.resyncDuringLoad = false;
     try {
       const [run, errors] = await Promise.all([
         this.services.api.run(runId),
@@ -125,6 +148,13 @@ export class RunPage extends LitElement {
       if (generation !== this.generation) return;
       if (error instanceof ApiRequestError && error.status === 404) this.notFound = true;
       else this.loadError = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (generation === this.generation) {
+        this.loading = false;
+        const again = this.resyncDuringLoad && !this.notFound && this.run?.status === 'running';
+        this.resyncDuringLoad = false;
+        if (again) void this.load();
+      }
     }
   }
 
@@ -218,6 +248,7 @@ export class RunPage extends LitElement {
           .filter=${filter}
           .focusLine=${route.line}
           .steps=${run ? run.steps.map((s) => s.name) : []}
+          .end=${logEnd(run?.status ?? null, this.connection)}
         ></log-viewer>
       </section>
     `;

@@ -3,6 +3,8 @@
 import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type uPlotType from 'uplot';
+import { timeRange } from './chart-range.js';
+import { timeZoneMode } from './time-zone.js';
 import type { Columns } from './stats.js';
 import { baseStyles } from './ui-styles.js';
 
@@ -54,6 +56,8 @@ export class TimeChart extends LitElement {
   @property({ attribute: false }) columns: Columns = [[]];
   /** Tick label from the value and the distance between ticks. */
   @property({ attribute: false }) yFormat: (value: number, increment: number) => string = (v) => String(v);
+  /** Seconds to pad a lone point by on the time axis (the run's own duration); a day when null. */
+  @property({ attribute: false }) singlePointPad: number | null = null;
   @query('.plot') private plotEl!: HTMLDivElement;
   @state() private ready = false;
 
@@ -107,8 +111,32 @@ export class TimeChart extends LitElement {
     const width = Math.max(200, this.plotEl.clientWidth);
     const options: uPlotType.Options = {
       width,
+      // The time axis follows the page's time-zone setting, as every other time does.
+      ...(timeZoneMode() === 'utc' ? { tzDate: (ts: number) => UPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') } : {}),
       height: 200,
-      scales: { x: { time: true } },
+      scales: {
+        x: {
+          time: true,
+          // uPlot widens a lone timestamp by 86400/ms "seconds" (years, with second timestamps): range a lone
+          // point from the data itself; any other range (the data's, or a zoom) stays as asked.
+          range: (u: uPlotType, min: number, max: number): [number, number] => {
+            const xs = u.data[0];
+            const first = xs[0];
+            const last = xs[xs.length - 1];
+            return first !== undefined && first === last ? timeRange(first, last, this.singlePointPad) : [min, max];
+          },
+        },
+      },
+      hooks: {
+        // The drawn time range, readable from outside (tests, and the curious operator's devtools).
+        setScale: [
+          (u: uPlotType, key: string) => {
+            if (key !== 'x') return;
+            this.setAttribute('data-x-min', String(u.scales.x!.min));
+            this.setAttribute('data-x-max', String(u.scales.x!.max));
+          },
+        ],
+      },
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
       series: [
