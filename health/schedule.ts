@@ -75,7 +75,7 @@ function compileUncached(expression: string, timezone: string): ScheduleCompileR
   if (fieldCount !== 5 && fieldCount !== 6) {
     return {
       ok: false,
-      reason: `"${trimmed}" has ${fieldCount} fields; a schedule has 5 (minute hour day month weekday) or 6 (seconds first)`,
+      reason: `"${trimmed}" has ${fieldCount} field${fieldCount === 1 ? '' : 's'}; a schedule has 5 (minute hour day month weekday) or 6 (seconds first)`,
     };
   }
   try {

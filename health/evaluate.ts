@@ -1,0 +1,321 @@
+// The health judge: one pipeline's policy, recent runs, previously stored health and the time in; its one current
+// state and why out. Pure (now is a parameter), so it is tested across DST changes and restarts without waiting, and
+// the shell only has to run it when runs change and on a timer (at `recheckAt`), store it, and publish changes.
+import type { RunStatus } from '../shared/events.js';
+import { formatDuration } from './duration.js';
+import type { HealthPolicy } from './resolve-schedule.js';
+import { dueWindow, nextDueAfter, type CompiledSchedule } from './schedule.js';
+
+/**
+ * Every state, most urgent first; when several hold, the first one is the state and the rest are `conditions`.
+ * The order is what an operator acts on first:
+ * - `missed`, `late`: the expected work is not happening at all, and nothing else in runboard would show it (a
+ *   silent cron is the failure this whole feature exists for). Missed is late that has gone on for a whole period.
+ * - `stuck`: a run is hanging now; it also explains later late/missed/overlap, but those say the work isn't done,
+ *   which matters more than why.
+ * - `failing`: the last run's result is bad; a retry that is now running doesn't clear it until it succeeds.
+ * - `overlap`: two runs at once risk doing the work twice; a schedule or locking problem, less urgent than a failure.
+ * - `too-short`, `unstable`: "successful" runs that look wrong; worth a look, not a page.
+ * - `running`: information only; `ok`: nothing to say.
+ */
+export const HEALTH_STATES = [
+  'missed',
+  'late',
+  'stuck',
+  'failing',
+  'overlap',
+  'too-short',
+  'unstable',
+  'running',
+  'ok',
+] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** 0 for the most urgent state; the overview sorts pipelines by it. */
+export function healthUrgency(state: HealthState): number {
+  return HEALTH_STATES.indexOf(state);
+}
+
+/** What the evaluator reads of a run; the shell selects it from the runs table. */
+export interface RunForHealth {
+  id: string;
+  status: RunStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  durationMs: number | null;
+  created: number;
+  updated: number;
+  failed: number;
+  errorCount: number;
+}
+
+/** What the shell stores per pipeline (and reads back after a restart). */
+export interface StoredHealth {
+  state: HealthState;
+  /** When the current state began; unchanged while the state stays the same, so a restart doesn't re-announce. */
+  since: number;
+  reason: string;
+  /** When runboard started watching this pipeline: a pipeline with no run yet is only late for due times after it. */
+  watchingSince?: number;
+}
+
+export interface HealthVerdict {
+  state: HealthState;
+  since: number;
+  /** One line, stable while the situation is (no "3 min ago"), so storing and publishing only on change works. */
+  reason: string;
+  /** Every state that holds, most urgent first; `conditions[0] === state`. */
+  conditions: HealthState[];
+  /** Null without a schedule. */
+  lastDueAt: number | null;
+  nextDueAt: number | null;
+  /** The earliest time the verdict can change with no new run data: when to evaluate again. Null: only on runs. */
+  recheckAt: number | null;
+  watchingSince: number;
+  /** `state`: alert-worthy; `reason`: store and publish; `none`: nothing to do. */
+  change: 'state' | 'reason' | 'none';
+}
+
+export interface HealthInput {
+  policy: Pick<HealthPolicy, 'graceMs' | 'maxDurationMs'> & {
+    schedule: { compiled: CompiledSchedule; timezone: string } | null;
+  };
+  /** Newest first (by startedAt). Pass at least the last 20, more is fine: baselines use the newest 20 successes. */
+  runs: readonly RunForHealth[];
+  previous: StoredHealth | null;
+  now: number;
+}
+
+/** A run that started up to this long before a due time counts for it: cron host and run writer clocks may differ. */
+export const EARLY_START_TOLERANCE_MS = 1000;
+/** Learned limits need this many successful runs with a duration. */
+export const MIN_HISTORY = 5;
+const STUCK_HISTORY = 20;
+const ZERO_WORK_HISTORY = 10;
+
+interface Condition {
+  state: HealthState;
+  /** When it began, as far as the data tells. */
+  onset: number;
+  reason: string;
+}
+
+export function evaluateHealth(input: HealthInput): HealthVerdict {
+  const { policy, runs, previous, now } = input;
+  const watchingSince = previous?.watchingSince ?? now;
+  const found: Condition[] = [];
+  const recheck: number[] = [];
+
+  const latest = runs[0];
+  const lastFinished = runs.find((run) => run.status !== 'running');
+  const successes = runs.filter((run) => run.status === 'success' && run.durationMs !== null);
+
+  // Schedule: late and missed.
+  let lastDueAt: number | null = null;
+  let nextDueAt: number | null = null;
+  if (policy.schedule) {
+    const { compiled, timezone } = policy.schedule;
+    const window = dueWindow(compiled, now);
+    lastDueAt = window.last;
+    nextDueAt = window.next;
+    if (nextDueAt !== null) recheck.push(nextDueAt, nextDueAt + policy.graceMs);
+    if (lastDueAt !== null) recheck.push(lastDueAt + policy.graceMs);
+    if (window.previous !== null) recheck.push(window.previous + policy.graceMs);
+    // With no run on record, watching started counts as the last start: a brand-new install is not "late" for due
+    // times before it knew the pipeline, but a pipeline that never runs at all is noticed from then on.
+    const lastStart = latest?.startedAt ?? watchingSince;
+    const startedSince = (due: number): boolean => lastStart >= due - EARLY_START_TOLERANCE_MS;
+    const at = (ms: number): string => formatInZone(ms, timezone, compiled.hasSeconds);
+    const noRunText = latest ? `no run started since ${at(latest.startedAt)}` : 'no run recorded yet';
+    const stillRunning = runs.find((run) => run.status === 'running');
+    const runningText = stillRunning
+      ? `; run ${stillRunning.id} (started ${at(stillRunning.startedAt)}) is still running`
+      : '';
+
+    if (lastDueAt !== null && !startedSince(lastDueAt) && now >= lastDueAt + policy.graceMs) {
+      found.push({
+        state: 'late',
+        onset: lastDueAt + policy.graceMs,
+        reason: `due at ${at(lastDueAt)} ${timezone} (grace ${formatDuration(policy.graceMs)}); ${noRunText}${runningText}`,
+      });
+    }
+    const previousDue = window.previous;
+    if (
+      previousDue !== null &&
+      lastDueAt !== null &&
+      !startedSince(previousDue) &&
+      now >= previousDue + policy.graceMs
+    ) {
+      // The first due time the last start doesn't cover, and the one after it: both passed without a run.
+      const firstMissed = nextDueAfter(compiled, lastStart + EARLY_START_TOLERANCE_MS) ?? previousDue;
+      const nextAfter = nextDueAfter(compiled, firstMissed) ?? lastDueAt;
+      found.push({
+        state: 'missed',
+        onset: Math.max(nextAfter, firstMissed + policy.graceMs),
+        reason: `no run for the one due at ${at(firstMissed)} ${timezone}, and the next was due at ${at(nextAfter)}; ${noRunText}${runningText}`,
+      });
+    }
+  }
+
+  // Running, stuck, overlap.
+  const limit = stuckLimit(policy.maxDurationMs, successes);
+  const runningRuns = runs.filter((run) => run.status === 'running');
+  for (const run of runningRuns) {
+    if (limit === null) break;
+    const stuckAt = run.startedAt + limit.ms;
+    if (now > stuckAt) {
+      found.push({
+        state: 'stuck',
+        onset: stuckAt,
+        reason: `run ${run.id} has been running longer than ${formatDuration(limit.ms)} (${limit.why})`,
+      });
+      break;
+    }
+    recheck.push(stuckAt + 1);
+  }
+  const predecessor = runs[1];
+  if (
+    latest &&
+    predecessor &&
+    (predecessor.status === 'running' || (predecessor.finishedAt !== null && predecessor.finishedAt > latest.startedAt))
+  ) {
+    found.push({
+      state: 'overlap',
+      onset: latest.startedAt,
+      reason: `run ${latest.id} started while run ${predecessor.id} was still running`,
+    });
+  }
+  const newestRunning = runningRuns[0];
+  if (newestRunning) {
+    found.push({ state: 'running', onset: newestRunning.startedAt, reason: `run ${newestRunning.id} is running` });
+  }
+
+  // The last finished run's result: failing, unstable, too-short.
+  if (lastFinished) {
+    const finishedAt = lastFinished.finishedAt ?? lastFinished.startedAt;
+    if (lastFinished.status === 'failure' || lastFinished.status === 'abandoned') {
+      found.push({
+        state: 'failing',
+        onset: finishedAt,
+        reason:
+          lastFinished.status === 'failure'
+            ? `run ${lastFinished.id} failed`
+            : `run ${lastFinished.id} was abandoned (its process ended without run.end)`,
+      });
+    } else if (lastFinished.status === 'success') {
+      const short = tooShort(lastFinished, runs);
+      if (short) found.push({ state: 'too-short', onset: finishedAt, reason: short });
+      if (lastFinished.failed > 0 || lastFinished.errorCount > 0) {
+        const parts = [
+          lastFinished.failed > 0 ? plural(lastFinished.failed, 'failed record') : null,
+          lastFinished.errorCount > 0 ? plural(lastFinished.errorCount, 'error') : null,
+        ].filter((part): part is string => part !== null);
+        found.push({
+          state: 'unstable',
+          onset: finishedAt,
+          reason: `run ${lastFinished.id} succeeded with ${parts.join(' and ')}`,
+        });
+      }
+    }
+  }
+
+  found.sort((a, b) => healthUrgency(a.state) - healthUrgency(b.state));
+  const top: Condition = found[0] ?? {
+    state: 'ok',
+    onset: lastFinished?.finishedAt ?? now,
+    reason: lastFinished ? `run ${lastFinished.id} succeeded` : 'no run recorded yet',
+  };
+
+  const sameState = previous !== null && previous.state === top.state;
+  // A new state began no earlier than the previous one did, and not in the future (clocks of writers may run ahead).
+  const since = sameState ? previous.since : Math.min(now, Math.max(top.onset, previous?.since ?? -Infinity));
+  const upcoming = recheck.filter((time) => time > now);
+  return {
+    state: top.state,
+    since,
+    reason: top.reason,
+    conditions: found.length > 0 ? found.map((c) => c.state) : ['ok'],
+    lastDueAt,
+    nextDueAt,
+    recheckAt: upcoming.length > 0 ? Math.min(...upcoming) : null,
+    watchingSince,
+    change: !sameState ? 'state' : previous.reason !== top.reason ? 'reason' : 'none',
+  };
+}
+
+/** maxDuration if configured; else max(3 × median, 2 × p95) of the newest 20 successful runs, once there are 5. */
+export function stuckLimit(
+  maxDurationMs: number | null,
+  successesNewestFirst: readonly RunForHealth[],
+): { ms: number; why: string } | null {
+  if (maxDurationMs !== null) return { ms: maxDurationMs, why: 'maxDuration' };
+  const durations = successesNewestFirst
+    .slice(0, STUCK_HISTORY)
+    .map((run) => run.durationMs)
+    .filter((ms): ms is number => ms !== null);
+  if (durations.length < MIN_HISTORY) return null;
+  const sorted = durations.sort((a, b) => a - b);
+  const median = medianOfSorted(sorted);
+  const p95 = sorted[Math.ceil(0.95 * sorted.length) - 1] ?? median;
+  return 3 * median >= 2 * p95
+    ? { ms: 3 * median, why: `3 × the median ${formatDuration(median)} of the last ${sorted.length} successful runs` }
+    : { ms: 2 * p95, why: `2 × the p95 ${formatDuration(p95)} of the last ${sorted.length} successful runs` };
+}
+
+/** Why the last finished (successful) run looks like it did nothing, or null. */
+function tooShort(run: RunForHealth, runsNewestFirst: readonly RunForHealth[]): string | null {
+  const index = runsNewestFirst.indexOf(run);
+  const earlier = runsNewestFirst.slice(index + 1).filter((r) => r.status === 'success');
+  const durations = earlier
+    .map((r) => r.durationMs)
+    .filter((ms): ms is number => ms !== null)
+    .slice(0, STUCK_HISTORY)
+    .sort((a, b) => a - b);
+  if (run.durationMs !== null && durations.length >= MIN_HISTORY) {
+    const median = medianOfSorted(durations);
+    if (run.durationMs < median / 10) {
+      return `run ${run.id} took ${formatDuration(run.durationMs)}, under a tenth of the median ${formatDuration(median)} of the ${durations.length} successful runs before it`;
+    }
+  }
+  const lastTen = earlier.slice(0, ZERO_WORK_HISTORY);
+  if (
+    run.created + run.updated === 0 &&
+    lastTen.length === ZERO_WORK_HISTORY &&
+    lastTen.every((r) => r.created + r.updated > 0)
+  ) {
+    return `run ${run.id} created and updated nothing; each of the ${ZERO_WORK_HISTORY} successful runs before it did`;
+  }
+  return null;
+}
+
+function medianOfSorted(sorted: readonly number[]): number {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** `2026-03-29 03:00` (with `:ss` for second schedules) as the schedule's zone reads it. */
+function formatInZone(ms: number, timezone: string, seconds: boolean): string {
+  const key = `${timezone}\n${seconds}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    // sv-SE writes ISO-like `YYYY-MM-DD HH:mm:ss`; creating a formatter costs far more than using one, so keep them.
+    formatter = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(seconds ? { second: '2-digit' } : {}),
+      hourCycle: 'h23',
+    });
+    formatters.set(key, formatter);
+  }
+  return formatter.format(ms);
+}
