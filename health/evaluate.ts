@@ -108,7 +108,6 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
 
   const latest = runs[0];
   const lastFinished = runs.find((run) => run.status !== 'running');
-  const successes = runs.filter((run) => run.status === 'success' && run.durationMs !== null);
 
   // Schedule: late and missed.
   let lastDueAt: number | null = null;
@@ -126,17 +125,20 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
     const lastStart = latest?.startedAt ?? watchingSince;
     const startedSince = (due: number): boolean => lastStart >= due - EARLY_START_TOLERANCE_MS;
     const at = (ms: number): string => formatInZone(ms, timezone, compiled.hasSeconds);
-    const noRunText = latest ? `no run started since ${at(latest.startedAt)}` : 'no run recorded yet';
-    const stillRunning = runs.find((run) => run.status === 'running');
-    const runningText = stillRunning
-      ? `; run ${stillRunning.id} (started ${at(stillRunning.startedAt)}) is still running`
-      : '';
+    // Built only when late or missed: formatting a time costs more than the rest of a healthy pipeline's evaluation.
+    const context = (): string => {
+      const stillRunning = runs.find((run) => run.status === 'running');
+      return (
+        (latest ? `no run started since ${at(latest.startedAt)}` : 'no run recorded yet') +
+        (stillRunning ? `; run ${stillRunning.id} (started ${at(stillRunning.startedAt)}) is still running` : '')
+      );
+    };
 
     if (lastDueAt !== null && !startedSince(lastDueAt) && now >= lastDueAt + policy.graceMs) {
       found.push({
         state: 'late',
         onset: lastDueAt + policy.graceMs,
-        reason: `due at ${at(lastDueAt)} ${timezone} (grace ${formatDuration(policy.graceMs)}); ${noRunText}${runningText}`,
+        reason: `due at ${at(lastDueAt)} ${timezone} (grace ${formatDuration(policy.graceMs)}); ${context()}`,
       });
     }
     const previousDue = window.previous;
@@ -146,20 +148,19 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
       !startedSince(previousDue) &&
       now >= previousDue + policy.graceMs
     ) {
-      // The first due time the last start doesn't cover, and the one after it: both passed without a run.
-      const firstMissed = nextDueAfter(compiled, lastStart + EARLY_START_TOLERANCE_MS) ?? previousDue;
-      const nextAfter = nextDueAfter(compiled, firstMissed) ?? lastDueAt;
+      const { firstMissed, nextAfter } = missedOccurrences(compiled, lastStart, previousDue, lastDueAt);
       found.push({
         state: 'missed',
         onset: Math.max(nextAfter, firstMissed + policy.graceMs),
-        reason: `no run for the one due at ${at(firstMissed)} ${timezone}, and the next was due at ${at(nextAfter)}; ${noRunText}${runningText}`,
+        reason: `no run for the one due at ${at(firstMissed)} ${timezone}, and the next was due at ${at(nextAfter)}; ${context()}`,
       });
     }
   }
 
   // Running, stuck, overlap.
-  const limit = stuckLimit(policy.maxDurationMs, successes);
   const runningRuns = runs.filter((run) => run.status === 'running');
+  // Learned only when something is running: sorting history on every tick for every idle pipeline adds up.
+  const limit = runningRuns.length > 0 ? stuckLimit(policy.maxDurationMs, runs) : null;
   for (const run of runningRuns) {
     if (limit === null) break;
     const stuckAt = run.startedAt + limit.ms;
@@ -167,7 +168,7 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
       found.push({
         state: 'stuck',
         onset: stuckAt,
-        reason: `run ${run.id} has been running longer than ${formatDuration(limit.ms)} (${limit.why})`,
+        reason: `run ${run.id} has been running longer than ${formatDuration(limit.ms)} (${describeLimit(limit)})`,
       });
       break;
     }
@@ -243,49 +244,100 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
   };
 }
 
+export interface StuckLimit {
+  ms: number;
+  basis: 'maxDuration' | 'median' | 'p95';
+  /** Of the successful runs the limit was learned from (0 with maxDuration). */
+  median: number;
+  p95: number;
+  count: number;
+}
+
 /** maxDuration if configured; else max(3 × median, 2 × p95) of the newest 20 successful runs, once there are 5. */
 export function stuckLimit(
   maxDurationMs: number | null,
   successesNewestFirst: readonly RunForHealth[],
-): { ms: number; why: string } | null {
-  if (maxDurationMs !== null) return { ms: maxDurationMs, why: 'maxDuration' };
-  const durations = successesNewestFirst
-    .slice(0, STUCK_HISTORY)
-    .map((run) => run.durationMs)
-    .filter((ms): ms is number => ms !== null);
+): StuckLimit | null {
+  if (maxDurationMs !== null) return { ms: maxDurationMs, basis: 'maxDuration', median: 0, p95: 0, count: 0 };
+  const durations: number[] = [];
+  for (const run of successesNewestFirst) {
+    if (run.durationMs !== null) durations.push(run.durationMs);
+    if (durations.length === STUCK_HISTORY) break;
+  }
   if (durations.length < MIN_HISTORY) return null;
-  const sorted = durations.sort((a, b) => a - b);
-  const median = medianOfSorted(sorted);
-  const p95 = sorted[Math.ceil(0.95 * sorted.length) - 1] ?? median;
+  durations.sort((a, b) => a - b);
+  const median = medianOfSorted(durations);
+  const p95 = durations[Math.ceil(0.95 * durations.length) - 1] ?? median;
+  const count = durations.length;
   return 3 * median >= 2 * p95
-    ? { ms: 3 * median, why: `3 × the median ${formatDuration(median)} of the last ${sorted.length} successful runs` }
-    : { ms: 2 * p95, why: `2 × the p95 ${formatDuration(p95)} of the last ${sorted.length} successful runs` };
+    ? { ms: 3 * median, basis: 'median', median, p95, count }
+    : { ms: 2 * p95, basis: 'p95', median, p95, count };
+}
+
+export function describeLimit(limit: StuckLimit): string {
+  if (limit.basis === 'maxDuration') return 'maxDuration';
+  return limit.basis === 'median'
+    ? `3 × the median ${formatDuration(limit.median)} of the last ${limit.count} successful runs`
+    : `2 × the p95 ${formatDuration(limit.p95)} of the last ${limit.count} successful runs`;
+}
+
+/**
+ * The first due time the last start doesn't cover, and the one after it: both passed without a run. Two uncached
+ * croner look-ups, so remembered per schedule and last start (the answer can't change until a run starts).
+ */
+const missedCache = new WeakMap<CompiledSchedule, Map<number, { firstMissed: number; nextAfter: number }>>();
+
+function missedOccurrences(
+  compiled: CompiledSchedule,
+  lastStart: number,
+  previousDue: number,
+  lastDue: number,
+): { firstMissed: number; nextAfter: number } {
+  let bySchedule = missedCache.get(compiled);
+  if (!bySchedule)
+    missedCache.set(compiled, (bySchedule = new Map<number, { firstMissed: number; nextAfter: number }>()));
+  const known = bySchedule.get(lastStart);
+  if (known) return known;
+  const firstMissed = nextDueAfter(compiled, lastStart + EARLY_START_TOLERANCE_MS) ?? previousDue;
+  const result = { firstMissed, nextAfter: nextDueAfter(compiled, firstMissed) ?? lastDue };
+  if (bySchedule.size >= 1000) bySchedule.clear();
+  bySchedule.set(lastStart, result);
+  return result;
 }
 
 /** Why the last finished (successful) run looks like it did nothing, or null. */
 function tooShort(run: RunForHealth, runsNewestFirst: readonly RunForHealth[]): string | null {
   const index = runsNewestFirst.indexOf(run);
-  const earlier = runsNewestFirst.slice(index + 1).filter((r) => r.status === 'success');
-  const durations = earlier
-    .map((r) => r.durationMs)
-    .filter((ms): ms is number => ms !== null)
-    .slice(0, STUCK_HISTORY)
-    .sort((a, b) => a - b);
+  const durations = run.durationMs === null ? [] : successfulDurations(runsNewestFirst, index + 1, STUCK_HISTORY);
   if (run.durationMs !== null && durations.length >= MIN_HISTORY) {
     const median = medianOfSorted(durations);
     if (run.durationMs < median / 10) {
       return `run ${run.id} took ${formatDuration(run.durationMs)}, under a tenth of the median ${formatDuration(median)} of the ${durations.length} successful runs before it`;
     }
   }
-  const lastTen = earlier.slice(0, ZERO_WORK_HISTORY);
-  if (
-    run.created + run.updated === 0 &&
-    lastTen.length === ZERO_WORK_HISTORY &&
-    lastTen.every((r) => r.created + r.updated > 0)
-  ) {
-    return `run ${run.id} created and updated nothing; each of the ${ZERO_WORK_HISTORY} successful runs before it did`;
+  if (run.created + run.updated === 0) {
+    let workedBefore = 0;
+    for (let i = index + 1; i < runsNewestFirst.length && workedBefore < ZERO_WORK_HISTORY; i++) {
+      const earlier = runsNewestFirst[i];
+      if (earlier?.status !== 'success') continue;
+      if (earlier.created + earlier.updated === 0) return null;
+      workedBefore++;
+    }
+    if (workedBefore === ZERO_WORK_HISTORY) {
+      return `run ${run.id} created and updated nothing; each of the ${ZERO_WORK_HISTORY} successful runs before it did`;
+    }
   }
   return null;
+}
+
+/** Durations of up to `limit` successful runs from `start` on, sorted ascending; no copies of the run list. */
+function successfulDurations(runsNewestFirst: readonly RunForHealth[], start: number, limit: number): number[] {
+  const durations: number[] = [];
+  for (let i = start; i < runsNewestFirst.length && durations.length < limit; i++) {
+    const run = runsNewestFirst[i];
+    if (run?.status === 'success' && run.durationMs !== null) durations.push(run.durationMs);
+  }
+  return durations.sort((a, b) => a - b);
 }
 
 function medianOfSorted(sorted: readonly number[]): number {

@@ -121,31 +121,56 @@ export function nextDueAfter(schedule: CompiledSchedule, now: number): number | 
 
 /** The due times around an instant: the evaluator's whole question to the calendar. */
 export interface DueWindow {
-  /** The due time before `last`: if no run started since this one, a whole occurrence was missed. */
-  previous: number | null;
   /** The latest due time at or before the instant. */
-  last: number | null;
+  readonly last: number | null;
   /** The first due time after the instant. */
-  next: number | null;
+  readonly next: number | null;
+  /** The due time before `last`: if no run started since this one, a whole occurrence was missed. */
+  readonly previous: number | null;
+}
+
+/** `previous` is looked up on first use: only a pipeline with no run since `last` ever asks. */
+class CachedWindow implements DueWindow {
+  #previous: number | null | undefined;
+  constructor(
+    private readonly schedule: CompiledSchedule,
+    readonly last: number | null,
+    readonly next: number | null,
+    previous?: number | null,
+  ) {
+    this.#previous = previous;
+  }
+  get previous(): number | null {
+    if (this.#previous === undefined) {
+      this.#previous = this.last === null ? null : (dueTimesAtOrBefore(this.schedule, this.last - 1, 1)[0] ?? null);
+    }
+    return this.#previous;
+  }
 }
 
 /**
  * A croner look-up costs tens of microseconds (it walks calendar fields through Intl), too much for a thousand
  * pipelines every few seconds; but the answer only changes when a due time passes. So each compiled schedule keeps
- * its last window and reuses it while the instant stays within [last, next). Same inputs, same answer: the cache is
- * invisible to callers.
+ * its last window and reuses it while the instant stays within [last, next); when `next` passes, the window moves on
+ * with one look-up instead of three. Same inputs, same answer: the cache is invisible to callers.
  */
-const windowCache = new WeakMap<CompiledSchedule, DueWindow>();
+const windowCache = new WeakMap<CompiledSchedule, CachedWindow>();
 
 export function dueWindow(schedule: CompiledSchedule, now: number): DueWindow {
   const cached = windowCache.get(schedule);
-  if (cached && (cached.last === null || now >= cached.last) && (cached.next === null || now < cached.next)) {
-    return cached;
+  if (cached && (cached.last === null || now >= cached.last)) {
+    if (cached.next === null || now < cached.next) return cached;
+    const after = nextDueAfter(schedule, cached.next);
+    if (after === null || now < after) {
+      // Exactly one due time passed: it becomes `last`, and the old `last` is the one before it.
+      const moved = new CachedWindow(schedule, cached.next, after, cached.last);
+      windowCache.set(schedule, moved);
+      return moved;
+    }
   }
-  const [last = null, previous = null] = dueTimesAtOrBefore(schedule, now, 2);
-  const window: DueWindow = { previous, last, next: nextDueAfter(schedule, now) };
-  windowCache.set(schedule, window);
-  return window;
+  const fresh = new CachedWindow(schedule, lastDueAtOrBefore(schedule, now), nextDueAfter(schedule, now));
+  windowCache.set(schedule, fresh);
+  return fresh;
 }
 
 /** The schedule in words for the UI ("At 03:00", "Every 5 seconds"); the expression itself if cronstrue can't. */

@@ -163,10 +163,10 @@ describe('states without a schedule', () => {
     expect(stuckLimit(null, durations([10, 10, 10, 10, 10].map((m) => m * MIN)))?.ms).toBe(30 * MIN);
     // A long tail: median 10 min, p95 40 min → 2 × 40 min beats 3 × 10 min.
     const tail = [...Array<number>(18).fill(10 * MIN), 40 * MIN, 40 * MIN];
-    expect(stuckLimit(null, durations(tail))).toMatchObject({ ms: 80 * MIN });
+    expect(stuckLimit(null, durations(tail))).toMatchObject({ ms: 80 * MIN, basis: 'p95' });
     // Only the newest 20 count: an ancient slow run falls out.
     expect(stuckLimit(null, durations([...Array<number>(20).fill(10 * MIN), 500 * MIN]))?.ms).toBe(30 * MIN);
-    expect(stuckLimit(5 * MIN, [])).toEqual({ ms: 5 * MIN, why: 'maxDuration' });
+    expect(stuckLimit(5 * MIN, [])).toMatchObject({ ms: 5 * MIN, basis: 'maxDuration' });
     expect(stuckLimit(null, durations([1, 2, 3, 4]))).toBeNull();
   });
 

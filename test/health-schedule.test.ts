@@ -175,7 +175,31 @@ describe('due times', () => {
     const job = compiled('*/5 * * * * *', 'Europe/Amsterdam');
     for (let now = at('2026-10-25T00:59:50Z'); now < at('2026-10-25T01:00:20Z'); now += 700) {
       const [last, previous] = dueTimesAtOrBefore(job, now, 2);
-      expect(dueWindow(job, now)).toEqual({ previous, last, next: nextDueAfter(job, now) });
+      const window = dueWindow(job, now);
+      expect({ previous: window.previous, last: window.last, next: window.next }).toEqual({
+        previous,
+        last,
+        next: nextDueAfter(job, now),
+      });
+    }
+    // Through DST changes, for fixed-time and interval jobs, moving on one due time at a time and jumping.
+    for (const [expression, zone, from, step] of [
+      ['30 2 * * *', 'Europe/Amsterdam', '2026-03-27T00:00:00Z', 7 * 3_600_000],
+      ['30 2 * * *', 'Europe/Amsterdam', '2026-10-23T00:00:00Z', 5 * 3_600_000],
+      ['*/30 * * * *', 'Europe/Amsterdam', '2026-10-24T23:00:00Z', 11 * 60_000],
+      ['30 1 * * *', 'America/New_York', '2026-10-30T00:00:00Z', 13 * 3_600_000],
+      ['0 3 31 * *', 'UTC', '2026-01-01T00:00:00Z', 17 * 86_400_000],
+    ] as const) {
+      const schedule = compiled(expression, zone);
+      for (let now = at(from), i = 0; i < 40; now += step, i++) {
+        const [last, previous] = dueTimesAtOrBefore(schedule, now, 2);
+        const window = dueWindow(schedule, now);
+        expect([window.previous, window.last, window.next], `${expression} ${zone} ${iso(now)}`).toEqual([
+          previous,
+          last,
+          nextDueAfter(schedule, now),
+        ]);
+      }
     }
     // Backwards in time too (a caller's clock may step back).
     expect(dueWindow(job, at('2026-10-25T00:00:02Z')).last).toBe(at('2026-10-25T00:00:00Z'));
