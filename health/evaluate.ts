@@ -2,39 +2,12 @@
 // state and why out. Pure (now is a parameter), so it is tested across DST changes and restarts without waiting, and
 // the shell only has to run it when runs change and on a timer (at `recheckAt`), store it, and publish changes.
 import type { RunStatus } from '../shared/events.js';
+import { healthUrgency, type HealthState, type StoredHealth } from './states.js';
 import { formatDuration } from './duration.js';
 import type { HealthPolicy } from './resolve-schedule.js';
 import { dueWindow, nextDueAfter, type CompiledSchedule } from './schedule.js';
 
-/**
- * Every state, most urgent first; when several hold, the first one is the state and the rest are `conditions`.
- * The order is what an operator acts on first:
- * - `missed`, `late`: the expected work is not happening at all, and nothing else in runboard would show it (a
- *   silent cron is the failure this whole feature exists for). Missed is late that has gone on for a whole period.
- * - `stuck`: a run is hanging now; it also explains later late/missed/overlap, but those say the work isn't done,
- *   which matters more than why.
- * - `failing`: the last run's result is bad; a retry that is now running doesn't clear it until it succeeds.
- * - `overlap`: two runs at once risk doing the work twice; a schedule or locking problem, less urgent than a failure.
- * - `too-short`, `unstable`: "successful" runs that look wrong; worth a look, not a page.
- * - `running`: information only; `ok`: nothing to say.
- */
-export const HEALTH_STATES = [
-  'missed',
-  'late',
-  'stuck',
-  'failing',
-  'overlap',
-  'too-short',
-  'unstable',
-  'running',
-  'ok',
-] as const;
-export type HealthState = (typeof HEALTH_STATES)[number];
-
-/** 0 for the most urgent state; the overview sorts pipelines by it. */
-export function healthUrgency(state: HealthState): number {
-  return HEALTH_STATES.indexOf(state);
-}
+export { HEALTH_STATES, healthUrgency, type HealthState, type StoredHealth } from './states.js';
 
 /** What the evaluator reads of a run; the shell selects it from the runs table. */
 export interface RunForHealth {
@@ -47,16 +20,6 @@ export interface RunForHealth {
   updated: number;
   failed: number;
   errorCount: number;
-}
-
-/** What the shell stores per pipeline (and reads back after a restart). */
-export interface StoredHealth {
-  state: HealthState;
-  /** When the current state began; unchanged while the state stays the same, so a restart doesn't re-announce. */
-  since: number;
-  reason: string;
-  /** When runboard started watching this pipeline: a pipeline with no run yet is only late for due times after it. */
-  watchingSince?: number;
 }
 
 export interface HealthVerdict {
