@@ -80,9 +80,8 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
     const window = dueWindow(compiled, now);
     lastDueAt = window.last;
     nextDueAt = window.next;
+    // At the next due time lastDueAt/nextDueAt move on (shown by the API), and grace later it may be late.
     if (nextDueAt !== null) recheck.push(nextDueAt, nextDueAt + policy.graceMs);
-    if (lastDueAt !== null) recheck.push(lastDueAt + policy.graceMs);
-    if (window.previous !== null) recheck.push(window.previous + policy.graceMs);
     // With no run on record, watching started counts as the last start: a brand-new install is not "late" for due
     // times before it knew the pipeline, but a pipeline that never runs at all is noticed from then on.
     const lastStart = latest?.startedAt ?? watchingSince;
@@ -97,26 +96,27 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
       );
     };
 
-    if (lastDueAt !== null && !startedSince(lastDueAt) && now >= lastDueAt + policy.graceMs) {
-      found.push({
-        state: 'late',
-        onset: lastDueAt + policy.graceMs,
-        reason: `due at ${at(lastDueAt)} ${timezone} (grace ${formatDuration(policy.graceMs)}); ${context()}`,
-      });
-    }
-    const previousDue = window.previous;
-    if (
-      previousDue !== null &&
-      lastDueAt !== null &&
-      !startedSince(previousDue) &&
-      now >= previousDue + policy.graceMs
-    ) {
-      const { firstMissed, nextAfter } = missedOccurrences(compiled, lastStart, previousDue, lastDueAt);
-      found.push({
-        state: 'missed',
-        onset: Math.max(nextAfter, firstMissed + policy.graceMs),
-        reason: `no run for the one due at ${at(firstMissed)} ${timezone}, and the next was due at ${at(nextAfter)}; ${context()}`,
-      });
+    // Judged from the first due time the last start doesn't cover, not from the latest one: it says how late the work
+    // really is, keeps the reason the same while nothing starts, and works when grace is longer than the interval.
+    if (lastDueAt !== null && !startedSince(lastDueAt)) {
+      const { firstUncovered, secondUncovered } = uncoveredDueTimes(compiled, lastStart, lastDueAt, nextDueAt);
+      const lateAt = firstUncovered + policy.graceMs;
+      if (now >= lateAt) {
+        found.push({
+          state: 'late',
+          onset: lateAt,
+          reason: `due at ${at(firstUncovered)} ${timezone} (grace ${formatDuration(policy.graceMs)}); ${context()}`,
+        });
+        if (secondUncovered <= now) {
+          found.push({
+            state: 'missed',
+            onset: Math.max(secondUncovered, lateAt),
+            reason: `no run for the one due at ${at(firstUncovered)} ${timezone}, and the next was due at ${at(secondUncovered)}; ${context()}`,
+          });
+        }
+      } else {
+        recheck.push(lateAt);
+      }
     }
   }
 
@@ -137,6 +137,9 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
     }
     recheck.push(stuckAt + 1);
   }
+  // About the newest run and the one before it, so it stays after both finish (an operator still needs to see it
+  // happened) and clears when a run starts cleanly. An abandoned run's finishedAt is its last event, not the moment
+  // it was noticed, so a long-dead run doesn't count as still running.
   const predecessor = runs[1];
   if (
     latest &&
@@ -245,24 +248,31 @@ export function describeLimit(limit: StuckLimit): string {
 }
 
 /**
- * The first due time the last start doesn't cover, and the one after it: both passed without a run. Two uncached
- * croner look-ups, so remembered per schedule and last start (the answer can't change until a run starts).
+ * The first due time after the last start (allowing for clock skew) and the one after it. Two uncached croner
+ * look-ups, so remembered per schedule and last start: the answer can't change until a run starts.
  */
-const missedCache = new WeakMap<CompiledSchedule, Map<number, { firstMissed: number; nextAfter: number }>>();
+const uncoveredCache = new WeakMap<
+  CompiledSchedule,
+  Map<number, { firstUncovered: number; secondUncovered: number }>
+>();
 
-function missedOccurrences(
+function uncoveredDueTimes(
   compiled: CompiledSchedule,
   lastStart: number,
-  previousDue: number,
   lastDue: number,
-): { firstMissed: number; nextAfter: number } {
-  let bySchedule = missedCache.get(compiled);
-  if (!bySchedule)
-    missedCache.set(compiled, (bySchedule = new Map<number, { firstMissed: number; nextAfter: number }>()));
+  nextDue: number | null,
+): { firstUncovered: number; secondUncovered: number } {
+  let bySchedule = uncoveredCache.get(compiled);
+  if (!bySchedule) {
+    bySchedule = new Map<number, { firstUncovered: number; secondUncovered: number }>();
+    uncoveredCache.set(compiled, bySchedule);
+  }
   const known = bySchedule.get(lastStart);
   if (known) return known;
-  const firstMissed = nextDueAfter(compiled, lastStart + EARLY_START_TOLERANCE_MS) ?? previousDue;
-  const result = { firstMissed, nextAfter: nextDueAfter(compiled, firstMissed) ?? lastDue };
+  const firstUncovered = Math.min(nextDueAfter(compiled, lastStart + EARLY_START_TOLERANCE_MS) ?? lastDue, lastDue);
+  // Just late (only the latest due time uncovered): the one after it is the window's next, no look-up needed.
+  const second = firstUncovered === lastDue ? nextDue : nextDueAfter(compiled, firstUncovered);
+  const result = { firstUncovered, secondUncovered: second ?? Infinity };
   if (bySchedule.size >= 1000) bySchedule.clear();
   bySchedule.set(lastStart, result);
   return result;

@@ -223,12 +223,27 @@ describe('late and missed', () => {
       reason:
         'no run for the one due at 2026-06-10 03:00 Europe/Amsterdam, and the next was due at 2026-06-11 03:00; ' +
         'no run started since 2026-06-09 03:00',
-      conditions: ['missed'],
+      conditions: ['missed', 'late'],
     });
     // Days later the reason is the same (it names the first missed occurrence), so nothing is re-published.
     const later = judge(daily, [yesterday], '2026-06-14T12:00:00Z', verdict);
     expect(later).toMatchObject({ state: 'missed', since: verdict.since, reason: verdict.reason, change: 'none' });
     expect(later.conditions).toEqual(['missed', 'late']);
+  });
+
+  it('works when grace is longer than the interval: late counts from the first due time without a run', () => {
+    const hourly = policy('0 * * * *', { graceMs: 2 * HOUR });
+    const tenOClock = run('2026-06-10T10:00:01Z', { durationMs: MIN });
+    const waiting = judge(hourly, [tenOClock], '2026-06-10T12:59:59Z');
+    expect(waiting).toMatchObject({ state: 'ok', recheckAt: at('2026-06-10T13:00:00Z') });
+    expect(judge(hourly, [tenOClock], '2026-06-10T13:00:00Z')).toMatchObject({
+      state: 'missed',
+      since: at('2026-06-10T13:00:00Z'),
+      conditions: ['missed', 'late'],
+      reason:
+        'no run for the one due at 2026-06-10 11:00 UTC, and the next was due at 2026-06-10 12:00; ' +
+        'no run started since 2026-06-10 10:00',
+    });
   });
 
   it('late and missed outrank a failure, which stays listed', () => {
