@@ -142,11 +142,9 @@ type Report = (segments: readonly Segment[], message: string, pointAtKey?: boole
 
 /** Top to bottom, as the operator reads the file; problems without a place last, in the order found. */
 function byPosition(problems: ConfigFileProblem[]): ConfigFileProblem[] {
-  const rank = (p: ConfigFileProblem): number => (p.line ?? Number.MAX_SAFE_INTEGER) * 100_000 + (p.column ?? 0);
-  return problems
-    .map((problem, index) => ({ problem, index }))
-    .sort((a, b) => rank(a.problem) - rank(b.problem) || a.index - b.index)
-    .map(({ problem }) => problem);
+  const line = (p: ConfigFileProblem): number => p.line ?? Infinity;
+  // Array.prototype.sort is stable, so problems at the same place keep the order they were found in.
+  return [...problems].sort((a, b) => line(a) - line(b) || (a.column ?? 0) - (b.column ?? 0));
 }
 
 function readPipelines(value: ConfigJson | undefined, report: Report): PipelineScheduleConfig[] {
