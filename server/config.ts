@@ -2,8 +2,12 @@
 // network) into either a config or every problem found, one line each.
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseDuration } from '../health/duration.js';
 import { DEFAULT_IDENTIFIER_FIELDS, DEFAULT_MAX_DEPTH } from '../shared/events.js';
 import { normalOrigin, parseAuthority } from './host-policy.js';
+
+// Moved to health/ (the config file's durations use it too); re-exported for existing importers.
+export { parseDuration };
 
 /** Deeper than this, checking and storing a line's JSON would risk the stack (JSON.stringify recurses). */
 const MAX_DEPTH = 1000;
@@ -216,16 +220,6 @@ export function startHelpOptions(): Array<[string, string]> {
     `--${o.flag}${o.valueName ? ` ${o.valueName}` : ''}`,
     `${o.help}. Env ${o.env}; default ${o.defaultText}.`,
   ]);
-}
-
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `1h`, `30m`, `90s`, `1500ms`, `2d`, or a bare number of milliseconds. */
-export function parseDuration(text: string): number | null {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i.exec(text.trim());
-  if (!match?.[1]) return null;
-  const ms = Number(match[1]) * (DURATION_UNITS[(match[2] ?? 'ms').toLowerCase()] ?? 1);
-  return Number.isFinite(ms) && ms >= 1 && Number.isSafeInteger(Math.round(ms)) ? Math.round(ms) : null;
 }
 
 const BYTE_UNITS: Record<string, number> = {

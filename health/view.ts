@@ -1,0 +1,19 @@
+// The health an API item or live frame shows: the verdict plus its schedule, in words and with its source.
+import type { HealthVerdict } from './evaluate.js';
+import type { ResolvedSchedule } from './resolve-schedule.js';
+import { describeSchedule } from './schedule.js';
+import type { PipelineHealthView } from './states.js';
+
+export function toHealthView(verdict: HealthVerdict, schedule: ResolvedSchedule | null): PipelineHealthView {
+  return {
+    state: verdict.state,
+    since: verdict.since,
+    reason: verdict.reason,
+    schedule: schedule?.expression ?? null,
+    scheduleText: schedule ? describeSchedule(schedule.expression) : null,
+    scheduleSource: schedule?.source ?? null,
+    timezone: schedule?.timezone ?? null,
+    nextDueAt: verdict.nextDueAt,
+    lastDueAt: verdict.lastDueAt,
+  };
+}
