@@ -104,6 +104,8 @@ interface Tracked {
   recheck: NodeJS.Timeout | null;
   retry: NodeJS.Timeout | null;
   failures: number;
+  /** Set by stop(): the final drain reads up to here and no further (writers may go on appending). */
+  drainUpTo: number | null;
 }
 
 export function createIngestDaemon(options: IngestOptions): IngestDaemon {
@@ -239,7 +241,16 @@ class Daemon implements IngestDaemon {
       if (tracked.recheck) clearTimeout(tracked.recheck);
       if (tracked.retry) clearTimeout(tracked.retry);
       tracked.recheck = tracked.retry = null;
-      if (tracked.tailer) this.queue.addForFinalDrain(tracked);
+      if (tracked.tailer) {
+        // What was complete when asked to stop, not whatever busy writers add while the drain runs: a stop
+        // that chased them could last until systemd gives up and kills the daemon.
+        try {
+          tracked.drainUpTo = fstatSync(tracked.tailer.fd).size;
+        } catch {
+          tracked.drainUpTo = tracked.tailer.readUpTo;
+        }
+        this.queue.addForFinalDrain(tracked);
+      }
     }
     this.queue.drainNow();
     for (const tracked of [...this.openFiles]) this.closeFile(tracked);
@@ -266,6 +277,7 @@ class Daemon implements IngestDaemon {
         recheck: null,
         retry: null,
         failures: 0,
+        drainUpTo: null,
       };
       this.files.set(abs, tracked);
     }
@@ -491,7 +503,7 @@ class Daemon implements IngestDaemon {
     tracked.seenSize = st.size;
     tracked.seenInode = st.ino;
 
-    const pass = tailer.readPass(st.size);
+    const pass = tailer.readPass(tracked.drainUpTo === null ? st.size : Math.min(st.size, tracked.drainUpTo));
     if (pass.items.length === 0) {
       if (!pass.more && tracked.gone) this.forget(tracked);
       return pass.more;

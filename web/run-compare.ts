@@ -38,6 +38,7 @@ export class RunCompare extends LitElement {
     css`
       :host {
         display: block;
+        min-width: 0;
       }
       .head {
         display: flex;

@@ -29,6 +29,8 @@ export class RunPage extends LitElement {
     css`
       :host {
         display: grid;
+        /* minmax(0, …): a wide table scrolls in its own box instead of widening the page (360 px phones). */
+        grid-template-columns: minmax(0, 1fr);
         gap: 14px;
       }
       section.card {
