@@ -16,5 +16,58 @@ export default defineConfig(
     },
   },
   { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
+  // The architecture, enforced (README "Code map"): shared imports nothing of ours; ingest and server never import
+  // each other; health is pure; app/ is the composition root that wires them; the browser takes only types from
+  // shared/, plus the few browser-safe value modules named below.
+  ...layer('shared', ['ingest', 'server', 'app', 'health', 'web']),
+  ...layer('ingest', ['server', 'app', 'health', 'web']),
+  ...layer('server', ['ingest', 'app', 'health', 'web']),
+  ...layer('health', ['ingest', 'server', 'app', 'web']),
+  ...layer('app', ['web']),
+  {
+    files: ['web/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(ingest|server|app|health)/',
+              message: 'web/ runs in the browser: it may import types from shared/ only.',
+            },
+            {
+              // Values (not only types) from shared/ only from these browser-safe, dependency-free modules.
+              regex: '^\\.\\./shared/(?!(events|normal-range|api-compare)\\.js$)',
+              allowTypeImports: true,
+              message:
+                'web/ may import only types from this shared/ module (values come from events, normal-range, api-compare).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );
+
+/** A folder of the architecture and the folders it must not import from. */
+function layer(folder, forbidden) {
+  return [
+    {
+      files: [`${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: `^(\\.\\./)+(${forbidden.join('|')})/`,
+                message: `${folder}/ must not import from ${forbidden.join(', ')}/ (see the README's code map).`,
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ];
+}

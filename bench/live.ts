@@ -129,7 +129,7 @@ async function bench(): Promise<void> {
       ...profileArgs,
       '--import',
       'tsx',
-      'server/cli.ts',
+      'app/cli.ts',
       'start',
       '--port',
       '0',

@@ -11,7 +11,7 @@ import { DEFAULT_IDENTIFIER_FIELDS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINE_BYTES } 
 import { makeDirectory } from '../shared/make-directory.js';
 import { relativeRunPath, RUN_FILE_EXTENSION } from '../shared/run-path.js';
 import { DEFAULT_STALE_AFTER_MS, isPidAlive, markAbandonedRuns } from './abandoned.js';
-import type { IngestChange } from './changes.js';
+import type { IngestChange } from '../shared/ingest-change.js';
 import { classifyLines } from './classify-lines.js';
 import { compareIdentity, fingerprintMatches, readFingerprint } from './file-identity.js';
 import { IngestProblems, problemDetail, problemKindOf, type IngestProblemsView } from './ingest-problems.js';

@@ -6,9 +6,9 @@
 import type { Logger } from 'pino';
 import type Database from 'better-sqlite3';
 import type { Db } from '../shared/db.js';
+import { LOG_SEARCH_STATE_TABLE, LOG_SEARCH_TABLE } from '../shared/log-search-schema.js';
 
-export const LOG_SEARCH_TABLE = 'run_logs_fts';
-export const LOG_SEARCH_STATE_TABLE = 'log_search_state';
+export { LOG_SEARCH_STATE_TABLE, LOG_SEARCH_TABLE };
 
 /** The same objects as the migration, for a rebuild (each IF NOT EXISTS, so it is harmless when they exist). */
 const SCHEMA = [

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../shared/db.js';
 import type { ErrorRow, RunRow, StepRow } from '../shared/schema.js';
-import type { BatchStats, IngestChange } from './changes.js';
+import type { BatchStats, IngestChange } from '../shared/ingest-change.js';
 import type { ClassifiedLines, RejectRecord } from './classify-lines.js';
 import type { Fingerprint } from './file-identity.js';
 import { foldSafely } from './fold-safely.js';

@@ -1,5 +1,5 @@
 // The HTTP side of runboard: REST API, auth, metrics, OpenAPI and the built UI, on one Fastify instance.
-// The process entry (server/main.ts) owns ingest, listening and shutdown; this only builds the app.
+// The process entry (app/main.ts) owns ingest, listening and shutdown; this only builds the app.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';

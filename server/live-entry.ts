@@ -1,6 +1,6 @@
 // One committed ingest change as the live hub keeps it: converted to API views once, grouped for topic matching.
 import type { ErrorView, LogLineView, RunView, StepView } from '../shared/api.js';
-import type { IngestChange } from '../ingest/changes.js';
+import type { IngestChange } from '../shared/ingest-change.js';
 import { errorView, logLineView, runView, stepView } from './views.js';
 
 export interface StepChange {

@@ -8,7 +8,7 @@
 //   pending states coalesce and its log lines become skipped ranges, so it costs O(runs) memory and never
 //   slows ingest or other clients. Over the bound for `stallTimeoutMs`, it is closed with 4008.
 import { randomUUID } from 'node:crypto';
-import type { IngestChange } from '../ingest/changes.js';
+import type { IngestChange } from '../shared/ingest-change.js';
 import type { LiveClientMessage, LiveServerMessage } from '../shared/api.js';
 import { entryFromChange, type HubEntry } from './live-entry.js';
 import { PendingFrame } from './live-frame.js';

@@ -1,6 +1,6 @@
 // Prometheus metrics for `GET /metrics`, on a registry of our own so several apps (tests) never share counters.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { BatchStats } from '../ingest/changes.js';
+import type { BatchStats } from '../shared/ingest-change.js';
 import type { IngestProblemKind } from '../shared/api.js';
 import { RUN_STATUSES, type RunStatus } from '../shared/events.js';
 

@@ -1,23 +1,23 @@
 // `runboard --help` lists every command with its options; `runboard <command> --help` shows one.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Command } from '../server/commands/command.js';
+import type { Command } from '../app/commands/command.js';
 import { killLeftovers, spawnTs } from './fixtures/logger-run-file.js';
 
 afterEach(killLeftovers);
 
 async function loadCommands(): Promise<Command[]> {
   const modules = await Promise.all([
-    import('../server/commands/start.js'),
-    import('../server/commands/exec.js'),
-    import('../server/commands/migrate.js'),
-    import('../server/commands/tail.js'),
+    import('../app/commands/start.js'),
+    import('../app/commands/exec.js'),
+    import('../app/commands/migrate.js'),
+    import('../app/commands/tail.js'),
   ]);
   return modules.map((module) => module.command);
 }
 
 describe('runboard --help', () => {
   it('lists every command with its usage, summary and every option', async () => {
-    const [commands, help] = await Promise.all([loadCommands(), spawnTs('server/cli.ts', ['--help']).finished]);
+    const [commands, help] = await Promise.all([loadCommands(), spawnTs('app/cli.ts', ['--help']).finished]);
     expect(help.code).toBe(0);
     for (const command of commands) {
       expect(help.stdout).toContain(command.usage);
@@ -32,10 +32,10 @@ describe('runboard --help', () => {
 
   it('shows one command with `runboard <command> --help`, and fails usefully otherwise', async () => {
     const [execHelp, tailHelp, bare, unknown] = await Promise.all([
-      spawnTs('server/cli.ts', ['exec', '--help']).finished,
-      spawnTs('server/cli.ts', ['tail', '--help']).finished,
-      spawnTs('server/cli.ts', []).finished,
-      spawnTs('server/cli.ts', ['frobnicate']).finished,
+      spawnTs('app/cli.ts', ['exec', '--help']).finished,
+      spawnTs('app/cli.ts', ['tail', '--help']).finished,
+      spawnTs('app/cli.ts', []).finished,
+      spawnTs('app/cli.ts', ['frobnicate']).finished,
     ]);
     expect(execHelp.code).toBe(0);
     expect(execHelp.stdout).toContain('runboard exec --pipeline NAME');

@@ -8,7 +8,7 @@ import {
   startHelpOptions,
   type ConfigResult,
   type RunboardConfig,
-} from '../server/config.js';
+} from '../app/config.js';
 
 const cwd = '/srv/app';
 

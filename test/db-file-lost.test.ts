@@ -5,7 +5,7 @@ import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { judgeDbFile } from '../server/db-file-watch.js';
+import { judgeDbFile } from '../app/db-file-watch.js';
 import { killChildren, spawnRunboard } from './fixtures/live-child-process.js';
 
 const dirs: string[] = [];

@@ -18,7 +18,7 @@ afterAll(async () => {
 
 async function execLegacyPipeline(): Promise<number | null> {
   const spawned = spawnTs(
-    'server/cli.ts',
+    'app/cli.ts',
     [
       'exec',
       '--pipeline',

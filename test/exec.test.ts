@@ -33,7 +33,7 @@ function startExec(command: string[], options: ExecOptions = {}) {
   const club = options.club ?? 'exec-tests';
   const runsDirArgs = options.runsDirFromEnv ? [] : ['--runs-dir', runsDir];
   const spawned = spawnTs(
-    'server/cli.ts',
+    'app/cli.ts',
     ['exec', '--pipeline', pipeline, '--club', club, ...runsDirArgs, ...(options.flags ?? []), '--', ...command],
     { RUNBOARD_EXEC_RUN: '', RUNBOARD_RUNS_DIR: options.runsDirFromEnv ? runsDir : '' },
   );
@@ -126,7 +126,7 @@ describe('runboard exec', () => {
     expect(all.lines.filter((l) => l.data?.stream === 'stderr').map((l) => l.level)).toEqual([50, 50]);
     const custom = await exec(['bash', '-c', script], { flags: ['--quiet', '--error-pattern', '^E\\d+'] });
     expect(custom.lines.filter((l) => l.data?.stream === 'stderr').map((l) => l.level)).toEqual([40, 50]);
-    const bad = spawnTs('server/cli.ts', ['exec', '--pipeline', 'x', '--error-pattern', '(', '--', 'true'], {});
+    const bad = spawnTs('app/cli.ts', ['exec', '--pipeline', 'x', '--error-pattern', '(', '--', 'true'], {});
     const finished = await bad.finished;
     expect(finished.code).toBe(2);
     expect(finished.stderr).toContain('--error-pattern is not a valid regular expression');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../health/duration.js';
-import { parseDuration as fromServerConfig } from '../server/config.js';
+import { parseDuration as fromServerConfig } from '../app/config.js';
 
 describe('parseDuration', () => {
   it('reads the spellings the config file documents', () => {

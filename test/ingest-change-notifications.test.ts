@@ -2,7 +2,7 @@
 // listener that throws does not stop ingest.
 import { afterEach, expect, it } from 'vitest';
 import { openDb, type Db } from '../shared/db.js';
-import type { IngestChange } from '../ingest/changes.js';
+import type { IngestChange } from '../shared/ingest-change.js';
 import {
   append,
   line,

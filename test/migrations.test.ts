@@ -96,15 +96,15 @@ describe('migrations', () => {
 
   it('`runboard migrate` applies them to a new file and then reports it up to date', async () => {
     const file = join(dir, 'cli', 'dashboard.sqlite');
-    const first = await spawnTs('server/cli.ts', ['migrate', '--db', file]).finished;
+    const first = await spawnTs('app/cli.ts', ['migrate', '--db', file]).finished;
     expect(first.code).toBe(0);
     for (const entry of journal.entries) expect(first.stdout).toContain(`applied ${entry.tag}`);
     expect(first.stdout).toContain(`applied ${journal.entries.length} migration`);
-    const second = await spawnTs('server/cli.ts', ['migrate'], { RUNBOARD_DB: file }).finished;
+    const second = await spawnTs('app/cli.ts', ['migrate'], { RUNBOARD_DB: file }).finished;
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('already up to date');
     expect(second.stdout).not.toContain('applied 0');
-    const bad = await spawnTs('server/cli.ts', ['migrate', '--nope']).finished;
+    const bad = await spawnTs('app/cli.ts', ['migrate', '--nope']).finished;
     expect(bad.code).toBe(2);
   });
 });

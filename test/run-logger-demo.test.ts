@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_PIPELINES, findDemoPipeline, runDemoPipelines, type DemoPipeline } from '../server/demo-pipelines.js';
+import { DEMO_PIPELINES, findDemoPipeline, runDemoPipelines, type DemoPipeline } from '../app/demo/demo-pipelines.js';
 import { eventsOf, readRunFile, waitFor } from './fixtures/logger-run-file.js';
 
 const runsDir = mkdtempSync(join(tmpdir(), 'runboard-demo-'));

@@ -1,8 +1,8 @@
 // `runboard tail` flags and environment (pure: `now` and `env` are given).
 import { describe, expect, it } from 'vitest';
-import { liveUrlOf, parseSince, parseTailArgs } from '../server/tail/args.js';
-import { exitCodeForRun } from '../server/tail/exit-status.js';
-import { lineShown, linesPast, mergeByTime, runMatches } from '../server/tail/select.js';
+import { liveUrlOf, parseSince, parseTailArgs } from '../app/tail/args.js';
+import { exitCodeForRun } from '../app/tail/exit-status.js';
+import { lineShown, linesPast, mergeByTime, runMatches } from '../app/tail/select.js';
 
 const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
 

@@ -2,8 +2,8 @@
 // ESC in messages, step names and data is printed visibly, in pretty and in --json output alike.
 import { describe, expect, it } from 'vitest';
 import type { LogLineView } from '../shared/api.js';
-import { escapeControls, terminalSafeJson } from '../server/tail/escape.js';
-import { formatLine, summaryText } from '../server/tail/format.js';
+import { escapeControls, terminalSafeJson } from '../app/tail/escape.js';
+import { formatLine, summaryText } from '../app/tail/format.js';
 
 /** Any character a terminal may act on: C0, DEL, C1. */
 // eslint-disable-next-line no-control-regex -- looking for control characters is the test

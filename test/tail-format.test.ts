@@ -1,7 +1,7 @@
 // How `runboard tail` prints lines, step headers and the closing summary (pure formatting; times in UTC).
 import { describe, expect, it } from 'vitest';
 import type { LogLineView, RunView, StepView } from '../shared/api.js';
-import { formatCounts, formatDuration, formatLine, stepHeaderText, summaryText } from '../server/tail/format.js';
+import { formatCounts, formatDuration, formatLine, stepHeaderText, summaryText } from '../app/tail/format.js';
 
 const T = Date.UTC(2026, 10, 30, 14, 3, 22, 120);
 const RUN = { id: 12, club: 'rondo', pipeline: 'people' };

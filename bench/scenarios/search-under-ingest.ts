@@ -177,7 +177,7 @@ export async function runSearchScenario(options: SearchScenarioOptions): Promise
     const startedAt = performance.now();
     const server = spawn(
       process.execPath,
-      ['--import', 'tsx', 'server/cli.ts', 'start', '--port', '0', '--runs-dir', runsDir, '--db', dbFile],
+      ['--import', 'tsx', 'app/cli.ts', 'start', '--port', '0', '--runs-dir', runsDir, '--db', dbFile],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NOTIFY_SOCKET: '' } },
     );
     children.push(server);

@@ -11,7 +11,7 @@
 // same LIKE as before: the answer is exactly the LIKE answer, only found faster. A query of 1 or 2 characters
 // has no trigram; it scans the run as before, under the query budget.
 import type Database from 'better-sqlite3';
-import { LOG_SEARCH_STATE_TABLE, LOG_SEARCH_TABLE } from '../../ingest/log-search-index.js';
+import { LOG_SEARCH_STATE_TABLE, LOG_SEARCH_TABLE } from '../../shared/log-search-schema.js';
 import { statement } from './statements.js';
 
 /** Trigrams in one MATCH: more narrow the candidates further but each is one more doclist to read. */

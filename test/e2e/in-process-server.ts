@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { resolveConfig } from '../../server/config.js';
-import { startRunboard, type StartOptions } from '../../server/main.js';
+import { resolveConfig } from '../../app/config.js';
+import { startRunboard, type StartOptions } from '../../app/main.js';
 
 export interface InProcessServer {
   url: string;

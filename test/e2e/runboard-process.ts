@@ -26,7 +26,7 @@ interface Started {
 }
 
 function launch(args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'start', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/cli.ts', 'start', ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

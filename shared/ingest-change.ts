@@ -1,6 +1,6 @@
 // What the ingest daemon publishes after each committed batch (consumed by the server's live hub and metrics).
-import type { ErrorRow, LogRow, RunRow, StepRow } from '../shared/schema.js';
-import type { RejectReason } from '../shared/events.js';
+import type { ErrorRow, LogRow, RunRow, StepRow } from './schema.js';
+import type { RejectReason } from './events.js';
 
 /** Everything one committed batch changed. Published only after its transaction committed. */
 export interface IngestChange {

@@ -2,10 +2,10 @@
 // Extra arguments go to `runboard start` (e.g. `npm run demo -- --port 4000`).
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveConfig } from './config.js';
+import { resolveConfig } from '../config.js';
 import { runDemoPipelines } from './demo-pipelines.js';
-import { StartupError, createDaemonLogger, startRunboard } from './main.js';
-import { webDirProblem } from './web-dir.js';
+import { StartupError, createDaemonLogger, startRunboard } from '../main.js';
+import { webDirProblem } from '../web-dir.js';
 
 async function main(): Promise<number> {
   const dataDir = resolve('data', 'demo');

@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../health/duration.js';
 import { DEFAULT_IDENTIFIER_FIELDS, DEFAULT_MAX_DEPTH } from '../shared/events.js';
-import { normalOrigin, parseAuthority } from './host-policy.js';
+import { normalOrigin, parseAuthority } from '../server/host-policy.js';
 
 // Moved to health/ (the config file's durations use it too); re-exported for existing importers.
 export { parseDuration };

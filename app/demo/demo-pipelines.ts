@@ -131,7 +131,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const fromSource = import.meta.url.endsWith('.ts');
 const childScript = join(here, fromSource ? 'demo-pipeline-child.ts' : 'demo-pipeline-child.js');
 // From source, the child needs tsx; resolved from the package root, where node_modules is.
-const packageRoot = join(here, '..');
+const packageRoot = join(here, '..', '..');
 
 function startChild(args: DemoChildArgs): ChildProcess {
   const argv = [...(fromSource ? ['--import', 'tsx'] : []), childScript, JSON.stringify(args)];

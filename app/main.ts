@@ -5,18 +5,18 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import type { IngestChange } from '../ingest/changes.js';
+import type { IngestChange } from '../shared/ingest-change.js';
 import { createIngestDaemon } from '../ingest/daemon.js';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
 import { createLogSearchIndexer, type LogSearchIndexer } from '../ingest/log-search-index.js';
 import { migrationsFolder, openDb, type Db } from '../shared/db.js';
 import { makeDirectory } from '../shared/make-directory.js';
-import { buildApp } from './app.js';
+import { buildApp } from '../server/app.js';
 import type { RunboardConfig } from './config.js';
-import { CLOSE_GOING_AWAY, createLiveHub, type LiveHubOptions } from './live-hub.js';
+import { CLOSE_GOING_AWAY, createLiveHub, type LiveHubOptions } from '../server/live-hub.js';
 import { watchDbFile, type DbFileWatch } from './db-file-watch.js';
-import { createMetrics } from './metrics.js';
-import { createLiveRoute, type LiveRoute, type LiveRouteOptions } from './routes/live.js';
+import { createMetrics } from '../server/metrics.js';
+import { createLiveRoute, type LiveRoute, type LiveRouteOptions } from '../server/routes/live.js';
 import { notifySystemd } from './systemd-notify.js';
 
 /** The running ingest daemon (ingest/daemon.ts). */

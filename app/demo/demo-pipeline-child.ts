@@ -2,8 +2,8 @@
 // Live mode runs one run in real time — download → prepare → submit with progress, counts and record errors —
 // and fails, throws or kills itself when its scenario says so. History mode writes past runs on a simulated clock.
 import { statSync, truncateSync } from 'node:fs';
-import { startRun, type RunHandle } from '../shared/run-logger.js';
-import { newRunId } from '../shared/run-id.js';
+import { startRun, type RunHandle } from '../../shared/run-logger.js';
+import { newRunId } from '../../shared/run-id.js';
 import {
   demoScenario,
   findDemoPipeline,
