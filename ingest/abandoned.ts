@@ -94,7 +94,7 @@ export function markAbandonedRuns(
      WHERE run_id = @runId AND status = 'running'
      RETURNING run_id AS runId, name, club_slug AS clubSlug, seq, status, started_at AS startedAt,
        finished_at AS finishedAt, duration_ms AS durationMs, created, updated, skipped, failed,
-       progress_done AS progressDone, progress_total AS progressTotal, stats`,
+       progress_done AS progressDone, progress_total AS progressTotal, progress_counts AS progressCounts, stats`,
   );
   const marked: RunRow[] = [];
   const closed: StepRow[] = [];

@@ -5,6 +5,7 @@ import {
   COUNT_KEYS,
   DEFAULT_IDENTIFIER_FIELDS,
   ERROR_LEVEL,
+  type Counts,
   type Json,
   type ParsedLine,
   type StepStatus,
@@ -157,6 +158,51 @@ export function errorRowOf(
   return null;
 }
 
+/**
+ * Live counts. A step's count columns hold its totals over every execution of its name in the run (a name may run
+ * twice; each step.end's counts are added). While an execution runs, its step.progress `counts` are cumulative for
+ * that execution, so they are not added but replace its previous report: the row moves by the difference, and the
+ * report is kept in `progressCounts` for the next line. Its step.end counts are the final word: each count it
+ * carries replaces the execution's last progress figure (added minus what progress had already added), so nothing
+ * is counted twice; a count step.end leaves out keeps the progress figure (each count is optional in the contract,
+ * absent is "not reported", not zero). step.end then clears the report; so does a fresh step.start of an ended
+ * step, which begins a new execution. Progress counts for a step that is not running (a straggler after its
+ * step.end) are ignored: step.end already spoke. Returns whether any count moved.
+ */
+function applyExecutionCounts(step: StepRow, counts: Counts, isFinal: boolean): boolean {
+  const reported = progressCountsOf(step);
+  let moved = false;
+  for (const key of COUNT_KEYS) {
+    const n = counts[key];
+    if (n === undefined) continue;
+    const delta = n - (reported[key] ?? 0);
+    if (delta !== 0) {
+      step[key] += delta;
+      moved = true;
+    }
+    reported[key] = n;
+  }
+  step.progressCounts = isFinal ? null : JSON.stringify(reported);
+  return moved;
+}
+
+/** The counts the step's running execution last reported; `{}` when none (or the stored text is not ours). */
+function progressCountsOf(step: StepRow): Counts {
+  if (step.progressCounts === null) return {};
+  try {
+    const value: unknown = JSON.parse(step.progressCounts);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+    const counts: Counts = {};
+    for (const key of COUNT_KEYS) {
+      const n = (value as Record<string, unknown>)[key];
+      if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) counts[key] = n;
+    }
+    return counts;
+  } catch {
+    return {};
+  }
+}
+
 /** A step row as first seen in a run (the schema's defaults). */
 export function newStep(run: RunRow, name: string, seq: number, startedAt: number | null): StepRow {
   return {
@@ -174,6 +220,7 @@ export function newStep(run: RunRow, name: string, seq: number, startedAt: numbe
     failed: 0,
     progressDone: null,
     progressTotal: null,
+    progressCounts: null,
     stats: null,
   };
 }
@@ -237,8 +284,10 @@ export function foldLines(
       case 'step.start': {
         const step = stepFor(payload.step, time);
         if (step.status !== 'running') {
-          // Started again after it ended: the same name runs once more (counts keep accumulating).
+          // Started again after it ended: the same name runs once more (counts keep accumulating, and this new
+          // execution's progress counts start from nothing).
           step.status = 'running';
+          step.progressCounts = null;
           step.startedAt = time;
           step.finishedAt = null;
           step.durationMs = null;
@@ -249,8 +298,14 @@ export function foldLines(
       }
       case 'step.progress': {
         const step = stepFor(payload.step, time);
-        step.progressDone = payload.done;
-        step.progressTotal = payload.total;
+        // A line with only counts leaves the bar where it was.
+        if (payload.done !== null) {
+          step.progressDone = payload.done;
+          step.progressTotal = payload.total;
+        }
+        if (payload.counts !== null && step.status === 'running') {
+          if (applyExecutionCounts(step, payload.counts, false)) countsChanged = true;
+        }
         break;
       }
       case 'step.end': {
@@ -259,13 +314,9 @@ export function foldLines(
         step.status = payload.outcome satisfies StepStatus;
         step.finishedAt = time;
         step.durationMs = payload.durationMs ?? (step.startedAt === null ? null : time - step.startedAt);
-        for (const key of COUNT_KEYS) {
-          const n = payload.counts[key];
-          if (n !== undefined && n !== 0) {
-            step[key] += n;
-            countsChanged = true;
-          }
-        }
+        // A second step.end of an ended execution (no step.start between) adds again, as before live counts: its
+        // progress report is already cleared, so this is the plain sum.
+        if (applyExecutionCounts(step, payload.counts, true)) countsChanged = true;
         if (payload.stats !== null) step.stats = jsonText(payload.stats);
         break;
       }

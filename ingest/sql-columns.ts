@@ -7,7 +7,7 @@ export const RUN_COLUMNS = `id, run_key AS runKey, club_slug AS clubSlug, pipeli
 
 export const STEP_COLUMNS = `run_id AS runId, name, club_slug AS clubSlug, seq, status, started_at AS startedAt,
   finished_at AS finishedAt, duration_ms AS durationMs, created, updated, skipped, failed,
-  progress_done AS progressDone, progress_total AS progressTotal, stats`;
+  progress_done AS progressDone, progress_total AS progressTotal, progress_counts AS progressCounts, stats`;
 
 export const FILE_COLUMNS = `path, device, inode, fingerprint, fingerprint_bytes AS fingerprintBytes,
   committed_offset AS committedOffset, run_id AS runId, generation`;

@@ -112,13 +112,14 @@ export class IngestStore {
       deleteRun: c.prepare(`DELETE FROM runs WHERE id = ?`),
       selectSteps: c.prepare(`SELECT ${STEP_COLUMNS} FROM run_steps WHERE run_id = ? ORDER BY seq`),
       upsertStep: c.prepare(`INSERT INTO run_steps (run_id, name, club_slug, seq, status, started_at, finished_at,
-            duration_ms, created, updated, skipped, failed, progress_done, progress_total, stats)
+            duration_ms, created, updated, skipped, failed, progress_done, progress_total, progress_counts, stats)
           VALUES (@runId, @name, @clubSlug, @seq, @status, @startedAt, @finishedAt, @durationMs, @created, @updated,
-            @skipped, @failed, @progressDone, @progressTotal, @stats)
+            @skipped, @failed, @progressDone, @progressTotal, @progressCounts, @stats)
           ON CONFLICT(run_id, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at,
             finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, created = excluded.created,
             updated = excluded.updated, skipped = excluded.skipped, failed = excluded.failed,
-            progress_done = excluded.progress_done, progress_total = excluded.progress_total, stats = excluded.stats`),
+            progress_done = excluded.progress_done, progress_total = excluded.progress_total,
+            progress_counts = excluded.progress_counts, stats = excluded.stats`),
       insertLog: c.prepare(`INSERT OR IGNORE INTO run_logs (run_id, offset, time, level, event, step, msg, data)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       insertLogChunk: c.prepare<[LogValue[]]>(

@@ -84,11 +84,15 @@ export interface StepStartEvent {
   event: 'step.start';
   step: string;
 }
+/** Needs `done` or `counts` (or both): a step may report counts without a progress bar, and the other way round. */
 export interface StepProgressEvent {
   event: 'step.progress';
   step: string;
-  done: number;
+  /** Null when the line reports only counts: the step's bar stays where it was. */
+  done: number | null;
   total: number | null;
+  /** The step's counts so far in its current execution (cumulative, as on step.end), or null when not reported. */
+  counts: Counts | null;
 }
 export interface StepEndEvent {
   event: 'step.end';

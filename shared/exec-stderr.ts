@@ -1,5 +1,6 @@
 // Pure part of `runboard exec` for the command's stderr: which text lines count as errors of the run, and the tail
 // of stderr kept for the run's end reason (as GitHub Actions shows a failing step's last lines).
+import { joinStderrTail } from './end-reason.js';
 import { LEVELS } from './events.js';
 
 /**
@@ -80,6 +81,5 @@ function tailBytes(text: string, maxBytes: number): string {
 
 /** The run.end reason of a failed run: why it ended, then the last stderr lines. */
 export function reasonWithStderr(reason: string | null, tail: string | null): string | null {
-  if (tail === null) return reason;
-  return `${reason ?? 'failed'}\n--- last lines on stderr ---\n${tail}`;
+  return joinStderrTail(reason, tail);
 }

@@ -53,7 +53,7 @@ const COMMON_FIELDS = new Set([
 const EVENT_FIELDS: Record<EventKind, readonly string[]> = {
   'run.start': ['trigger'],
   'step.start': [],
-  'step.progress': ['done', 'total'],
+  'step.progress': ['done', 'total', 'counts'],
   'step.end': ['outcome', 'counts', 'stats', 'durationMs'],
   error: ['identifier', 'system'],
   'run.end': ['outcome', 'stats', 'exitCode', 'reason'],
@@ -211,8 +211,9 @@ function readPayload(obj: JsonObject, kind: EventKind, common: LineCommon, maxDe
       return { event: kind, step: requiredStep(common) };
     case 'step.progress': {
       const done = optionalCount(obj, 'done');
-      if (done === null) throw new FieldError('step.progress needs a numeric "done"');
-      return { event: kind, step: requiredStep(common), done, total: optionalCount(obj, 'total') };
+      const counts = obj.counts === undefined || obj.counts === null ? null : readCounts(obj.counts);
+      if (done === null && counts === null) throw new FieldError('step.progress needs a numeric "done" or "counts"');
+      return { event: kind, step: requiredStep(common), done, total: optionalCount(obj, 'total'), counts };
     }
     case 'step.end':
       return {

@@ -1,4 +1,5 @@
-// One step of a run: step.start, throttled step.progress, accumulated counts, and one step.end.
+// One step of a run: step.start, throttled step.progress (the bar and the counts so far), accumulated counts, and
+// one step.end.
 import type { Logger } from 'pino';
 import { COUNT_KEYS, type Counts, type StepOutcome } from './events.js';
 
@@ -10,7 +11,10 @@ export interface StepHandle {
   readonly log: Logger;
   /** Progress for the dashboard's bar. Throttled (see `progressIntervalMs`); the latest value always lands. */
   progress(done: number, total?: number): void;
-  /** Adds to the step's record counts (non-negative integers; anything else is ignored). */
+  /**
+   * Adds to the step's record counts (non-negative integers; anything else is ignored). The running totals go out on
+   * step.progress lines, throttled like `progress` (cheap enough to call once per record); step.end has the final ones.
+   */
   count(counts: Counts): void;
   /** Merges into the `stats` written with step.end (any JSON). */
   stats(stats: Record<string, unknown>): void;
@@ -50,6 +54,8 @@ export class RunStep implements StepHandle {
   #finished = false;
   #lastProgressAt: number;
   #pendingProgress: { done: number; total: number | undefined } | null = null;
+  /** Counts changed since the last step.progress line. */
+  #countsPending = false;
   #progressTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -74,26 +80,24 @@ export class RunStep implements StepHandle {
     if (this.#finished || !Number.isFinite(done)) return;
     if (total !== undefined && !Number.isFinite(total)) total = undefined;
     this.#pendingProgress = { done, total };
-    const sinceLast = this.#ctx.now() - this.#lastProgressAt;
-    const complete = total !== undefined && done >= total;
-    if (complete || sinceLast >= this.#ctx.progressIntervalMs) {
-      this.#writeProgress();
-    } else if (!this.#progressTimer) {
-      // Trailing write, so a step that stops reporting still shows where it got to.
-      this.#progressTimer = setTimeout(() => {
-        this.#progressTimer = null;
-        if (!this.#finished) this.#writeProgress();
-      }, this.#ctx.progressIntervalMs - sinceLast);
-      this.#progressTimer.unref();
-    }
+    this.#scheduleProgress(total !== undefined && done >= total);
   }
 
   count(counts: Counts): void {
+    let changed = false;
     for (const key of COUNT_KEYS) {
       const n = counts[key];
       // An invalid count would make the whole step.end line a reject; a bad number must not cost the step.
-      if (typeof n === 'number' && Number.isFinite(n) && n >= 0) this.#counts[key] += Math.trunc(n);
+      if (typeof n === 'number' && Number.isFinite(n) && n >= 1) {
+        this.#counts[key] += Math.trunc(n);
+        changed = true;
+      }
     }
+    if (!changed || this.#finished) return;
+    this.#countsPending = true;
+    // The clock is read on every call (tens of ns), not only when no trailing write is due: a synchronous loop
+    // never lets that timer fire, and its counts must still move once per interval.
+    this.#scheduleProgress(false);
   }
 
   stats(stats: Record<string, unknown>): void {
@@ -111,7 +115,8 @@ export class RunStep implements StepHandle {
   /** Writes step.end once. `outcome` undefined means the function returned: success, or skipped if asked. */
   finish(outcome?: StepOutcome, reason?: string): void {
     if (this.#finished) return;
-    if (this.#pendingProgress) this.#writeProgress();
+    // The last figures land before step.end, so the progress lines end where the step did.
+    if (this.#pendingProgress || this.#countsPending) this.#writeProgress();
     this.#finished = true;
     if (this.#progressTimer) clearTimeout(this.#progressTimer);
     const finalOutcome: StepOutcome = outcome ?? (this.#skipReason !== null ? 'skipped' : 'success');
@@ -131,14 +136,57 @@ export class RunStep implements StepHandle {
     else this.#ctx.events.info(fields, msg);
   }
 
+  /**
+   * At most one step.progress line per `progressIntervalMs`: now when the interval has passed (or `now` says the bar
+   * is complete), else once by a trailing timer, so a step that stops reporting still shows where it got to.
+   */
+  #scheduleProgress(now: boolean): void {
+    const sinceLast = this.#ctx.now() - this.#lastProgressAt;
+    if (now || sinceLast >= this.#ctx.progressIntervalMs) {
+      this.#writeProgress();
+    } else if (!this.#progressTimer) {
+      this.#progressTimer = setTimeout(() => {
+        this.#progressTimer = null;
+        if (!this.#finished) this.#writeProgress();
+      }, this.#ctx.progressIntervalMs - sinceLast);
+      this.#progressTimer.unref();
+    }
+  }
+
+  /** One step.progress line: the bar (when progress() gave one since) and the counts so far (when they moved). */
   #writeProgress(): void {
     const progress = this.#pendingProgress;
-    if (!progress) return;
+    const withCounts = this.#countsPending;
+    if (!progress && !withCounts) return;
     this.#pendingProgress = null;
+    this.#countsPending = false;
+    if (this.#progressTimer) {
+      // Written early (a complete bar): the next report starts a fresh interval.
+      clearTimeout(this.#progressTimer);
+      this.#progressTimer = null;
+    }
     this.#lastProgressAt = this.#ctx.now();
-    const fields: Record<string, unknown> = { event: 'step.progress', done: progress.done };
-    if (progress.total !== undefined) fields.total = progress.total;
-    const msg = progress.total !== undefined ? `${progress.done}/${progress.total}` : String(progress.done);
+    const fields: Record<string, unknown> = { event: 'step.progress' };
+    let msg = '';
+    if (progress) {
+      fields.done = progress.done;
+      if (progress.total !== undefined) fields.total = progress.total;
+      msg = progress.total !== undefined ? `${progress.done}/${progress.total}` : String(progress.done);
+    }
+    if (withCounts) {
+      // Cumulative for the step, as on step.end: a lost or reordered line cannot skew the dashboard's totals.
+      const counts: Counts = {};
+      const said: string[] = [];
+      for (const key of COUNT_KEYS) {
+        const n = this.#counts[key];
+        if (n > 0) {
+          counts[key] = n;
+          said.push(`${n} ${key}`);
+        }
+      }
+      fields.counts = counts;
+      msg = msg === '' ? said.join(', ') : `${msg} · ${said.join(', ')}`;
+    }
     this.#ctx.events.info(fields, msg);
   }
 }

@@ -64,6 +64,11 @@ export const runSteps = sqliteTable(
     failed: integer('failed').notNull().default(0),
     progressDone: integer('progress_done'),
     progressTotal: integer('progress_total'),
+    /**
+     * JSON of the counts the step's current execution last reported on step.progress (cumulative for it), or null
+     * when it reported none or its step.end came. The fold needs them to replace, not add, the next figures (see fold.ts).
+     */
+    progressCounts: text('progress_counts'),
     stats: text('stats'),
   },
   (t) => [primaryKey({ columns: [t.runId, t.name] })],

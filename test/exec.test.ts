@@ -202,7 +202,7 @@ describe('runboard exec', () => {
     expect(stderr).toHaveLength(1);
     expect(start!.msg).toBe('step download started');
     expect(start!.data).toBeNull();
-    expect(progress!.payload).toEqual({ event: 'step.progress', step: 'download', done: 10, total: 20 });
+    expect(progress!.payload).toEqual({ event: 'step.progress', step: 'download', done: 10, total: 20, counts: null });
     expect(slow).toMatchObject({ level: 40, msg: 'slow page', step: 'download' });
     expect(error).toMatchObject({
       level: 50,
@@ -234,12 +234,15 @@ describe('runboard exec', () => {
         null,
         'step.start',
         'step.progress',
+        'step.progress', // the count, within the throttle interval: flushed before step.end (live counts)
         'step.end',
         'error',
         null,
         'run.end',
       ]);
       expect(result.lines[1]).toMatchObject({ msg: 'hello from the pipeline', data: { joined: true, file: null } });
+      expect(result.lines[4]!.payload).toMatchObject({ event: 'step.progress', counts: { created: 2, updated: 1 } });
+      result.lines.splice(4, 1);
       expect(result.lines[4]!.payload).toMatchObject({ outcome: 'success', counts: { created: 2, updated: 1 } });
       expect(result.lines[5]!.payload).toMatchObject({ identifier: 'KNVB42', system: 'laposta' });
       expect(result.lines[6]!.data).toMatchObject({ reportedEvent: 'run.end', outcome: reported });

@@ -281,6 +281,7 @@ describe('purity', () => {
       failed: 0,
       progressDone: null,
       progressTotal: null,
+      progressCounts: null,
       stats: null,
     };
     const state: RunState = { run: { ...fresh().run, logCount: 5 }, steps: new Map([['s', step]]) };
@@ -317,5 +318,149 @@ describe('purity', () => {
     expect(r.state.run).toEqual(fresh().run);
     expect(r.logs).toEqual([]);
     expect(r.touchedSteps).toEqual([]);
+  });
+});
+
+describe('live counts on step.progress', () => {
+  const counts = (step: StepRow) => ({
+    created: step.created,
+    updated: step.updated,
+    skipped: step.skipped,
+    failed: step.failed,
+  });
+
+  it('a progress count sets the running step counts and the run totals; the next one replaces it', () => {
+    const first = fold(
+      { event: 'step.start', step: 'submit' },
+      { event: 'step.progress', step: 'submit', done: 10, total: 100, counts: { updated: 8, failed: 2 } },
+    );
+    expect(counts(first.state.steps.get('submit')!)).toEqual({ created: 0, updated: 8, skipped: 0, failed: 2 });
+    expect(first.state.run).toMatchObject({ updated: 8, failed: 2, status: 'running' });
+    expect(first.touchedSteps).toEqual(['submit']);
+    const later = foldLines(
+      first.state,
+      lines({}, {}, { event: 'step.progress', step: 'submit', counts: { updated: 30, failed: 2 } }).slice(2),
+    );
+    const step = later.state.steps.get('submit')!;
+    expect(counts(step)).toEqual({ created: 0, updated: 30, skipped: 0, failed: 2 });
+    // A counts-only line leaves the bar where it was.
+    expect(step).toMatchObject({ progressDone: 10, progressTotal: 100 });
+    expect(later.state.run).toMatchObject({ updated: 30, failed: 2 });
+  });
+
+  it('step.end counts are the final word: they replace the progress figures, never add to them', () => {
+    const r = fold(
+      { event: 'step.start', step: 'submit' },
+      { event: 'step.progress', step: 'submit', counts: { updated: 40, failed: 1 } },
+      { event: 'step.end', step: 'submit', outcome: 'success', counts: { updated: 43, failed: 1 } },
+    );
+    const step = r.state.steps.get('submit')!;
+    expect(counts(step)).toEqual({ created: 0, updated: 43, skipped: 0, failed: 1 });
+    expect(step.progressCounts).toBeNull();
+    expect(r.state.run).toMatchObject({ updated: 43, failed: 1 });
+    // Lower than progress said: step.end still wins.
+    const lower = fold(
+      { event: 'step.start', step: 's' },
+      { event: 'step.progress', step: 's', counts: { created: 9 } },
+      { event: 'step.end', step: 's', outcome: 'success', counts: { created: 7 } },
+    );
+    expect(lower.state.steps.get('s')!.created).toBe(7);
+    expect(lower.state.run.created).toBe(7);
+  });
+
+  it('a count step.end leaves out keeps its progress figure (absent is not reported, not zero)', () => {
+    const r = fold(
+      { event: 'step.start', step: 's' },
+      { event: 'step.progress', step: 's', counts: { created: 5, skipped: 2 } },
+      { event: 'step.end', step: 's', outcome: 'success', counts: { created: 6 } },
+    );
+    expect(counts(r.state.steps.get('s')!)).toEqual({ created: 6, updated: 0, skipped: 2, failed: 0 });
+    const bare = fold(
+      { event: 'step.start', step: 's' },
+      { event: 'step.progress', step: 's', counts: { failed: 3 } },
+      { event: 'step.end', step: 's', outcome: 'failure' },
+    );
+    expect(bare.state.steps.get('s')!.failed).toBe(3);
+  });
+
+  it('a step name run twice: each execution reports from zero, the totals add up once per execution', () => {
+    const r = fold(
+      { event: 'step.start', step: 'retry' },
+      { event: 'step.progress', step: 'retry', counts: { updated: 4 } },
+      { event: 'step.end', step: 'retry', outcome: 'failure', counts: { updated: 5, failed: 1 } },
+      { event: 'step.start', step: 'retry' },
+      { event: 'step.progress', step: 'retry', counts: { updated: 2 } },
+    );
+    expect(counts(r.state.steps.get('retry')!)).toEqual({ created: 0, updated: 7, skipped: 0, failed: 1 });
+    expect(r.state.run).toMatchObject({ updated: 7, failed: 1 });
+    const ended = foldLines(
+      r.state,
+      lines({}, {}, {}, {}, {}, { event: 'step.end', step: 'retry', outcome: 'success', counts: { updated: 3 } }).slice(
+        5,
+      ),
+    );
+    expect(counts(ended.state.steps.get('retry')!)).toEqual({ created: 0, updated: 8, skipped: 0, failed: 1 });
+    expect(ended.state.run).toMatchObject({ updated: 8, failed: 1 });
+  });
+
+  it('a step.end without progress adds its counts as before; a progress count after step.end is ignored', () => {
+    const r = fold(
+      { event: 'step.start', step: 'a' },
+      { event: 'step.end', step: 'a', outcome: 'success', counts: { created: 5 } },
+      { event: 'step.progress', step: 'a', done: 5, counts: { created: 99 } },
+    );
+    expect(r.state.steps.get('a')!.created).toBe(5);
+    expect(r.state.run.created).toBe(5);
+  });
+
+  it('two running steps count apart; the run total is their sum', () => {
+    const r = fold(
+      { event: 'step.start', step: 'a' },
+      { event: 'step.start', step: 'b' },
+      { event: 'step.progress', step: 'a', counts: { created: 3 } },
+      { event: 'step.progress', step: 'b', counts: { created: 4 } },
+      { event: 'step.progress', step: 'a', counts: { created: 5 } },
+    );
+    expect(r.state.run.created).toBe(9);
+  });
+
+  it('a run abandoned mid-step keeps its live counts; revived, the next report still replaces, not adds', () => {
+    const running = fold(
+      { event: 'run.start' },
+      { event: 'step.start', step: 's' },
+      { event: 'step.progress', step: 's', counts: { updated: 10 } },
+    );
+    const closedStep: StepRow = { ...running.state.steps.get('s')!, status: 'failure', finishedAt: T0 + 5000 };
+    const abandoned: RunState = {
+      run: { ...running.state.run, status: 'abandoned', finishedAt: T0 + 5000 },
+      steps: new Map([['s', closedStep]]),
+    };
+    expect(abandoned.run.updated).toBe(10);
+    const revived = foldLines(
+      abandoned,
+      lines({}, {}, {}, { event: 'step.progress', step: 's', counts: { updated: 12 } }).slice(3),
+    );
+    expect(revived.state.steps.get('s')).toMatchObject({ status: 'running', updated: 12 });
+    expect(revived.state.run.updated).toBe(12);
+  });
+
+  it('folding in two batches equals folding at once, with progress counts between', () => {
+    const all = lines(
+      { event: 'step.start', step: 'a' },
+      { event: 'step.progress', step: 'a', done: 1, counts: { created: 1 } },
+      { event: 'step.progress', step: 'a', done: 2, counts: { created: 2, failed: 1 } },
+      { event: 'step.end', step: 'a', outcome: 'success', counts: { created: 3, failed: 1 } },
+      { event: 'step.start', step: 'a' },
+      { event: 'step.progress', step: 'a', counts: { created: 1 } },
+      { event: 'step.end', step: 'a', outcome: 'success', counts: { created: 2 } },
+    );
+    const once = foldLines(fresh(), all);
+    expect(counts(once.state.steps.get('a')!)).toEqual({ created: 5, updated: 0, skipped: 0, failed: 1 });
+    for (let cut = 0; cut <= all.length; cut++) {
+      const first = foldLines(fresh(), all.slice(0, cut));
+      const second = foldLines(first.state, all.slice(cut));
+      expect(second.state.run).toEqual(once.state.run);
+      expect([...second.state.steps.values()]).toEqual([...once.state.steps.values()]);
+    }
   });
 });

@@ -60,7 +60,7 @@ function expectSample(lines: ParsedLine[], before: number, after: number): void 
   expect(downloaded.msg).toBe('downloaded');
   expect(downloaded.data).toEqual({ members: 1069 });
   expect(slow.msg).toBe('slow response');
-  expect(progress.payload).toEqual({ event: 'step.progress', step: 'download', done: 5, total: 10 });
+  expect(progress.payload).toEqual({ event: 'step.progress', step: 'download', done: 5, total: 10, counts: null });
   expect(failed.payload).toMatchObject({
     event: 'error',
     identifier: 'KNVB1',

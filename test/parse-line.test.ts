@@ -71,8 +71,33 @@ describe('parseLine: events', () => {
       step: 's',
       done: 5,
       total: 10,
+      counts: null,
     });
     expect(ok(line({ event: 'step.progress', step: 's', done: 5 })).payload).toMatchObject({ total: null });
+  });
+
+  it('step.progress with counts (live counts), with or without done; counts do not land in data', () => {
+    const both = ok(line({ event: 'step.progress', step: 's', done: 5, total: 10, counts: { created: 2, failed: 1 } }));
+    expect(both.payload).toEqual({
+      event: 'step.progress',
+      step: 's',
+      done: 5,
+      total: 10,
+      counts: { created: 2, failed: 1 },
+    });
+    expect(both.data).toBeNull();
+    expect(ok(line({ event: 'step.progress', step: 's', counts: { updated: 43 } })).payload).toEqual({
+      event: 'step.progress',
+      step: 's',
+      done: null,
+      total: null,
+      counts: { updated: 43 },
+    });
+    // An empty counts object still says "nothing counted yet", which is a report.
+    expect(ok(line({ event: 'step.progress', step: 's', counts: {} })).payload).toMatchObject({ counts: {} });
+    expect(ok(line({ event: 'step.progress', step: 's', done: 1, counts: null })).payload).toMatchObject({
+      counts: null,
+    });
   });
 
   it('step.end with outcome, counts, stats and duration; the event fields do not land in data', () => {
@@ -230,7 +255,12 @@ describe('parseLine: rejections', () => {
     ['non-integer pid', { pid: 1.5 }],
     ['err that is not an object', { err: [1] }],
     ['step.start without step', { event: 'step.start' }],
-    ['step.progress without done', { event: 'step.progress', step: 's' }],
+    ['step.progress without done or counts', { event: 'step.progress', step: 's' }],
+    ['step.progress with only a null counts', { event: 'step.progress', step: 's', counts: null }],
+    ['step.progress with negative counts', { event: 'step.progress', step: 's', done: 1, counts: { created: -1 } }],
+    ['step.progress with fractional counts', { event: 'step.progress', step: 's', counts: { updated: 0.5 } }],
+    ['step.progress with text counts', { event: 'step.progress', step: 's', counts: { failed: '3' } }],
+    ['step.progress with counts that are not an object', { event: 'step.progress', step: 's', counts: [1] }],
     ['step.progress with a text total', { event: 'step.progress', step: 's', done: 1, total: 'ten' }],
     ['step.end without outcome', { event: 'step.end', step: 's' }],
     ['step.end with an unknown outcome', { event: 'step.end', step: 's', outcome: 'meh' }],

@@ -36,9 +36,10 @@ describe('adopting the run logger', () => {
     expect(raw).toContain('"message":"calling the API"');
     expect(raw).not.toContain('secret');
     const lines = readRunFile(run.file!);
-    expect(eventsOf(lines)).toEqual(['run.start', null, 'step.start', 'step.end', 'error', 'run.end']);
+    // step.progress: the step's count, sent at once (live counts).
+    expect(eventsOf(lines)).toEqual(['run.start', null, 'step.start', 'step.progress', 'step.end', 'error', 'run.end']);
     expect(lines[1]).toMatchObject({ msg: 'calling the API', level: 30, data: { apiKey: '[Redacted]' } });
-    expect(lines[4]).toMatchObject({ level: 50, payload: { identifier: 'KNVB1', message: 'nope' } });
+    expect(lines[5]).toMatchObject({ level: 50, payload: { identifier: 'KNVB1', message: 'nope' } });
     for (const line of lines) expect(line.time).toBeGreaterThan(Date.now() - 60_000);
   });
 

@@ -150,7 +150,16 @@ describe('a run whose process ends abnormally', () => {
     const outcome = await runBoth('stdout');
     expect(outcome.withLogger.code).toBe(0);
     const fileText = readRunFile(outcome.file);
-    expect(eventsOf(fileText)).toEqual(['run.start', 'step.start', 'step.progress', 'step.end', 'run.end']);
+    // progress(1, 2) goes out at once; the count that follows within the interval is flushed before step.end.
+    expect(eventsOf(fileText)).toEqual([
+      'run.start',
+      'step.start',
+      'step.progress',
+      'step.progress',
+      'step.end',
+      'run.end',
+    ]);
+    expect(fileText[3]!.payload).toMatchObject({ event: 'step.progress', done: null, counts: { created: 1 } });
     const printed = outcome.withLogger.stdout.trim().split('\n');
     expect(printed).toHaveLength(fileText.length);
     expect(printed.map((line) => (JSON.parse(line) as { event?: string }).event ?? null)).toEqual(eventsOf(fileText));

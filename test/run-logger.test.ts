@@ -54,7 +54,14 @@ describe('startRun', () => {
     expect(lines[0]!.payload).toEqual({ event: 'run.start', trigger: 'cron' });
     expect(lines[1]).toMatchObject({ msg: 'downloading members', data: { batch: 1 }, step: null });
     expect(lines[4]).toMatchObject({ msg: 'page 1', step: 'download' });
-    expect(lines[5]!.payload).toEqual({ event: 'step.progress', step: 'download', done: 1069, total: 1069 });
+    // The counts so far ride on the progress line (live counts); step.end repeats them as the final word.
+    expect(lines[5]!.payload).toEqual({
+      event: 'step.progress',
+      step: 'download',
+      done: 1069,
+      total: 1069,
+      counts: { created: 2, updated: 43, skipped: 1 },
+    });
     const stepEnd = lines[6]!.payload;
     expect(stepEnd).toMatchObject({
       event: 'step.end',
@@ -99,6 +106,7 @@ describe('startRun', () => {
     expect(eventsOf(lines)).toEqual([
       'run.start',
       'step.start',
+      'step.progress', // the first count goes out at once
       'error',
       'step.end',
       'step.start',
@@ -106,6 +114,8 @@ describe('startRun', () => {
       'run.end',
     ]);
     expect(lines[0]!.payload).toEqual({ event: 'run.start', trigger: null });
+    expect(lines[2]!.payload).toMatchObject({ event: 'step.progress', counts: { created: 1 }, done: null });
+    lines.splice(2, 1);
     expect(lines[2]!.payload).toMatchObject({ event: 'error', step: 'download', message: 'download failed: 503' });
     expect(lines[3]).toMatchObject({
       level: 50,
@@ -181,13 +191,66 @@ describe('startRun', () => {
     await fast.end();
     await run.end();
 
-    const progress = (name: string, lines = readRunFile(run.file!)): number[] =>
+    const progress = (name: string, lines = readRunFile(run.file!)): Array<number | null> =>
       lines.flatMap((line) =>
         line.payload.event === 'step.progress' && line.payload.step === name ? [line.payload.done] : [],
       );
     expect(progress('tight-loop')).toEqual([0, 10_000]);
     expect(progress('stops-early')).toEqual([1, 3]);
     expect(progress('stalls', readRunFile(file))).toEqual([1, 2]);
+  });
+
+  it('throttles live counts: the first at once, then one line per interval, the latest before step.end', async () => {
+    let now = 1_800_000_000_000;
+    const run = startRun({ pipeline: 'people', runsDir, env: noExec, progressIntervalMs: 250, clock: () => now });
+    // One count per record, one simulated ms apart: a synchronous loop, so only the clock can let lines out.
+    await run.step('per-record', (step) => {
+      for (let i = 0; i < 1000; i++) {
+        step.count({ updated: 1 });
+        step.count({ created: 0, failed: -1, skipped: Number.NaN }); // nothing counted: no line, no effect
+        now += 1;
+      }
+    });
+    // A step that reports nothing between its counts and its end writes no extra line.
+    await run.step('no-counts', (step) => step.progress(1, 1));
+    await run.end();
+    const lines = readRunFile(run.file!);
+    const progressOf = (name: string) =>
+      lines.flatMap((line) =>
+        line.payload.event === 'step.progress' && line.payload.step === name
+          ? [{ t: line.time! - 1_800_000_000_000, counts: line.payload.counts }]
+          : [],
+      );
+    expect(progressOf('per-record')).toEqual([
+      { t: 0, counts: { updated: 1 } },
+      { t: 250, counts: { updated: 251 } },
+      { t: 500, counts: { updated: 501 } },
+      { t: 750, counts: { updated: 751 } },
+      { t: 1000, counts: { updated: 1000 } }, // the flush at the step's end
+    ]);
+    const end = lines.find((line) => line.payload.event === 'step.end' && line.payload.step === 'per-record');
+    expect(end?.payload).toMatchObject({ counts: { updated: 1000 } });
+    expect(progressOf('no-counts')).toEqual([{ t: 1000, counts: null }]);
+
+    // A real clock: a count held back by the interval is written by the trailing timer while the step still runs.
+    const fast = startRun({ pipeline: 'people', runsDir, env: noExec, progressIntervalMs: 30 });
+    const file = fast.file!;
+    await fast.step('stalls', async (step) => {
+      step.count({ created: 1 });
+      step.count({ created: 1 });
+      await waitFor(
+        () =>
+          readRunFile(file).some((line) => line.payload.event === 'step.progress' && line.payload.counts?.created === 2)
+            ? true
+            : undefined,
+        'the trailing counts line',
+      );
+    });
+    await fast.end();
+    const fastProgress = readRunFile(file).flatMap((line) =>
+      line.payload.event === 'step.progress' ? [line.payload.counts] : [],
+    );
+    expect(fastProgress).toEqual([{ created: 1 }, { created: 2 }]);
   });
 
   it('writes contract events whatever the level, and honours the level for plain lines', async () => {

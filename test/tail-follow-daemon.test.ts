@@ -169,6 +169,7 @@ describe('runboard tail against a running daemon', () => {
     expect(lines.map((line) => line.event).filter((event) => event !== null)).toEqual([
       'run.start',
       'step.start',
+      'step.progress', // the step's count, written at once (live counts)
       'step.end',
       'error',
       'run.end',

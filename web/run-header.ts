@@ -1,4 +1,5 @@
-// A run's identity and state: status, pipeline, trigger, host, pid, start, live duration, counts, end reason.
+// A run's identity and state: status, pipeline, end reason (a failed command's stderr tail first), trigger, host,
+// pid, start, live duration, counts.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { RunView } from '../shared/api.js';
@@ -7,6 +8,7 @@ import { formatCount, formatDateTime, formatDuration, formatRelative, plural } f
 import { errorsHref, overviewHref, pipelineHref } from './routes.js';
 import { runTone } from './status.js';
 import { baseStyles } from './ui-styles.js';
+import './run-end-reason.js';
 import './status-badge.js';
 
 @customElement('run-header')
@@ -70,6 +72,7 @@ export class RunHeader extends LitElement {
         </h1>
         <status-badge tone=${tone}></status-badge>
       </div>
+      <run-end-reason .reason=${run.endReason} .status=${run.status}></run-end-reason>
       <dl>
         <div>
           <dt>Duration</dt>
@@ -127,11 +130,6 @@ export class RunHeader extends LitElement {
               </div>`
         }
       </dl>
-      ${
-        run.endReason === null
-          ? nothing
-          : html`<p class="reason"><strong>Ended:</strong> <span class="mono">${run.endReason}</span></p>`
-      }
       ${
         run.status === 'abandoned'
           ? html`<p class="reason muted">

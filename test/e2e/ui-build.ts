@@ -25,6 +25,7 @@ export function uiIsStale(): boolean {
     newestMtime(join(repoRoot, 'shared', 'events.ts')),
     newestMtime(join(repoRoot, 'shared', 'api-compare.ts')),
     newestMtime(join(repoRoot, 'shared', 'normal-range.ts')),
+    newestMtime(join(repoRoot, 'shared', 'end-reason.ts')),
   );
   return sources > statSync(builtIndex).mtimeMs;
 }
