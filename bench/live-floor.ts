@@ -72,7 +72,9 @@ async function main(): Promise<void> {
     }),
   );
   const address = server.address();
-  process.stdout.write(JSON.stringify({ port: typeof address === 'object' && address !== null ? address.port : null }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ port: typeof address === 'object' && address !== null ? address.port : null }) + '\n',
+  );
 
   const finish = () => {
     for (const watcher of watchers) watcher.close();
