@@ -180,6 +180,8 @@ async function bench(): Promise<void> {
   // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the daemon there (open it in Chrome DevTools).
   const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const runsDir = join(dir, 'runs');
+  // The daemon's checkpoint passes, when it logs them (RUNBOARD_LOG_LEVEL=debug).
+  const checkpoints: Array<Record<string, unknown>> = [];
   const server = spawn(
     process.execPath,
     [
@@ -202,6 +204,7 @@ async function bench(): Promise<void> {
     server.once('exit', (code) => reject(new Error(`runboard start exited (${code})`)));
     jsonLines(server, (line) => {
       if (line.msg === 'ready: catch-up finished') resolve(String(line.url));
+      if (line.msg === 'runboard ingest: WAL checkpointed') checkpoints.push(line);
     });
   });
   const wsUrl = `${url.replace(/^http/, 'ws')}/api/live`;
@@ -329,6 +332,12 @@ async function bench(): Promise<void> {
       `  runboard append → client ${runboard.summary()}  (targets p50 <= 15 ms, p99 <= 50 ms)`,
       `  floor    append → client ${floor.summary()}  (fs.watch + read + JSON.parse + send, no database)`,
       `  runboard p99 - floor p99 = ${fmt(runboard.p99() - floor.p99())}  (goal <= 20 ms)`,
+      checkpoints.length === 0
+        ? '  checkpoint passes: not logged (RUNBOARD_LOG_LEVEL=debug shows them)'
+        : `  checkpoint passes ${checkpoints.length}: caught up ${checkpoints.filter((c) => c.caughtUp).length}, ` +
+          `TRUNCATE ${checkpoints.filter((c) => c.mode === 'TRUNCATE').length}, most WAL frames ` +
+          `${Math.max(...checkpoints.map((c) => Number(c.walFrames)))}, longest pass ` +
+          `${fmt(Math.max(...checkpoints.map((c) => Number(c.ms))))}`,
       `  the clients' own event-loop delay: p99 ${fmt(clientLoopDelay.percentile(99) / 1e6)}, max ${fmt(
         clientLoopDelay.max / 1e6,
       )} (part of the figures above); load average ${loadavg()

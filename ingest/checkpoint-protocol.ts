@@ -6,9 +6,11 @@ export interface CheckpointWorkerData {
   dbFile: string;
   /** A checkpoint pass at least this often while anything was committed. */
   intervalMs: number;
+  /** After a pass that did not catch up with the daemon's commits, the next one comes this soon. */
+  catchUpRetryMs: number;
   /** Nudges closer together than this are folded into one pass. */
   minGapMs: number;
-  /** A WAL file larger than this is truncated to zero (instead of only restarted) once it is fully copied. */
+  /** A WAL file larger than this, with PASSIVE not catching up, is truncated to zero (under the write lock). */
   truncateAboveBytes: number;
 }
 
@@ -19,14 +21,16 @@ export type CheckpointCommand =
   /** Close the connection and end the thread. */
   | { type: 'stop' };
 
-export type CheckpointMode = 'PASSIVE' | 'RESTART' | 'TRUNCATE';
+export type CheckpointMode = 'PASSIVE' | 'TRUNCATE';
 
 /** Worker → daemon. */
 export type CheckpointReport =
   | {
       type: 'checkpointed';
-      /** The last mode run in this pass (PASSIVE first; RESTART or TRUNCATE when PASSIVE copied everything). */
+      /** The last mode run in this pass (PASSIVE; TRUNCATE when the WAL grew large and PASSIVE never caught up). */
       mode: CheckpointMode;
+      /** A PASSIVE found nothing new to copy: the daemon's next commit starts the WAL over from its beginning. */
+      caughtUp: boolean;
       /** 1 when a RESTART/TRUNCATE could not finish without waiting (a reader or the writer was busy). */
       busy: number;
       /** Frames in the WAL, and how many of them are now in the database file. */

@@ -2,7 +2,6 @@
 // checkpoint fsyncs the WAL (tens of ms once it holds a second of commits); run inside a commit on the daemon's
 // thread, that fsync held back every line on its way to the live socket. Here it holds back nothing: a PASSIVE
 // checkpoint takes no lock a writer needs. Started and stopped by ingest/checkpointer.ts; talks by messages only.
-import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type {
@@ -22,6 +21,9 @@ const settings = workerData as CheckpointWorkerData;
 const port = parentPort;
 if (port === null) throw new Error('runboard: checkpoint-worker.ts runs as a worker thread only');
 
+/** PASSIVE passes after the first, trying to catch up with the daemon's commits. */
+const PASSIVE_TRIES = 5;
+
 let connection: Database.Database | null = null;
 let lastPassAt = 0;
 /** data_version at the previous pass, and whether that pass left every frame copied. */
@@ -31,8 +33,8 @@ let lastPassComplete = false;
 function open(): Database.Database {
   if (connection !== null) return connection;
   const db = new Database(settings.dbFile, { fileMustExist: true });
-  // Never wait: a RESTART that would have to wait for a reader or for the daemon's commit gives up at once (busy
-  // = 1) and is tried at the next pass, instead of holding the write lock while the daemon's commit waits on it.
+  // Never wait: a TRUNCATE that would have to wait for a reader or for the daemon's commit gives up at once (busy
+  // = 1) and is tried at a later pass, instead of holding the write lock while the daemon's commit waits on it.
   db.pragma('busy_timeout = 0');
   // The checkpointing connection's setting decides the checkpoint's fsyncs: NORMAL syncs the WAL before copying and
   // the database file after, which is what makes the copied pages durable before the WAL is reused.
@@ -41,12 +43,9 @@ function open(): Database.Database {
   return db;
 }
 
-function walBytes(): number {
-  try {
-    return statSync(`${settings.dbFile}-wal`).size;
-  } catch {
-    return 0;
-  }
+/** Bytes of WAL written since it last started over: frames of one page plus a 24-byte header each. */
+function walBytes(db: Database.Database, frames: number): number {
+  return frames * ((db.pragma('page_size', { simple: true }) as number) + 24);
 }
 
 function checkpoint(db: Database.Database, mode: CheckpointMode): CheckpointRow {
@@ -55,29 +54,43 @@ function checkpoint(db: Database.Database, mode: CheckpointMode): CheckpointRow 
   return row;
 }
 
-function pass(): void {
+function copiedAll(row: CheckpointRow): boolean {
+  return row.busy === 0 && row.checkpointed === row.log;
+}
+
+/** One pass; true when it did not catch up with the daemon's commits (the next pass should come soon). */
+function pass(): boolean {
   lastPassAt = performance.now();
   let report: CheckpointReport;
   try {
     const db = open();
     // data_version changes when another connection commits: unchanged after a complete pass means nothing to do.
     const version = db.pragma('data_version', { simple: true }) as number;
-    if (version === lastVersion && lastPassComplete) return;
+    if (version === lastVersion && lastPassComplete) return false;
     lastVersion = version;
     let mode: CheckpointMode = 'PASSIVE';
     let row = checkpoint(db, mode);
-    if (row.busy === 0 && row.log > 0 && row.checkpointed === row.log) {
-      // PASSIVE copied every frame it saw, but the daemon commits all the time, so the WAL never becomes fully
-      // copied on its own and its next commit would keep appending (the WAL restarts from its beginning only
-      // when a writer finds it entirely copied). RESTART copies the few frames committed meanwhile under the
-      // write lock (a moment, since the big fsync is done) and makes the next commit start the WAL over.
-      mode = walBytes() > settings.truncateAboveBytes ? 'TRUNCATE' : 'RESTART';
+    // The WAL starts over from its beginning only when a commit finds every frame in it copied. Each PASSIVE
+    // copies what was committed while the previous one ran, a shorter stretch each time (the first holds the big
+    // fsync); one that finds nothing new has caught up, and the daemon's next commit starts the WAL over itself.
+    let caughtUp = false;
+    for (let again = 0; again < PASSIVE_TRIES && !caughtUp && copiedAll(row); again++) {
+      const next = checkpoint(db, mode);
+      caughtUp = next.log === row.log && copiedAll(next);
+      row = next;
+    }
+    if (!caughtUp && copiedAll(row) && walBytes(db, row.log) > settings.truncateAboveBytes) {
+      // Commits so steady that no PASSIVE caught up for a long while, and the WAL has grown large: TRUNCATE copies
+      // the last frames under the write lock and empties the file. The daemon's commit waits for that (an fsync,
+      // more than 100 ms on a busy disk), which is why it is the exception and PASSIVE the rule.
+      mode = 'TRUNCATE';
       row = checkpoint(db, mode);
     }
-    lastPassComplete = row.busy === 0 && row.checkpointed === row.log;
+    lastPassComplete = copiedAll(row);
     report = {
       type: 'checkpointed',
       mode,
+      caughtUp,
       busy: row.busy,
       walFrames: row.log,
       checkpointedFrames: row.checkpointed,
@@ -91,6 +104,7 @@ function pass(): void {
     report = { type: 'failed', message: err.message, code: typeof err.code === 'string' ? err.code : null };
   }
   port?.postMessage(report);
+  return report.type === 'checkpointed' && !report.caughtUp && report.walFrames > 0;
 }
 
 function closeConnection(): void {
@@ -102,13 +116,29 @@ function closeConnection(): void {
   connection = null;
 }
 
-const timer = setInterval(pass, settings.intervalMs);
+let timer: NodeJS.Timeout | null = null;
+let stopped = false;
+
+function run(): void {
+  const behind = pass();
+  // Behind: the WAL cannot start over until a pass catches up, so try again soon (between the daemon's bursts of
+  // commits) rather than let it grow for a whole interval.
+  if (!stopped) schedule(behind ? settings.catchUpRetryMs : settings.intervalMs);
+}
+
+function schedule(ms: number): void {
+  if (timer !== null) clearTimeout(timer);
+  timer = setTimeout(run, ms);
+}
+
+schedule(settings.intervalMs);
 
 port.on('message', (command: CheckpointCommand) => {
   if (command.type === 'nudge') {
-    if (performance.now() - lastPassAt >= settings.minGapMs) pass();
+    if (performance.now() - lastPassAt >= settings.minGapMs) run();
   } else if (command.type === 'stop') {
-    clearInterval(timer);
+    stopped = true;
+    if (timer !== null) clearTimeout(timer);
     closeConnection();
     port.close(); // nothing left keeps the thread alive: it exits
   }

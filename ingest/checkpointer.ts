@@ -13,10 +13,13 @@ export interface CheckpointerOptions {
   logger: pino.Logger;
   /** A pass at least this often (default 1 s). */
   intervalMs?: number;
-  /** Nudge the worker after this many commits (default 500) or this many committed bytes (default 8 MiB). */
+  /** Nudge the worker after this many commits (default 5,000) or this many committed bytes (default 8 MiB). */
   nudgeAfterCommits?: number;
   nudgeAfterBytes?: number;
-  /** Truncate (rather than only restart) a fully copied WAL file larger than this (default 64 MiB). */
+  /**
+   * With PASSIVE never catching up (steady commits on a slow disk), TRUNCATE once the WAL holds this much (default
+   * 256 MiB). The daemon's commit waits for a TRUNCATE: the bound trades that rare wait against disk space.
+   */
   truncateAboveBytes?: number;
   /** Automatic checkpoint size (pages) given back to the connection if the worker dies (default 10,000). */
   fallbackAutocheckpointPages?: number;
@@ -60,15 +63,18 @@ export class Checkpointer {
   }
 
   private constructor(private readonly options: CheckpointerOptions) {
-    this.nudgeAfterCommits = options.nudgeAfterCommits ?? 500;
+    // At live rates (1,000 commits/s) the 1 s timer sets the pace; nudges matter in catch-up, where big batches
+    // fill the WAL fast.
+    this.nudgeAfterCommits = options.nudgeAfterCommits ?? 5000;
     this.nudgeAfterBytes = options.nudgeAfterBytes ?? 8 * 1024 * 1024;
     // Off first: from here on no commit on this connection runs a checkpoint (and its fsync) on its way out.
     options.client.pragma('wal_autocheckpoint = 0');
     const workerData: CheckpointWorkerData = {
       dbFile: options.client.name,
       intervalMs: options.intervalMs ?? 1000,
+      catchUpRetryMs: 50,
       minGapMs: 100,
-      truncateAboveBytes: options.truncateAboveBytes ?? 64 * 1024 * 1024,
+      truncateAboveBytes: options.truncateAboveBytes ?? 256 * 1024 * 1024,
     };
     this.worker = newWorker(workerData);
     // Like the daemon's own timers: a daemon someone forgot to stop must not keep the process alive.
@@ -126,6 +132,7 @@ export class Checkpointer {
       this.options.logger.debug(
         {
           mode: report.mode,
+          caughtUp: report.caughtUp,
           busy: report.busy,
           walFrames: report.walFrames,
           checkpointedFrames: report.checkpointedFrames,

@@ -180,7 +180,6 @@ class Daemon implements IngestDaemon {
       logger: this.log,
       intervalMs: this.options.checkpointIntervalMs,
       fallbackAutocheckpointPages: WAL_AUTOCHECKPOINT_PAGES,
-      truncateAboveBytes: WAL_SIZE_LIMIT_BYTES,
     });
     // journal_size_limit truncates the WAL back when it starts over so its file doesn't keep its peak size.
     this.options.db.$client.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);

@@ -53,19 +53,19 @@ it('while the daemon commits, the worker copies the WAL into the database file a
   const { logs } = await startDaemon(world, { checkpointIntervalMs: 50 });
   const file = runFile(world, 'club', 'ckpt', 'run-1');
 
-  // Keep committing (small appends, each its own commit) until a pass has RESTARTed the WAL and a later pass sees
-  // it holding fewer frames than before: the daemon's next commit wrote from the WAL's beginning again.
+  // Keep committing (small appends, each its own commit) until a pass has copied every frame and a later pass sees
+  // the WAL holding fewer frames than before: the daemon's next commit wrote from the WAL's beginning again.
   let written = 0;
   const restartedThenShorter = () => {
     const passes = checkpointLogs(logs);
-    const restart = passes.findIndex((p) => p.mode === 'RESTART' && p.busy === 0);
-    if (restart < 0) return false;
-    const before = passes[restart]!.walFrames!;
-    return passes.slice(restart + 1).some((p) => p.walFrames! < before);
+    const complete = passes.findIndex((p) => p.busy === 0 && p.walFrames! > 0 && p.checkpointedFrames === p.walFrames);
+    if (complete < 0) return false;
+    const before = passes[complete]!.walFrames!;
+    return passes.slice(complete + 1).some((p) => p.walFrames! < before);
   };
   const deadline = Date.now() + 20_000;
   while (!restartedThenShorter()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a RESTART, then a shorter WAL');
+    if (Date.now() > deadline) throw new Error('timed out waiting for a complete pass, then a shorter WAL');
     for (let i = 0; i < 20; i++) append(file, line({ msg: `line ${written++}`, payload }));
     // Paced appends: the daemon commits as they come, as it does for live runs.
     await new Promise((resolve) => setTimeout(resolve, 5));
