@@ -12,6 +12,7 @@ import { makeDirectory } from '../shared/make-directory.js';
 import { relativeRunPath, RUN_FILE_EXTENSION } from '../shared/run-path.js';
 import { DEFAULT_STALE_AFTER_MS, isPidAlive, markAbandonedRuns } from './abandoned.js';
 import type { IngestChange } from '../shared/ingest-change.js';
+import { Checkpointer } from './checkpointer.js';
 import { classifyLines } from './classify-lines.js';
 import { compareIdentity, fingerprintMatches, readFingerprint } from './file-identity.js';
 import { IngestProblems, problemDetail, problemKindOf, type IngestProblemsView } from './ingest-problems.js';
@@ -53,6 +54,8 @@ export interface IngestOptions {
   idleCloseMs?: number;
   /** Most files held open at once (default 256); the least recently active idle ones are closed first. */
   maxOpenFiles?: number;
+  /** Tuning (tests): how often the checkpoint worker copies the WAL into the database file, default 1 s. */
+  checkpointIntervalMs?: number;
 }
 
 export interface IngestDaemon {
@@ -77,9 +80,8 @@ const RECHECK_MS = 40;
 const ACTIVE_POLL_MS = 1000;
 const ACTIVE_POLL_MS_POLLING = 250;
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
-const CHECKPOINT_INTERVAL_MS = 30 * 1000;
 const MAX_RETRY_MS = 10_000;
-/** ~40 MB of 4 KiB pages (SQLite's default is 1,000). */
+/** ~40 MB of 4 KiB pages (SQLite's default is 1,000): automatic checkpoints, only if the checkpoint worker is lost. */
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
@@ -135,6 +137,8 @@ class Daemon implements IngestDaemon {
   /** Files with an open fd, oldest opened first. */
   private readonly openFiles = new Set<Tracked>();
   private sweeping: Promise<void> | null = null;
+  /** Checkpoints on a worker thread; null for an in-memory database. */
+  private checkpointer: Checkpointer | null = null;
   private started = false;
   private stopped = false;
   private isReady = false;
@@ -190,10 +194,16 @@ class Daemon implements IngestDaemon {
     if (this.started) throw new Error('runboard ingest: start() called twice');
     this.started = true;
     const startedAt = performance.now();
-    // Checkpoint cost is per distinct page, and a busy ingest rewrites the same few pages in every commit: a larger
-    // WAL between automatic checkpoints means far fewer checkpoints (each an fsync) for about the same pages.
-    // journal_size_limit truncates the WAL back after a checkpoint so its file doesn't keep its peak size.
-    this.options.db.$client.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    // Checkpoints (and their fsyncs) run on a worker with its own connection, never inside a commit here, where
+    // they held back the API and the live socket; this connection's automatic checkpoints are off meanwhile.
+    // Synchronously here, before start() first yields: a stop() from then on always finds it to stop.
+    this.checkpointer = Checkpointer.start({
+      client: this.options.db.$client,
+      logger: this.log,
+      intervalMs: this.options.checkpointIntervalMs,
+      fallbackAutocheckpointPages: WAL_AUTOCHECKPOINT_PAGES,
+    });
+    // journal_size_limit truncates the WAL back when it starts over so its file doesn't keep its peak size.
     this.options.db.$client.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     // A runs directory that does not exist yet cannot be watched: create it (pipelines create their own subdirectories).
     makeDirectory(this.runsDir);
@@ -225,7 +235,6 @@ class Daemon implements IngestDaemon {
     this.schedulePollActive();
     every(this.abandonCheckMs, () => this.checkAbandoned());
     every(RETENTION_INTERVAL_MS, () => this.runRetention());
-    every(CHECKPOINT_INTERVAL_MS, () => this.checkpoint());
   }
 
   async stop(): Promise<void> {
@@ -254,6 +263,8 @@ class Daemon implements IngestDaemon {
     }
     this.queue.drainNow();
     for (const tracked of [...this.openFiles]) this.closeFile(tracked);
+    // After the last commit: the worker closes its connection before the caller closes (or checkpoints) the db.
+    await this.checkpointer?.stop();
     this.isReady = false;
   }
 
@@ -741,16 +752,8 @@ class Daemon implements IngestDaemon {
     }
   }
 
-  private checkpoint(): void {
-    try {
-      // PASSIVE never blocks readers or the writer; it keeps the WAL from growing without bound.
-      this.options.db.$client.pragma('wal_checkpoint(PASSIVE)');
-    } catch (error) {
-      this.log.warn({ err: error }, 'runboard ingest: WAL checkpoint failed');
-    }
-  }
-
   private publish(change: IngestChange): void {
+    this.checkpointer?.noteCommit(change.stats.bytes);
     for (const listener of this.listeners) {
       try {
         listener(change);

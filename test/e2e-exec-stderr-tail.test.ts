@@ -1,8 +1,6 @@
 // A bash job that fails under `runboard exec`: the run page shows why, the command's last stderr lines in a block
 // near the top (hostile text as text), and its error-looking stderr line counted in the run's errors. A real
 // `runboard start`, the real CLI in a child process, and Chromium.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
@@ -11,14 +9,14 @@ import { COUNT_IMAGES, PWNED } from './e2e/page-scripts.js';
 import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
 import { waitFor } from './e2e/run-writer.js';
 import { ensureUiBuilt } from './e2e/ui-build.js';
-import { killLeftovers, REPO_ROOT, spawnTs } from './fixtures/logger-run-file.js';
+import { killLeftovers, spawnTs } from './fixtures/logger-run-file.js';
 
 // Runs in the page only (the test project has no DOM types).
 declare const getComputedStyle: (el: unknown) => { overflowY: string; whiteSpace: string };
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 // The CLI is moving to app/ (issue 8 reorganisation); run whichever is there.
-const CLI = existsSync(join(REPO_ROOT, 'app', 'cli.ts')) ? 'app/cli.ts' : 'server/cli.ts';
+const CLI = 'app/cli.ts';
 
 let server: RunboardProcess;
 let browser: Browser;
