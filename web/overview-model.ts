@@ -51,6 +51,7 @@ function emptySummary(run: RunView): PipelineSummary {
     medianDurationMs: null,
     openErrors: 0,
     recent: [],
+    health: null,
   };
 }
 
