@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   exec: () => import('./commands/exec.js'),
   migrate: () => import('./commands/migrate.js'),
   tail: () => import('./commands/tail.js'),
+  'check-config': () => import('./commands/check-config.js'),
 };
 
 async function loadAll(): Promise<Command[]> {

@@ -47,6 +47,8 @@ export interface RunboardConfig {
   allowedHosts: string[];
   /** Origins besides our own that may open the live socket. */
   allowedOrigins: string[];
+  /** Absolute path of the config file (schedules, crontabs), or null for none. */
+  configFile: string | null;
 }
 
 export type ConfigResult = { ok: true; config: RunboardConfig } | { ok: false; problems: string[] };
@@ -63,6 +65,14 @@ interface OptionSpec {
 }
 
 export const START_OPTIONS: readonly OptionSpec[] = [
+  {
+    flag: 'config',
+    env: 'RUNBOARD_CONFIG',
+    kind: 'string',
+    valueName: 'FILE',
+    defaultText: 'none',
+    help: 'YAML or JSON config file: pipeline schedules, crontabs to read (checked at start, reloaded on SIGHUP)',
+  },
   {
     flag: 'runs-dir',
     env: 'RUNBOARD_RUNS_DIR',
@@ -478,6 +488,7 @@ export function resolveConfig(
       publicUrl,
       allowedHosts,
       allowedOrigins,
+      configFile: raw('config') === undefined ? null : path('config', '.'),
     },
   };
 }

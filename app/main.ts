@@ -18,6 +18,13 @@ import { watchDbFile, type DbFileWatch } from './db-file-watch.js';
 import { createMetrics } from '../server/metrics.js';
 import { createLiveRoute, type LiveRoute, type LiveRouteOptions } from '../server/routes/live.js';
 import { notifySystemd } from './systemd-notify.js';
+import type { RunboardFileConfig } from '../health/config-file.js';
+import { machineTimezone } from '../health/schedule.js';
+import { createHealthStore } from '../ingest/health-store.js';
+import { loadConfigFile } from './config-file-load.js';
+import { buildConfigView } from './config-view.js';
+import { createCrontabSources, type CrontabSources } from './crontab-sources.js';
+import { createHealthMonitor, type HealthMonitor } from './health-monitor.js';
 
 /** The running ingest daemon (ingest/daemon.ts). */
 type IngestDaemon = ReturnType<typeof createIngestDaemon>;
@@ -48,6 +55,10 @@ export interface StartOptions {
    * process edge exits non-zero so the service manager restarts it. Default: nothing more.
    */
   onDatabaseLost?: (reason: string) => void;
+  /** The config file as already loaded and checked (`runboard start` checks it before anything starts). */
+  fileConfig?: RunboardFileConfig | null;
+  /** How often listed crontab files are checked for changes (default 1 s). */
+  crontabPollMs?: number;
 }
 
 /** Start-up was interrupted by `signal`; everything started was stopped cleanly. */
@@ -55,8 +66,17 @@ export class StartupAborted extends Error {
   override name = 'StartupAborted';
 }
 
+export type ReloadResult = { ok: true; file: string } | { ok: false; problems: string[] };
+
 export interface RunningRunboard {
   url: string;
+  /** Pipeline health: the alerts issue subscribes to its transitions (`health.onTransition`). */
+  health: HealthMonitor;
+  /**
+   * Reads the config file again (SIGHUP). A file with problems is refused as a whole: the old config stays, and the
+   * problems are logged and returned.
+   */
+  reloadConfig(): ReloadResult;
   /** Idempotent: stops accepting, closes sockets (1001), commits the last batch, checkpoints, releases the lock. */
   close(): Promise<void>;
 }
@@ -158,7 +178,12 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
   let app: FastifyInstance | null = null;
   let live: LiveRoute | null = null;
   let dbWatch: DbFileWatch | null = null;
+  let crontabs: CrontabSources | null = null;
+  let health: HealthMonitor | null = null;
   let ready = false;
+  let loaded: { config: RunboardFileConfig; loadedAt: number } | null = options.fileConfig
+    ? { config: options.fileConfig, loadedAt: Date.now() }
+    : null;
 
   async function step(what: string, action: () => unknown): Promise<void> {
     try {
@@ -180,6 +205,8 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       await step('closing the HTTP server', () => appClosed);
     }
     searchIndex?.stop();
+    health?.stop();
+    crontabs?.stop();
     // Ingest commits its last batch while the database is still open.
     dbWatch?.stop();
     if (daemon) await step('stopping ingest', () => daemon?.stop());
@@ -215,6 +242,31 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
 
     const metrics = createMetrics();
     const hub = createLiveHub({ metrics: metrics.live, ...options.live });
+    const healthLogger = logger.child({ component: 'health' });
+    const crontabSources = createCrontabSources({
+      pollMs: options.crontabPollMs,
+      onChange: (file) => {
+        healthLogger.info({ file }, 'crontab changed; schedules read again');
+        healthMonitor.sourcesChanged();
+      },
+    });
+    crontabs = crontabSources;
+    const defaultTimezone = machineTimezone();
+    const healthMonitor = createHealthMonitor({
+      store: createHealthStore(db),
+      sources: () => ({
+        config: loaded?.config.pipelines ?? [],
+        crontab: crontabSources.entries(),
+        defaultTimezone,
+      }),
+      logger: healthLogger,
+      publish: (changes) => hub.publishHealth(changes),
+    });
+    health = healthMonitor;
+    crontabSources.setFiles(loaded?.config.crontabs ?? []);
+    for (const file of crontabSources.files()) {
+      for (const problem of file.problems) healthLogger.warn({ file: file.file }, `crontab: ${problem}`);
+    }
     live = createLiveRoute(hub, options.liveRoute);
     const liveRoute = live;
 
@@ -231,6 +283,9 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       metrics,
       logger: logger.child({ component: 'http' }),
       registerLive: (scope) => liveRoute.register(scope),
+      pipelineHealth: () =>
+        healthMonitor.list().map(({ club, pipeline, health: view }) => ({ club, pipeline, health: view })),
+      configView: () => buildConfigView(loaded, crontabSources.files(), healthMonitor.list()),
       hosts: {
         bindHost: config.host,
         publicUrl: config.publicUrl,
@@ -261,9 +316,18 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     });
     const indexer = createLogSearchIndexer(db, { logger: logger.child({ component: 'log-search' }) });
     searchIndex = indexer;
+    let healthStarted = false;
     daemon.onChange((change: IngestChange) => {
       metrics.observeBatch(change.stats);
       hub.publish(change);
+      // Judged after catch-up, from then on every commit: a backlog read at start-up is not news.
+      if (healthStarted) {
+        healthMonitor.runsChanged(
+          change.removedRunIds?.length
+            ? 'all'
+            : change.runs.map((run) => ({ club: run.clubSlug, pipeline: run.pipeline })),
+        );
+      }
       // After the commit and the publish: indexing follows ingest, it never delays it.
       indexer.poke();
     });
@@ -284,6 +348,8 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       started.catch(() => undefined);
       throw new StartupAborted('interrupted during start-up');
     }
+    healthMonitor.start();
+    healthStarted = true;
     ready = true;
     logger.info({ url, liveCursor: hub.cursor }, 'ready: catch-up finished');
     // The search index follows from here (searches scan what it has not reached yet), so a big backlog makes
@@ -296,6 +362,28 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     let closing: Promise<void> | null = null;
     return {
       url,
+      health: healthMonitor,
+      reloadConfig() {
+        const file = config.configFile;
+        if (file === null) {
+          const problems = ['no config file to reload (start with --config FILE or RUNBOARD_CONFIG)'];
+          logger.warn({ problems }, 'config reload refused');
+          return { ok: false, problems };
+        }
+        const result = loadConfigFile(file, env);
+        if (!result.ok) {
+          logger.error({ file, problems: result.problems }, 'config reload refused; keeping the previous config');
+          return result;
+        }
+        loaded = { config: result.config, loadedAt: Date.now() };
+        crontabSources.setFiles(result.config.crontabs);
+        healthMonitor.sourcesChanged();
+        logger.info(
+          { file, pipelines: result.config.pipelines.length, crontabs: result.config.crontabs.length },
+          'config reloaded',
+        );
+        return { ok: true, file };
+      },
       close() {
         closing ??= (async () => {
           logger.info('shutting down');

@@ -1,5 +1,5 @@
-// Health states and the shapes the shell, the API, the live overview and the alerts issue share. No imports, so the
-// browser bundle can use it without pulling in croner.
+// Health states, most urgent first. Imports only types, so it stays free of croner.
+import type { HealthState } from '../shared/health.js';
 
 /**
  * Every state, most urgent first; when several hold, the first one is the state and the rest are `conditions`.
@@ -23,45 +23,16 @@ export const HEALTH_STATES = [
   'unstable',
   'running',
   'ok',
-] as const;
-export type HealthState = (typeof HEALTH_STATES)[number];
+] as const satisfies readonly HealthState[];
+export type { HealthState };
+// Every state is in the list exactly when shared/health.ts names it: this fails to compile if the two drift.
+const _everyStateListed: HealthState extends (typeof HEALTH_STATES)[number] ? true : never = true;
+void _everyStateListed;
 
 /** 0 for the most urgent state; the overview sorts pipelines by it. */
 export function healthUrgency(state: HealthState): number {
   return HEALTH_STATES.indexOf(state);
 }
 
-/** What the shell stores per pipeline (and reads back after a restart). */
-export interface StoredHealth {
-  state: HealthState;
-  /** When the current state began; unchanged while the state stays the same, so a restart doesn't re-announce. */
-  since: number;
-  reason: string;
-  /** When runboard started watching this pipeline: a pipeline with no run yet is only late for due times after it. */
-  watchingSince?: number;
-}
-
-/** What `GET /api/pipelines` items carry as `health`, and the live `overview` topic pushes. */
-export interface PipelineHealthView {
-  state: HealthState;
-  since: number;
-  reason: string;
-  /** The expression as its source wrote it; null without a schedule. */
-  schedule: string | null;
-  /** The schedule in words ("At 03:00"); null without a schedule. */
-  scheduleText: string | null;
-  /** `config`, a crontab's `file:line`, or `run`; null without a schedule. */
-  scheduleSource: string | null;
-  timezone: string | null;
-  nextDueAt: number | null;
-  lastDueAt: number | null;
-}
-
-/** What the health shell emits when a pipeline's state changes: the alerts issue listens to these. */
-export interface HealthTransition {
-  club: string;
-  pipeline: string;
-  /** null the first time a pipeline is judged. */
-  from: StoredHealth | null;
-  to: StoredHealth;
-}
+// The shapes live in shared/ (server, ingest and the browser need them; they must not import health/).
+export type { HealthTransition, PipelineHealthView, StoredHealth } from '../shared/health.js';

@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import type { IngestProblem } from '../shared/api.js';
+import type { ConfigView, IngestProblem } from '../shared/api.js';
+import type { PipelineHealthChange } from '../shared/health.js';
 import type { Db } from '../shared/db.js';
 import { migrationsFolder } from '../shared/db.js';
 import { DEFAULT_SESSION_TTL_MS, SESSION_COOKIE, createTokenAuth, requireToken } from './auth.js';
@@ -16,6 +17,7 @@ import type { Metrics } from './metrics.js';
 import { QueryPool, QueryPoolBusy, type QueryPoolOptions } from './query-pool/pool.js';
 import { countRunsByStatus } from './queries/runs.js';
 import { registerCompareRoute } from './routes/compare.js';
+import { registerConfigRoute } from './routes/config.js';
 import type { RouteContext } from './routes/context.js';
 import { registerErrorRoutes } from './routes/errors.js';
 import { registerHealthRoute, registerReadyRoute } from './routes/health.js';
@@ -57,6 +59,10 @@ export interface AppOptions {
   failureLimit?: FailureLimitOptions;
   /** Which Host and Origin headers are this server's; default: bound to 127.0.0.1, nothing else configured. */
   hosts?: HostPolicyOptions;
+  /** Every judged pipeline's health, for GET /api/pipelines (default: none). */
+  pipelineHealth?: () => PipelineHealthChange[];
+  /** The effective configuration for GET /api/config (default: no config file, nothing scheduled). */
+  configView?: () => ConfigView;
   /** The REST queries' worker pool (server/query-pool), on the database `db` was opened from. Closed with the app. */
   queryPool?: Omit<QueryPoolOptions, 'dbFile'>;
 }
@@ -107,6 +113,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ingestProblems: options.ingestProblems ?? (() => []),
     metrics: options.metrics,
     auth,
+    pipelineHealth: options.pipelineHealth ?? (() => []),
+    configView:
+      options.configView ?? (() => ({ file: null, loadedAt: null, document: {}, crontabs: [], pipelines: [] })),
   };
   options.metrics.setRunsByStatusSource(() => countRunsByStatus(options.db));
   options.metrics.setIngestProblemsSource(() => ctx.ingestProblems());
@@ -158,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerErrorRoutes(scope, ctx);
     registerRejectsRoute(scope, ctx);
     registerIngestProblemsRoute(scope, ctx);
+    registerConfigRoute(scope, ctx);
     registerMetricsRoute(scope, ctx);
     registerOpenApiRoute(scope);
     if (options.registerLive) await options.registerLive(scope);

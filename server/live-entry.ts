@@ -1,6 +1,7 @@
 // One committed ingest change as the live hub keeps it: converted to API views once, grouped for topic matching.
 import type { ErrorView, LogLineView, RunView, StepView } from '../shared/api.js';
 import type { IngestChange } from '../shared/ingest-change.js';
+import type { PipelineHealthChange } from '../shared/health.js';
 import { errorView, logLineView, runView, stepView } from './views.js';
 
 export interface StepChange {
@@ -19,6 +20,8 @@ export interface HubEntry {
   lineCount: number;
   /** Runs deleted by this change. */
   removedRunIds: number[];
+  /** Pipelines whose health changed (an entry of its own: health changes on a timer, not only with ingest). */
+  health: PipelineHealthChange[];
 }
 
 export function entryFromChange(cursor: number, change: IngestChange): HubEntry {
@@ -36,5 +39,10 @@ export function entryFromChange(cursor: number, change: IngestChange): HubEntry 
     logsByRun,
     lineCount: change.logs.length,
     removedRunIds: change.removedRunIds ?? [],
+    health: [],
   };
+}
+
+export function entryFromHealth(cursor: number, health: PipelineHealthChange[]): HubEntry {
+  return { cursor, runs: [], steps: [], errors: [], logsByRun: new Map(), lineCount: 0, removedRunIds: [], health };
 }

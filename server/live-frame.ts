@@ -1,5 +1,6 @@
 // What is waiting to be sent to one live client, coalesced: latest run/step state wins, errors and log lines
 // accumulate, log lines dropped under backpressure become one contiguous skipped range per run.
+import type { PipelineHealthChange } from '../shared/health.js';
 import type { ErrorView, LiveDataMessage, LiveServerMessage, LogLineView, RunView, StepView } from '../shared/api.js';
 
 interface SkipRange {
@@ -19,6 +20,8 @@ export class PendingFrame {
   private readonly logs = new Map<number, LogLineView[]>();
   private readonly skipped = new Map<number, SkipRange>();
   private readonly removed = new Set<number>();
+  /** By `club\npipeline`: latest health wins. */
+  private readonly health = new Map<string, PipelineHealthChange>();
 
   isEmpty(): boolean {
     return (
@@ -27,7 +30,8 @@ export class PendingFrame {
       this.errors.size === 0 &&
       this.logs.size === 0 &&
       this.skipped.size === 0 &&
-      this.removed.size === 0
+      this.removed.size === 0 &&
+      this.health.size === 0
     );
   }
 
@@ -43,6 +47,14 @@ export class PendingFrame {
     if (!byName) this.steps.set(runId, (byName = new Map<string, StepView>()));
     const replaced = byName.has(step.name);
     byName.set(step.name, step);
+    return replaced;
+  }
+
+  /** Returns true when it replaced a pending health of the same pipeline. */
+  addHealth(item: PipelineHealthChange): boolean {
+    const key = `${item.club}\n${item.pipeline}`;
+    const replaced = this.health.has(key);
+    this.health.set(key, item);
     return replaced;
   }
 
@@ -98,6 +110,7 @@ export class PendingFrame {
       dropped += lines.length;
     }
     for (const runId of later.removed) this.addRemoved(runId);
+    for (const item of later.health.values()) this.addHealth(item);
     this.cursor = Math.max(this.cursor, later.cursor);
     return dropped;
   }
@@ -135,6 +148,7 @@ export class PendingFrame {
       });
     }
     for (const [runId, lines] of this.logs) messages.push({ type: 'logs', cursor, runId, lines });
+    if (this.health.size > 0) messages.push({ type: 'health', cursor, items: [...this.health.values()] });
     // Last: a run updated earlier in the same batch and then deleted ends up deleted (run ids are never reused).
     if (this.removed.size > 0) messages.push({ type: 'removed', cursor, runIds: [...this.removed] });
     return { type: 'batch', cursor, messages };

@@ -10,7 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IngestChange } from '../shared/ingest-change.js';
 import type { LiveClientMessage, LiveServerMessage } from '../shared/api.js';
-import { entryFromChange, type HubEntry } from './live-entry.js';
+import type { PipelineHealthChange } from '../shared/health.js';
+import { entryFromChange, entryFromHealth, type HubEntry } from './live-entry.js';
 import { PendingFrame } from './live-frame.js';
 import { fillFrame, subscriptionOf, type Subscription } from './live-subscription.js';
 import type { LiveMetrics } from './metrics.js';
@@ -65,6 +66,8 @@ export interface LiveHub {
   readonly epoch: string;
   readonly clientCount: number;
   publish(change: IngestChange): void;
+  /** Pipelines whose health changed: pushed to overview subscribers like run changes (resumable, coalesced). */
+  publishHealth(health: PipelineHealthChange[]): void;
   connect(sink: LiveSink): LiveConnection;
   /** Closes every client (shutdown) and stops the hub's timers. */
   close(code?: number, reason?: string): void;
@@ -343,6 +346,14 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
     flushClient(client);
   }
 
+  function add(entry: HubEntry): void {
+    ring.push(entry);
+    ringLines += entry.lineCount;
+    evict();
+    for (const client of clients) enqueue(client, entry);
+    if (dirty.size > 0) scheduleFlush();
+  }
+
   return {
     get cursor() {
       return cursor;
@@ -353,12 +364,11 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
     },
     publish(change) {
       if (closed) return;
-      const entry = entryFromChange(++cursor, change);
-      ring.push(entry);
-      ringLines += entry.lineCount;
-      evict();
-      for (const client of clients) enqueue(client, entry);
-      if (dirty.size > 0) scheduleFlush();
+      add(entryFromChange(++cursor, change));
+    },
+    publishHealth(health) {
+      if (closed || health.length === 0) return;
+      add(entryFromHealth(++cursor, health));
     },
     connect(sink) {
       const client: Client = {

@@ -74,6 +74,9 @@ export function fillFrame(frame: PendingFrame, entry: HubEntry, sub: Subscriptio
       frame.addLogs(runId, lines);
     }
   }
+  for (const item of entry.health) {
+    if (clubMatches(sub.overview, item.club) && frame.addHealth(item)) result.coalesced++;
+  }
   for (const runId of entry.removedRunIds) {
     if (sub.overview !== false || sub.errors !== false || sub.runIds.has(runId)) frame.addRemoved(runId);
   }

@@ -1,6 +1,7 @@
 // Shapes of the REST API and the live socket: written by server/, read by web/ and the tests.
 // Types only, so the browser bundle can import them.
 import type { Json, RunStatus, StepStatus } from './events.js';
+import type { PipelineHealth, PipelineHealthChange } from './health.js';
 
 export interface CountsView {
   created: number;
@@ -71,6 +72,37 @@ export interface PipelineSummary {
   openErrors: number;
   /** The last ~20 runs, oldest first. */
   recent: RunDot[];
+  /** Its health and schedule; null when runboard judges no health (no health monitor running). */
+  health: PipelineHealth | null;
+}
+
+/** One pipeline's schedule as GET /api/config shows it: the policy runboard judges it by, and where it came from. */
+export interface ConfigPipelineView {
+  club: string;
+  pipeline: string;
+  schedule: string | null;
+  scheduleText: string | null;
+  /** `config`, a crontab's `file:line`, or `run`; null without a schedule. */
+  scheduleSource: string | null;
+  timezone: string | null;
+  graceMs: number;
+  maxDurationMs: number | null;
+  /** The config entry that applied (`pipelines[2]`), if any. */
+  configPath: string | null;
+  /** Sources that named a schedule but lost or could not be used, each with why. */
+  ignored: string[];
+}
+
+/** GET /api/config: the effective configuration, credentials masked. */
+export interface ConfigView {
+  /** The config file, or null when runboard started without one. */
+  file: string | null;
+  /** When it was (re)loaded. */
+  loadedAt: number | null;
+  /** The file as loaded, with `${VAR}` values shown as written and secret-named values as `********`. */
+  document: Json;
+  crontabs: Array<{ file: string; entries: number; problems: string[] }>;
+  pipelines: ConfigPipelineView[];
 }
 
 export interface LogLineView {
@@ -263,7 +295,9 @@ export type LiveDataMessage =
    * Runs deleted (retention, or a file that started over and was ingested again as a new run): drop them.
    * Sent to overview and errors subscribers and to subscribers of those runs; always last in its batch.
    */
-  | { type: 'removed'; cursor: number; runIds: number[] };
+  | { type: 'removed'; cursor: number; runIds: number[] }
+  /** Pipelines whose health (state, reason, due times) changed: latest wins. Sent to overview subscribers. */
+  | { type: 'health'; cursor: number; items: PipelineHealthChange[] };
 
 /** Server → client, one per WebSocket frame. */
 export type LiveServerMessage =

@@ -29,6 +29,10 @@ export interface ExecRunOptions {
   runsDir?: string;
   /** Default `exec`. */
   trigger?: string;
+  /** The pipeline's cron schedule, written on run.start (a config file or crontab naming it takes precedence). */
+  schedule?: string;
+  /** IANA zone of the schedule (default: the runboard machine's). */
+  timezone?: string;
   command: string;
   args?: string[];
   /** Don't echo the command's output on runboard's own stdout/stderr (echoing keeps cron mail working). */
@@ -72,6 +76,8 @@ export async function execRun(options: ExecRunOptions): Promise<ExecRunResult> {
     level: LEVELS.info,
     event: 'run.start',
     trigger: options.trigger ?? 'exec',
+    ...(options.schedule ? { schedule: options.schedule } : {}),
+    ...(options.schedule && options.timezone ? { timezone: options.timezone } : {}),
     command: [options.command, ...args],
     msg: `exec ${[options.command, ...args].join(' ')}`,
   });

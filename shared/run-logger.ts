@@ -52,6 +52,13 @@ export interface StartRunOptions {
   trigger?: string;
   /** Default: `RUNBOARD_RUNS_DIR`, else `./data/runs`. */
   runsDir?: string;
+  /**
+   * The pipeline's cron schedule (`0 3 * * *`, 6 fields with seconds first, or `@daily`), written on run.start so
+   * runboard notices a run that doesn't come. A config file or crontab naming the pipeline takes precedence.
+   */
+  schedule?: string;
+  /** IANA zone the schedule is read in (default: the runboard machine's). */
+  timezone?: string;
   /** The run's id; default a new sortable one (`newRunId()`). */
   runId?: string;
   /** Also write every line to stdout (cron mail, shell redirects). Ignored under exec, which already does. */
@@ -191,6 +198,8 @@ class Run implements RunHandle {
       const trigger = options.trigger ?? (options.env ?? process.env)[TRIGGER_ENV];
       const fields: Record<string, unknown> = { event: 'run.start' };
       if (trigger) fields.trigger = trigger;
+      if (options.schedule) fields.schedule = options.schedule;
+      if (options.schedule && options.timezone) fields.timezone = options.timezone;
       this.#events.info(fields, `run of ${this.pipeline} started`);
     }
     if (options.handleProcessEnd !== false) {

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { RunStatus, StepStatus } from './events.js';
+import type { HealthState } from './health.js';
 
 /** One run of one pipeline. Identified by (club, pipeline, run key); `id` is the surrogate used everywhere else. */
 export const runs = sqliteTable(
@@ -187,9 +188,31 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_expires').on(t.expiresAt)],
 );
 
+/**
+ * Each pipeline's current health (health/evaluate.ts judges it; ingest/health-store.ts writes it). Written only when
+ * the state or its reason changes, so after a restart `since` is when the state really began and nothing is
+ * announced again.
+ */
+export const pipelineHealth = sqliteTable(
+  'pipeline_health',
+  {
+    clubSlug: text('club_slug').notNull(),
+    pipeline: text('pipeline').notNull(),
+    state: text('state').$type<HealthState>().notNull(),
+    since: integer('since').notNull(),
+    reason: text('reason').notNull(),
+    /** When runboard started watching the pipeline: a pipeline with no run is late only for due times after it. */
+    watchingSince: integer('watching_since').notNull(),
+    /** When this verdict was reached (the last change). */
+    evaluatedAt: integer('evaluated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clubSlug, t.pipeline] })],
+);
+
 export type RunRow = typeof runs.$inferSelect;
 export type StepRow = typeof runSteps.$inferSelect;
 export type ErrorRow = typeof runErrors.$inferSelect;
 export type LogRow = typeof runLogs.$inferSelect;
 export type IngestFileRow = typeof ingestFiles.$inferSelect;
 export type RejectRow = typeof ingestRejects.$inferSelect;
+export type PipelineHealthRow = typeof pipelineHealth.$inferSelect;

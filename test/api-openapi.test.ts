@@ -58,6 +58,7 @@ describe('GET /api/openapi.json', () => {
         '/api/errors/groups',
         '/api/rejects',
         '/api/ingest/problems',
+        '/api/config',
         '/api/openapi.json',
         '/metrics',
       ].sort(),

@@ -43,6 +43,7 @@ describe('resolveConfig', () => {
       publicUrl: null,
       allowedHosts: [],
       allowedOrigins: [],
+      configFile: null,
     });
   });
 

@@ -132,6 +132,27 @@ describe('runboard exec', () => {
     expect(finished.stderr).toContain('--error-pattern is not a valid regular expression');
   });
 
+  it('--schedule and --timezone go on run.start, where runboard reads the schedule; a bad one is refused', async () => {
+    const result = await exec(['true'], { flags: ['--schedule', '0 3 * * *', '--timezone', 'Europe/Amsterdam'] });
+    expect(result.code).toBe(0);
+    expect(result.lines[0]!.data).toMatchObject({ schedule: '0 3 * * *', timezone: 'Europe/Amsterdam' });
+    const refused = await Promise.all(
+      [
+        ['--schedule', '0 3 * *'],
+        ['--schedule', '0 3 * * *', '--timezone', 'Mars/Olympus'],
+        ['--timezone', 'UTC'],
+      ].map(
+        (flags) =>
+          spawnTs('app/cli.ts', ['exec', '--pipeline', 'x', '--runs-dir', runsDir, ...flags, '--', 'true'], {})
+            .finished,
+      ),
+    );
+    expect(refused.map((r) => r.code)).toEqual([2, 2, 2]);
+    expect(refused[0]!.stderr).toContain('runboard exec: --schedule: "0 3 * *" has 4 fields');
+    expect(refused[1]!.stderr).toContain('runboard exec: --timezone: "Mars/Olympus" is not an IANA time zone');
+    expect(refused[2]!.stderr).toContain('runboard exec: --timezone needs --schedule');
+  });
+
   it('a bash command killed by a signal: failure naming it, runboard exits 128+n', async () => {
     const result = await exec(['bash', '-c', 'echo going; kill -TERM $$']);
     expect(result.code).toBe(143);

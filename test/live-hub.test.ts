@@ -109,6 +109,7 @@ describe('subscribing and fan-out', () => {
         if (m.type === 'runs') return `runs:${m.runs.map((r) => r.id).join(',')}`;
         if (m.type === 'errors') return `errors:${m.errors.map((e) => e.runId).join(',')}`;
         if (m.type === 'removed') return `removed:${m.runIds.join(',')}`;
+        if (m.type === 'health') return `health:${m.items.length}`;
         return `${m.type}:${m.runId}`;
       });
     expect(kinds(run1)).toEqual(['runs:1', 'steps:1', 'errors:1', 'logs:1']);

@@ -21,6 +21,7 @@ const tables: SQLiteTable[] = [
   schema.ingestFiles,
   schema.ingestRejects,
   schema.sessions,
+  schema.pipelineHealth,
 ];
 const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
   entries: Array<{ tag: string }>;

@@ -1,5 +1,7 @@
 // Folding live run updates into the overview's pipeline list. Pure, so it is unit-tested in node.
 import type { PipelineSummary, RunDot, RunView, StepView } from '../shared/api.js';
+import type { PipelineHealthChange } from '../shared/health.js';
+import { urgencyOf } from './health-words.js';
 
 export const STRIP_LENGTH = 20;
 
@@ -51,6 +53,7 @@ function emptySummary(run: RunView): PipelineSummary {
     medianDurationMs: null,
     openErrors: 0,
     recent: [],
+    health: null,
   };
 }
 
@@ -113,6 +116,12 @@ export interface ClubGroup {
   pipelines: PipelineSummary[];
 }
 
+/** Most urgent first (missed, late, stuck, failing, ...), then by name. */
+function byUrgency(a: PipelineSummary, b: PipelineSummary): number {
+  return urgencyOf(a.health) - urgencyOf(b.health) || a.pipeline.localeCompare(b.pipeline);
+}
+
+/** Clubs with their most urgent pipeline first (then by name); within a club, pipelines by urgency, then name. */
 export function groupByClub(pipelines: readonly PipelineSummary[], club: string | null): ClubGroup[] {
   const groups = new Map<string, PipelineSummary[]>();
   for (const p of pipelines) {
@@ -121,9 +130,39 @@ export function groupByClub(pipelines: readonly PipelineSummary[], club: string 
     list.push(p);
     groups.set(p.club, list);
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, list]) => ({ club: name, pipelines: list.sort((a, b) => a.pipeline.localeCompare(b.pipeline)) }));
+  const sorted = [...groups.entries()].map(([name, list]) => ({ club: name, pipelines: list.sort(byUrgency) }));
+  const top = (group: ClubGroup): number => urgencyOf(group.pipelines[0]?.health ?? null);
+  return sorted.sort((a, b) => top(a) - top(b) || a.club.localeCompare(b.club));
+}
+
+/** Health pushed on the live overview topic; a pipeline not listed yet (scheduled, no run) is added. */
+export function applyHealth(
+  pipelines: readonly PipelineSummary[],
+  items: readonly PipelineHealthChange[],
+): PipelineSummary[] {
+  let next = pipelines.slice();
+  for (const item of items) {
+    const key = pipelineKey(item.club, item.pipeline);
+    const index = next.findIndex((p) => pipelineKey(p.club, p.pipeline) === key);
+    if (index >= 0) next = next.map((p, i) => (i === index ? { ...p, health: item.health } : p));
+    else
+      next = [
+        ...next,
+        {
+          club: item.club,
+          pipeline: item.pipeline,
+          lastRun: null,
+          lastRunSteps: [],
+          runs24h: 0,
+          successRate24h: null,
+          medianDurationMs: null,
+          openErrors: 0,
+          recent: [],
+          health: item.health,
+        },
+      ];
+  }
+  return next;
 }
 
 /** Pipelines whose last run is running, longest-running first: shown on top. */

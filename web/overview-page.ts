@@ -1,10 +1,11 @@
-// The overview: every pipeline grouped by club, running runs pinned on top, all kept current by the live
-// socket (run states and step progress of the `overview` topic) without reloading.
+// The overview: every pipeline grouped by club, the most urgent (missed, late, stuck, failing) first, running runs
+// pinned on top, all kept current by the live socket (run states, step progress and health of the `overview`
+// topic) without reloading.
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { LiveDataMessage, PipelineSummary } from '../shared/api.js';
 import type { LiveSubscriber } from './live-client.js';
-import { applyRuns, applySteps, groupByClub, runningPipelines } from './overview-model.js';
+import { applyHealth, applyRuns, applySteps, groupByClub, runningPipelines } from './overview-model.js';
 import { plural } from './format.js';
 import { pipelineHref } from './routes.js';
 import type { Services } from './services.js';
@@ -122,6 +123,9 @@ export class OverviewPage extends LitElement {
         next = applyRuns(next, runs);
       } else if (message.type === 'steps') {
         next = applySteps(next, message.runId, message.steps);
+      } else if (message.type === 'health') {
+        const items = this.club === null ? message.items : message.items.filter((i) => i.club === this.club);
+        next = applyHealth(next, items);
       }
     }
     return next;

@@ -3,6 +3,8 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LiveDataMessage, RunView } from '../shared/api.js';
+import type { PipelineHealth } from '../shared/health.js';
+import './health-line.js';
 import type { ComparedFigure } from '../shared/api-compare.js';
 import { ClockController } from './clock-controller.js';
 import {
@@ -117,6 +119,8 @@ export class PipelinePage extends LitElement {
   @state() private loading = false;
   @state() private loaded = false;
   @state() private loadError: string | null = null;
+  /** Its health and schedule (GET /api/pipelines, then the live overview topic); null without a health monitor. */
+  @state() private health: PipelineHealth | null = null;
   @query('.sentinel') private sentinel!: HTMLElement;
 
   private readonly clock = new ClockController(this, () => this.runs.some((r) => r.status === 'running'));
@@ -167,6 +171,11 @@ export class PipelinePage extends LitElement {
   }
 
   private onBatch(messages: readonly LiveDataMessage[]): void {
+    for (const message of messages) {
+      if (message.type !== 'health') continue;
+      const mine = message.items.find((i) => i.club === this.club && i.pipeline === this.pipeline);
+      if (mine) this.health = mine.health;
+    }
     const removed = new Set(messages.flatMap((m) => (m.type === 'removed' ? m.runIds : [])));
     if (removed.size > 0) this.runs = this.runs.filter((r) => !removed.has(r.id));
     const mine = messages.flatMap((m) =>
@@ -178,6 +187,7 @@ export class PipelinePage extends LitElement {
   private async reload(): Promise<void> {
     const generation = ++this.generation;
     this.loading = true;
+    void this.loadHealth(generation);
     try {
       const page = await this.services.api.runs({ club: this.club, pipeline: this.pipeline, limit: PAGE_SIZE });
       if (generation !== this.generation) return;
@@ -195,6 +205,33 @@ export class PipelinePage extends LitElement {
         this.loaded = true;
       }
     }
+  }
+
+  private async loadHealth(generation: number): Promise<void> {
+    try {
+      const list = await this.services.api.pipelines(this.club);
+      if (generation !== this.generation) return;
+      this.health = list.find((p) => p.pipeline === this.pipeline)?.health ?? null;
+    } catch {
+      // The runs fetch reports the failure; health is an extra.
+    }
+  }
+
+  private renderHealth() {
+    const health = this.health;
+    if (health === null) return null;
+    return html`<section class="card health" aria-label="Health and schedule" data-section="health">
+      <health-line detailed .health=${health}></health-line>
+      <div class="muted">
+        ${
+          health.schedule === null
+            ? 'No schedule: give it one in the config file, a crontab line running runboard exec, or run.start.'
+            : html`Schedule <code>${health.schedule}</code> (${health.scheduleText ?? health.schedule},
+                ${health.timezone}) from <span data-source>${health.scheduleSource}</span>; ${health.state} since
+                ${formatDateTime(health.since)}`
+        }
+      </div>
+    </section>`;
   }
 
   private async loadMore(): Promise<void> {
@@ -246,6 +283,10 @@ export class PipelinePage extends LitElement {
   override render() {
     // Pipelines exist through their runs: none recorded means the address names no pipeline (a typo, or one
     // whose runs retention has deleted).
+    if (this.loaded && !this.loading && this.loadError === null && this.runs.length === 0 && this.health !== null)
+      return html`<h1><a href=${overviewHref(this.club)} class="muted">${this.club}</a> / ${this.pipeline}</h1>
+        ${this.renderHealth()}
+        <p class="muted">No run of it is recorded yet.</p>`;
     if (this.loaded && !this.loading && this.loadError === null && this.runs.length === 0)
       return html`<h1>Pipeline <q>${this.club} / ${this.pipeline}</q> doesn't exist</h1>
         <p class="muted">No run of it is recorded. It appears here once it writes its first line.</p>
@@ -268,6 +309,7 @@ export class PipelinePage extends LitElement {
         <a href=${errorsHref({ club: this.club, pipeline: this.pipeline })}>Errors of this pipeline</a>
       </div>
       ${this.loadError ? html`<p class="error-text" role="alert">Could not load runs: ${this.loadError}</p>` : null}
+      ${this.renderHealth()}
       <div class="charts">
         <time-chart
           caption="Duration"

@@ -7,6 +7,7 @@ import { formatCount, formatDateTime, formatDuration, formatRelative, plural } f
 import { errorsHref, pipelineHref, runHref } from './routes.js';
 import { TONE_LABELS, runTone } from './status.js';
 import { baseStyles } from './ui-styles.js';
+import './health-line.js';
 import './run-strip.js';
 import './status-badge.js';
 
@@ -69,7 +70,13 @@ export class PipelineRow extends LitElement {
     const now = this.clock.now;
     const tone = run ? runTone({ status: run.status, failed: run.counts.failed }) : null;
     const duration = run && run.status === 'running' && run.startedAt !== null ? now - run.startedAt : run?.durationMs;
-    return html`<div class="row" data-club=${p.club} data-pipeline=${p.pipeline} data-tone=${tone ?? 'none'}>
+    return html`<div
+      class="row"
+      data-club=${p.club}
+      data-pipeline=${p.pipeline}
+      data-tone=${tone ?? 'none'}
+      data-health=${p.health?.state ?? 'none'}
+    >
       <div class="name">
         <a href=${pipelineHref(p.club, p.pipeline)}>${p.pipeline}</a>
         <div>
@@ -81,6 +88,7 @@ export class PipelineRow extends LitElement {
               : html`<span class="none">no runs yet</span>`
           }
         </div>
+        <health-line .health=${p.health}></health-line>
       </div>
       <div class="when">
         <div title=${formatDateTime(run?.startedAt)}>

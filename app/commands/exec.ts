@@ -2,12 +2,13 @@
 import { parseArgs } from 'node:util';
 import { execRun } from '../../shared/exec-run.js';
 import { DEFAULT_STDERR_POLICY, parseErrorPattern, type StderrPolicy } from '../../shared/exec-stderr.js';
+import { compileSchedule, isValidTimezone } from '../../health/schedule.js';
 import type { Command } from './command.js';
 
 export const command: Command = {
   name: 'exec',
   usage:
-    'runboard exec --pipeline NAME [--club C] [--runs-dir D] [--trigger T] [--quiet] [--stderr-level warn|error] ' +
+    'runboard exec --pipeline NAME [--club C] [--runs-dir D] [--trigger T] [--schedule CRON [--timezone TZ]] [--quiet] [--stderr-level warn|error] ' +
     '[--error-pattern REGEX] [--identifier-field NAME] -- <command> [args...]',
   summary:
     'Run any command as a run: stdout lines log as info, stderr as warn (error when a line starts with error, ' +
@@ -18,6 +19,11 @@ export const command: Command = {
     ['--club C', 'club (default "default")'],
     ['--runs-dir D', 'runs directory (default $RUNBOARD_RUNS_DIR or ./data/runs)'],
     ['--trigger T', 'what started the run: cron, manual, ... (default "exec")'],
+    [
+      '--schedule CRON',
+      'the cron schedule this command runs on (e.g. "0 3 * * *"), so runboard notices a run that does not come; a config file or crontab naming the pipeline takes precedence',
+    ],
+    ['--timezone TZ', "IANA zone of --schedule (default: the runboard machine's)"],
     ['--quiet', "don't echo the command's output (echoed by default, so cron mail keeps working)"],
     [
       '--stderr-level L',
@@ -42,6 +48,8 @@ export const command: Command = {
           club: { type: 'string' },
           'runs-dir': { type: 'string' },
           trigger: { type: 'string' },
+          schedule: { type: 'string' },
+          timezone: { type: 'string' },
           quiet: { type: 'boolean' },
           'stderr-level': { type: 'string' },
           'error-pattern': { type: 'string' },
@@ -59,6 +67,22 @@ export const command: Command = {
       process.stderr.write(`runboard exec: needs --pipeline and a command after --\nUsage: ${command.usage}\n`);
       return 2;
     }
+    if (values.timezone !== undefined && values.schedule === undefined) {
+      process.stderr.write('runboard exec: --timezone needs --schedule\n');
+      return 2;
+    }
+    if (values.schedule !== undefined) {
+      // Checked here, where a typo is seen (cron mail), rather than silently ignored by the daemon later.
+      if (values.timezone !== undefined && !isValidTimezone(values.timezone)) {
+        process.stderr.write(`runboard exec: --timezone: "${values.timezone}" is not an IANA time zone\n`);
+        return 2;
+      }
+      const checked = compileSchedule(values.schedule, values.timezone ?? 'UTC');
+      if (!checked.ok) {
+        process.stderr.write(`runboard exec: --schedule: ${checked.reason}\n`);
+        return 2;
+      }
+    }
     const stderr = stderrPolicyOf(values['stderr-level'], values['error-pattern']);
     if (typeof stderr === 'string') {
       process.stderr.write(`runboard exec: ${stderr}\n`);
@@ -71,6 +95,8 @@ export const command: Command = {
       club: values.club,
       runsDir: values['runs-dir'],
       trigger: values.trigger,
+      schedule: values.schedule,
+      timezone: values.timezone,
       quiet: values.quiet ?? false,
       command: program,
       args,

@@ -1,6 +1,8 @@
 // `runboard start`: the long-running daemon (systemd runs this). Problems before start-up print one line on
 // stderr and exit non-zero; SIGTERM/SIGINT shut down cleanly and exit 0, with a hard deadline.
+import type { RunboardFileConfig } from '../../health/config-file.js';
 import { resolveConfig, startHelpOptions } from '../config.js';
+import { loadConfigFile } from '../config-file-load.js';
 import { StartupAborted, StartupError, createDaemonLogger, startRunboard, type RunningRunboard } from '../main.js';
 import { webDirProblem } from '../web-dir.js';
 import type { Command } from './command.js';
@@ -30,6 +32,15 @@ export const command: Command = {
       process.stderr.write(`runboard start: ${webProblem}\n`);
       return 2;
     }
+    let fileConfig: RunboardFileConfig | null = null;
+    if (config.configFile !== null) {
+      const loaded = loadConfigFile(config.configFile, process.env);
+      if (!loaded.ok) {
+        for (const problem of loaded.problems) process.stderr.write(`runboard start: ${problem}\n`);
+        return 2;
+      }
+      fileConfig = loaded.config;
+    }
     const logger = createDaemonLogger(config.logLevel);
 
     const stopRequested = new AbortController();
@@ -47,16 +58,24 @@ export const command: Command = {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    // SIGHUP (systemctl reload) reloads the config file. Installed before start-up: a HUP's default is to kill.
+    let running: RunningRunboard | null = null;
+    let reloadPending = false;
+    process.on('SIGHUP', () => {
+      logger.info({ signal: 'SIGHUP' }, 'signal received: reloading the config');
+      if (running) running.reloadConfig();
+      else reloadPending = true;
+    });
     process.on('uncaughtException', (error) => {
       logger.fatal({ err: error }, 'uncaught exception');
       process.stderr.write(`runboard start: internal error: ${oneLine(error)} (details in the log)\n`);
       process.exit(1);
     });
 
-    let running: RunningRunboard;
     try {
       running = await startRunboard(config, {
         logger,
+        fileConfig,
         signal: stopRequested.signal,
         // Nothing written from now on would last: exit at once (no clean shutdown into a lost file), non-zero.
         onDatabaseLost: (reason) => {
@@ -80,11 +99,13 @@ export const command: Command = {
       return 1;
     }
 
+    if (reloadPending) running.reloadConfig();
+    const started = running;
     await new Promise<void>((resolve) => {
       if (stopRequested.signal.aborted) resolve();
       stopRequested.signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    await running.close();
+    await started.close();
     // Everything is closed; don't let a stray handle keep a stopped daemon around.
     setTimeout(() => process.exit(0), 1_000).unref();
     return 0;

@@ -1,5 +1,6 @@
 // What route modules need from the app, passed explicitly rather than decorated onto Fastify.
-import type { IngestProblem } from '../../shared/api.js';
+import type { ConfigView, IngestProblem } from '../../shared/api.js';
+import type { PipelineHealthChange } from '../../shared/health.js';
 import type { Db } from '../../shared/db.js';
 import type { TokenAuth } from '../auth.js';
 import type { Metrics } from '../metrics.js';
@@ -16,4 +17,8 @@ export interface RouteContext {
   auth: TokenAuth;
   /** Runs the REST queries off the main thread (server/query-pool). */
   queries: QueryRunner;
+  /** Every judged pipeline's health (the app's health shell); empty when none runs. */
+  pipelineHealth: () => PipelineHealthChange[];
+  /** The effective configuration for GET /api/config. */
+  configView: () => ConfigView;
 }

@@ -33,7 +33,7 @@ function dot(row: RecentRunRow): RunDot {
   return { id: row.id, status: row.status, startedAt: row.startedAt, durationMs: row.durationMs, failed: row.failed };
 }
 
-export function summarisePipeline(facts: PipelineFacts): PipelineSummary {
+export function summarisePipeline(facts: PipelineFacts): Omit<PipelineSummary, 'health'> {
   const last = facts.lastRun;
   const lastFinished = facts.recent.find((r) => r.status !== 'running');
   // Durations of runs that ran to an end; an abandoned run's "duration" is only how long until it went silent.

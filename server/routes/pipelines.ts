@@ -27,14 +27,19 @@ export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext):
     },
     (request): PipelineSummary[] => {
       const since = Date.now() - DAY_MS;
+      const club = request.query.club;
+      const healthByKey = new Map(ctx.pipelineHealth().map((item) => [`${item.club}\n${item.pipeline}`, item]));
+      const healthOf = (key: { club: string; pipeline: string }) =>
+        healthByKey.get(`${key.club}\n${key.pipeline}`)?.health ?? null;
+      // The list is sorted by (club, pipeline) as before; the overview orders by urgency itself.
       // One read transaction so every figure of the overview comes from the same committed state.
-      return ctx.db.$client.transaction(() =>
-        listPipelineKeys(ctx.db, request.query.club).map((key) => {
+      const withRuns = ctx.db.$client.transaction(() =>
+        listPipelineKeys(ctx.db, club).map((key): PipelineSummary => {
           const recent = recentRuns(ctx.db, key);
           const window = windowStats(ctx.db, key, since);
           const newest = recent[0];
           const lastRun = newest && getRun(ctx.db, newest.id);
-          return summarisePipeline({
+          const summary = summarisePipeline({
             ...key,
             lastRun,
             recent,
@@ -51,8 +56,27 @@ export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext):
                     .map(stepView)
                 : [],
           });
+          const health = healthOf(key);
+          healthByKey.delete(`${key.club}\n${key.pipeline}`);
+          return { ...summary, health };
         }),
       )();
+      // Pipelines a schedule names that have no run yet: a job that never ran is exactly what health is for.
+      const scheduledOnly = [...healthByKey.values()]
+        .filter((item) => club === undefined || item.club === club)
+        .map((item): PipelineSummary => ({
+          club: item.club,
+          pipeline: item.pipeline,
+          lastRun: null,
+          lastRunSteps: [],
+          runs24h: 0,
+          successRate24h: null,
+          medianDurationMs: null,
+          openErrors: 0,
+          recent: [],
+          health: item.health,
+        }));
+      return [...withRuns, ...scheduledOnly];
     },
   );
 }

@@ -97,6 +97,31 @@ export const RunDotSchema = {
   },
 } as const;
 
+const healthViewRequired = [
+  'state',
+  'since',
+  'reason',
+  'schedule',
+  'scheduleText',
+  'scheduleSource',
+  'timezone',
+  'nextDueAt',
+  'lastDueAt',
+  'urgency',
+];
+const healthViewProperties = {
+  state: { type: 'string' },
+  since: { type: 'integer' },
+  reason: { type: 'string' },
+  schedule: nullableString,
+  scheduleText: nullableString,
+  scheduleSource: nullableString,
+  timezone: nullableString,
+  nextDueAt: { type: ['integer', 'null'] },
+  lastDueAt: { type: ['integer', 'null'] },
+  urgency: { type: 'integer' },
+} as const;
+
 export const PipelineSummarySchema = {
   $id: 'PipelineSummary',
   type: 'object',
@@ -110,6 +135,7 @@ export const PipelineSummarySchema = {
     'medianDurationMs',
     'openErrors',
     'recent',
+    'health',
   ],
   properties: {
     club: { type: 'string' },
@@ -123,6 +149,15 @@ export const PipelineSummarySchema = {
     medianDurationMs: { type: ['number', 'null'] },
     openErrors: { type: 'integer' },
     recent: { type: 'array', items: { $ref: 'RunDot#' } },
+    health: {
+      type: ['object', 'null'],
+      description:
+        "The pipeline's health: `state` (missed, late, stuck, failing, overlap, too-short, unstable, running, ok; " +
+        '`urgency` 0 is the most urgent) since `since`, why, and its schedule with its source (`config`, a ' +
+        "crontab's `file:line`, or `run`) and the due times around now.",
+      required: healthViewRequired,
+      properties: healthViewProperties,
+    },
   },
 } as const;
 

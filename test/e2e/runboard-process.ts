@@ -70,10 +70,20 @@ function waitForExit(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startRunboardProcess(options: { token?: string } = {}): Promise<RunboardProcess> {
+export async function startRunboardProcess(
+  options: { token?: string; /** More `runboard start` flags, e.g. `--config FILE`. */ args?: string[] } = {},
+): Promise<RunboardProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'runboard-e2e-'));
   const runsDir = join(dir, 'runs');
-  const base = ['--runs-dir', runsDir, '--db', join(dir, 'db', 'dashboard.sqlite'), '--log-level', 'info'];
+  const base = [
+    '--runs-dir',
+    runsDir,
+    '--db',
+    join(dir, 'db', 'dashboard.sqlite'),
+    '--log-level',
+    'info',
+    ...(options.args ?? []),
+  ];
   // The token goes by environment, so it is not visible in the process list.
   const env: NodeJS.ProcessEnv = options.token ? { RUNBOARD_TOKEN: options.token } : {};
   let current = await launch([...base, '--port', '0'], env);

@@ -1,0 +1,285 @@
+// The health shell: runs the pure judge (health/evaluate.ts) for every pipeline when its runs change, when its
+// schedule sources change, and on a timer at the soonest `recheckAt`, so a late run is noticed with no run file
+// written. It saves a verdict only when it changed (a restart neither forgets nor re-announces), publishes changed
+// views for the live overview, and tells listeners about state changes (the alerts issue subscribes here).
+import type { Logger } from 'pino';
+import { evaluateHealth, type RunForHealth } from '../health/evaluate.js';
+import { resolveHealthPolicy, type HealthPolicy, type ScheduleSources } from '../health/resolve-schedule.js';
+import { healthUrgency } from '../health/states.js';
+import { toHealthView } from '../health/view.js';
+import { healthKey, type HealthStore, type PipelineKey } from '../ingest/health-store.js';
+import type { HealthTransition, PipelineHealth, PipelineHealthChange, StoredHealth } from '../shared/health.js';
+import { DEFAULT_CLUB } from '../shared/run-path.js';
+
+/** Runs read per pipeline: the judge's baselines use the newest 20 successes, too-short the 10 before the last. */
+const RUNS_PER_PIPELINE = 40;
+/** Runs whose run.start is searched for a declared schedule. */
+const DECLARED_LOOK_BACK = 20;
+/** Changes in a burst of commits are judged together this long after the first. */
+const COALESCE_MS = 20;
+/** The timer never sleeps longer than this, so a changed clock or a missed wake-up can't leave health stale. */
+const MAX_SLEEP_MS = 60_000;
+
+export type HealthListener = (transition: HealthTransition) => void;
+
+export interface HealthMonitorOptions {
+  store: HealthStore;
+  /** Config entries, crontab entries and the default zone, as of now (they change on reload). */
+  sources: () => ScheduleSources;
+  logger: Logger;
+  /** Views that changed (state, reason or due times), for the live overview. */
+  publish?: (changes: PipelineHealthChange[]) => void;
+  now?: () => number;
+}
+
+export interface PipelineHealthEntry extends PipelineKey {
+  policy: HealthPolicy;
+  health: PipelineHealth;
+}
+
+export interface HealthMonitor {
+  /** Reads stored health and judges every pipeline; then keeps doing so. */
+  start(): void;
+  /** Runs of these pipelines changed (a committed ingest batch); `all` after deletions whose pipelines are unknown. */
+  runsChanged(keys: readonly PipelineKey[] | 'all'): void;
+  /** The config or a crontab changed: policies are resolved again for every pipeline. */
+  sourcesChanged(): void;
+  get(key: PipelineKey): PipelineHealth | null;
+  list(): PipelineHealthEntry[];
+  /** "Health changed", with the old and the new state; returns an unsubscribe function. */
+  onTransition(listener: HealthListener): () => void;
+  stop(): void;
+}
+
+interface Tracked {
+  key: PipelineKey;
+  policy: HealthPolicy;
+  runs: RunForHealth[];
+  stored: StoredHealth | null;
+  health: PipelineHealth | null;
+  recheckAt: number | null;
+}
+
+export function createHealthMonitor(options: HealthMonitorOptions): HealthMonitor {
+  const { store, logger } = options;
+  const now = options.now ?? Date.now;
+  const tracked = new Map<string, Tracked>();
+  const listeners = new Set<HealthListener>();
+  let storedAtStart = new Map<string, StoredHealth>();
+  const dirty = new Set<string>();
+  let refreshAll = false;
+  let coalesceTimer: NodeJS.Timeout | null = null;
+  let wakeTimer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  /** Every pipeline with a run, plus those only the config or a crontab names (a job that never ran is news too). */
+  function currentKeys(sources: ScheduleSources): Map<string, PipelineKey> {
+    const keys = new Map<string, PipelineKey>();
+    for (const key of store.pipelinesWithRuns()) keys.set(healthKey(key), key);
+    const hasRuns = new Set([...keys.values()].map((key) => key.pipeline));
+    for (const entry of sources.config) {
+      if (entry.schedule === null) continue;
+      if (entry.club !== null) {
+        const key = { club: entry.club, pipeline: entry.pipeline };
+        keys.set(healthKey(key), key);
+      } else if (!hasRuns.has(entry.pipeline)) {
+        // An every-club entry for a pipeline with no run yet: exec's default club is where its first run lands.
+        const key = { club: DEFAULT_CLUB, pipeline: entry.pipeline };
+        keys.set(healthKey(key), key);
+      }
+    }
+    for (const entry of sources.crontab) {
+      const key = { club: entry.club ?? DEFAULT_CLUB, pipeline: entry.pipeline };
+      keys.set(healthKey(key), key);
+    }
+    return keys;
+  }
+
+  function loadRuns(item: Tracked): void {
+    item.runs = store.recentRuns(item.key, RUNS_PER_PIPELINE);
+  }
+
+  function resolve(item: Tracked, sources: ScheduleSources): void {
+    item.policy = resolveHealthPolicy(item.key, sources, store.declaredSchedule(item.key, DECLARED_LOOK_BACK));
+  }
+
+  function judge(item: Tracked, at: number, changed: PipelineHealthChange[]): void {
+    const verdict = evaluateHealth({ policy: item.policy, runs: item.runs, previous: item.stored, now: at });
+    item.recheckAt = verdict.recheckAt;
+    const previous = item.stored;
+    if (verdict.change !== 'none' || previous === null || previous.watchingSince === undefined) {
+      const next: StoredHealth = {
+        state: verdict.state,
+        since: verdict.since,
+        reason: verdict.reason,
+        watchingSince: verdict.watchingSince,
+      };
+      item.stored = next;
+      store.save(item.key, next, at);
+      if (previous === null || previous.state !== next.state) {
+        const transition: HealthTransition = { ...item.key, from: previous, to: next, at };
+        for (const listener of listeners) {
+          try {
+            listener(transition);
+          } catch (error) {
+            logger.error({ err: error, ...item.key }, 'a health listener failed');
+          }
+        }
+        logger.info({ ...item.key, from: previous?.state ?? null, to: next.state, reason: next.reason }, 'health');
+      }
+    }
+    const health: PipelineHealth = {
+      ...toHealthView(verdict, item.policy.schedule),
+      urgency: healthUrgency(verdict.state),
+    };
+    if (!sameView(item.health, health)) {
+      item.health = health;
+      changed.push({ ...item.key, health });
+    }
+  }
+
+  /** Brings the tracked set up to date with the sources and the runs table, judging what is new. */
+  function sync(at: number, changed: PipelineHealthChange[], reresolve: boolean): void {
+    const sources = options.sources();
+    const keys = currentKeys(sources);
+    for (const [id, item] of tracked) {
+      if (keys.has(id)) continue;
+      tracked.delete(id);
+      store.remove(item.key);
+    }
+    for (const [id, key] of keys) {
+      let item = tracked.get(id);
+      if (!item) {
+        const policy = resolveHealthPolicy(key, sources, store.declaredSchedule(key, DECLARED_LOOK_BACK));
+        const runs = store.recentRuns(key, RUNS_PER_PIPELINE);
+        item = { key, policy, runs, stored: storedAtStart.get(id) ?? null, health: null, recheckAt: null };
+        tracked.set(id, item);
+        judge(item, at, changed);
+      } else if (reresolve) {
+        resolve(item, sources);
+        judge(item, at, changed);
+      }
+    }
+  }
+
+  function publish(changed: PipelineHealthChange[]): void {
+    if (changed.length > 0) options.publish?.(changed);
+    scheduleWake();
+  }
+
+  function flushDirty(): void {
+    coalesceTimer = null;
+    if (stopped) return;
+    const at = now();
+    const changed: PipelineHealthChange[] = [];
+    try {
+      if (refreshAll) {
+        refreshAll = false;
+        dirty.clear();
+        for (const item of tracked.values()) loadRuns(item);
+        sync(at, changed, true);
+      } else {
+        const sources = options.sources();
+        const unknown = [...dirty].some((id) => !tracked.has(id));
+        if (unknown) sync(at, changed, false);
+        for (const id of dirty) {
+          const item = tracked.get(id);
+          if (!item) continue;
+          loadRuns(item);
+          // A new run may declare (or stop declaring) a schedule.
+          resolve(item, sources);
+          judge(item, at, changed);
+        }
+        dirty.clear();
+      }
+    } catch (error) {
+      // A failed read (a locked or lost database) must not take the daemon down; the next change or tick retries.
+      logger.error({ err: error }, 'health evaluation failed');
+    }
+    publish(changed);
+  }
+
+  function scheduleFlush(): void {
+    if (coalesceTimer || stopped) return;
+    coalesceTimer = setTimeout(flushDirty, COALESCE_MS);
+    coalesceTimer.unref();
+  }
+
+  function tick(): void {
+    wakeTimer = null;
+    if (stopped) return;
+    const at = now();
+    const changed: PipelineHealthChange[] = [];
+    try {
+      for (const item of tracked.values()) {
+        if (item.recheckAt !== null && item.recheckAt <= at) judge(item, at, changed);
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'health evaluation failed');
+    }
+    publish(changed);
+  }
+
+  function scheduleWake(): void {
+    if (stopped) return;
+    let soonest = Infinity;
+    for (const item of tracked.values()) if (item.recheckAt !== null) soonest = Math.min(soonest, item.recheckAt);
+    if (wakeTimer) clearTimeout(wakeTimer);
+    const wait = soonest === Infinity ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, Math.max(0, soonest - now()));
+    // +1: recheckAt is the first instant the verdict can differ; a timer may fire a little early.
+    wakeTimer = setTimeout(tick, wait + 1);
+    wakeTimer.unref();
+  }
+
+  return {
+    start() {
+      storedAtStart = store.loadAll();
+      const changed: PipelineHealthChange[] = [];
+      sync(now(), changed, false);
+      storedAtStart = new Map();
+      publish(changed);
+    },
+    runsChanged(keys) {
+      if (keys === 'all') refreshAll = true;
+      else for (const key of keys) dirty.add(healthKey(key));
+      scheduleFlush();
+    },
+    sourcesChanged() {
+      refreshAll = true;
+      scheduleFlush();
+    },
+    get(key) {
+      return tracked.get(healthKey(key))?.health ?? null;
+    },
+    list() {
+      const out: PipelineHealthEntry[] = [];
+      for (const item of tracked.values()) {
+        if (item.health) out.push({ ...item.key, policy: item.policy, health: item.health });
+      }
+      return out;
+    },
+    onTransition(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stop() {
+      stopped = true;
+      if (coalesceTimer) clearTimeout(coalesceTimer);
+      if (wakeTimer) clearTimeout(wakeTimer);
+    },
+  };
+}
+
+function sameView(a: PipelineHealth | null, b: PipelineHealth): boolean {
+  return (
+    a !== null &&
+    a.state === b.state &&
+    a.since === b.since &&
+    a.reason === b.reason &&
+    a.schedule === b.schedule &&
+    a.scheduleSource === b.scheduleSource &&
+    a.timezone === b.timezone &&
+    a.nextDueAt === b.nextDueAt &&
+    a.lastDueAt === b.lastDueAt
+  );
+}
