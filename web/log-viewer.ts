@@ -54,6 +54,9 @@ const FIRST_PAGE = 500;
 const PAGE = 1000;
 /** Catching up after a reconnect: beyond this many pages, stop and offer "jump to live" instead. */
 const MAX_CATCH_UP_PAGES = 20;
+/** A failed catch-up (server restarting) is tried again this much later. */
+const CATCH_UP_RETRY_MS = 2000;
+const CATCH_UP_FAILED = 'catching up after the reconnect failed';
 
 @customElement('log-viewer')
 export class LogViewer extends LitElement {
@@ -269,6 +272,7 @@ export class LogViewer extends LitElement {
   /** Lines appended while the operator was scrolled up. */
   @state() private unseenBelow = 0;
   @state() private loadError: string | null = null;
+  private catchUpRetry: ReturnType<typeof setTimeout> | null = null;
   @state() private loadingGaps = false;
   /** The first page for a filter failed: shown in place of the lines, which belonged to another filter. */
   @state() private reloadFailure: { message: string; filter: LogFilter } | null = null;
@@ -304,6 +308,7 @@ export class LogViewer extends LitElement {
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
     if (this.filterTimer) clearTimeout(this.filterTimer);
+    if (this.catchUpRetry) clearTimeout(this.catchUpRetry);
     cancelAnimationFrame(this.scrollFrame);
   }
 
@@ -424,6 +429,21 @@ export class LogViewer extends LitElement {
   private async catchUp(): Promise<void> {
     if (this.initialLoading || this.buffer.hasNewer) return; // a load in flight, or away from the live end
     const generation = this.generation;
+    if (this.catchUpRetry) clearTimeout(this.catchUpRetry);
+    this.catchUpRetry = null;
+    try {
+      await this.catchUpFrom(generation);
+      if (generation === this.generation && this.loadError?.startsWith(CATCH_UP_FAILED)) this.loadError = null;
+    } catch (error) {
+      // A server restarting answers 503 for a moment: the lines held are still right, only the ones since may be
+      // missing. Say so, and try again shortly (the socket's next resync also tries).
+      if (generation !== this.generation) return;
+      this.loadError = `${CATCH_UP_FAILED}: ${error instanceof Error ? error.message : String(error)}`;
+      this.catchUpRetry = setTimeout(() => void this.catchUp(), CATCH_UP_RETRY_MS);
+    }
+  }
+
+  private async catchUpFrom(generation: number): Promise<void> {
     const last = lastLineOffset(this.buffer);
     if (last === null) return void this.reload();
     let after = last;
@@ -667,7 +687,14 @@ export class LogViewer extends LitElement {
       const count = row.count === null ? 'Some' : formatCount(row.count);
       return html`<div class="row gap" role="listitem" data-gap-after=${row.afterOffset}>
         <span>⚠ ${count} lines were not streamed live (the connection was busy).</span>
-        <button @click=${() => void this.loadGap(row)}>Load them</button>
+        <button
+          @click=${() =>
+            void this.loadGap(row).catch((error: unknown) => {
+              this.loadError = error instanceof Error ? error.message : String(error);
+            })}
+        >
+          Load them
+        </button>
       </div>`;
     }
     const line = row.line;
