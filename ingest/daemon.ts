@@ -10,14 +10,14 @@ import type { Db } from '../shared/db.js';
 import { DEFAULT_IDENTIFIER_FIELDS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINE_BYTES } from '../shared/events.js';
 import { makeDirectory } from '../shared/make-directory.js';
 import { relativeRunPath, RUN_FILE_EXTENSION } from '../shared/run-path.js';
-import { DEFAULT_STALE_AFTER_MS, isPidAlive, markAbandonedRuns } from './abandoned.js';
+import { DEFAULT_STALE_AFTER_MS, isPidAlive } from './abandoned.js';
 import type { IngestChange } from '../shared/ingest-change.js';
 import { Checkpointer } from './checkpointer.js';
 import { classifyLines } from './classify-lines.js';
 import { compareIdentity, fingerprintMatches, readFingerprint } from './file-identity.js';
 import { IngestProblems, problemDetail, problemKindOf, type IngestProblemsView } from './ingest-problems.js';
 import { RealPathGuard } from './real-path-guard.js';
-import { applyRetention, DEFAULT_RETENTION_DAYS, retentionCutoff } from './retention.js';
+import { DEFAULT_RETENTION_DAYS, retentionCutoff } from './retention.js';
 import { IngestStore, type FileRecord, type StartOverReason } from './store.js';
 import { FileTailer, ScratchBuffer } from './tailer.js';
 import { scanRunFiles } from './tree-scan.js';
@@ -667,7 +667,7 @@ class Daemon implements IngestDaemon {
 
   private closeFile(tracked: Tracked): void {
     if (tracked.tailer === null) return;
-    if (tracked.record?.runId != null) this.store.forgetRun(tracked.record.runId);
+    if (tracked.record?.runId != null) this.store.evictRun(tracked.record.runId);
     tracked.tailer.close();
     tracked.tailer = null;
     this.openFiles.delete(tracked);
@@ -697,12 +697,10 @@ class Daemon implements IngestDaemon {
           pendingRuns.add(runId);
         }
       }
-      const marked = markAbandonedRuns(
-        this.options.db,
+      const marked = this.store.endSilentRuns(
         { now: Date.now(), hostname: this.hostname, staleAfterMs: this.staleAfterMs, isPidAlive },
         (runId) => pendingRuns.has(runId),
       );
-      for (const run of marked.runs) this.store.forgetRun(run.id);
       if (marked.runs.length > 0) {
         this.publish({ runs: marked.runs, steps: marked.steps, errors: [], logs: [], stats: emptyBatchStats() });
       }
@@ -714,15 +712,12 @@ class Daemon implements IngestDaemon {
   private runRetention(): void {
     if (this.stopped) return;
     try {
-      const result = applyRetention(
-        this.options.db,
-        this.runsDir,
+      const result = this.store.expireRuns(
         retentionCutoff(Date.now(), this.options.retentionDays ?? DEFAULT_RETENTION_DAYS),
         this.options.deleteFilesOnRetention ?? false,
         (path, error) => this.log.warn({ err: error, file: path }, 'runboard ingest: cannot delete expired run file'),
       );
       if (result.removedRunIds.length === 0) return;
-      for (const id of result.removedRunIds) this.store.forgetRun(id);
       const removed = new Set(result.removedRunIds);
       for (const tracked of this.files.values()) {
         if (tracked.record?.runId != null && removed.has(tracked.record.runId)) {

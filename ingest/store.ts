@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../shared/db.js';
+import { markAbandonedRuns, type AbandonCheck } from './abandoned.js';
+import { applyRetention, type RetentionResult } from './retention.js';
 import type { ErrorRow, RunRow, StepRow } from '../shared/schema.js';
 import type { BatchStats, IngestChange } from '../shared/ingest-change.js';
 import type { ClassifiedLines, RejectRecord } from './classify-lines.js';
@@ -58,8 +60,8 @@ export class IngestStore {
   private readonly client: Db['$client'];
   /**
    * Run states as last committed, for runs whose file is being read: saves reading the run and its steps back
-   * for every batch. Only this daemon writes runs; anything else that changes one (abandoned marking, retention)
-   * goes through forgetRun(). Filled only after a commit succeeded.
+   * for every batch. Every write to runs goes through this class (batches, start-overs, silent runs, retention),
+   * so it can keep these true. Filled only after a commit succeeded.
    */
   private readonly runStates = new Map<number, RunState>();
   private readonly s: {
@@ -82,7 +84,7 @@ export class IngestStore {
   };
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly runsDir: string,
     private readonly foldOptions: FoldOptions = DEFAULT_FOLD_OPTIONS,
   ) {
@@ -166,9 +168,33 @@ export class IngestStore {
     return { change: result.change, file: result.file };
   }
 
-  /** Forget the remembered state of a run changed or deleted outside commitBatch. */
-  forgetRun(runId: number): void {
+  /** Drop the remembered state of a run whose file is closed (it is read back from the database when needed). */
+  evictRun(runId: number): void {
     this.runStates.delete(runId);
+  }
+
+  /**
+   * Ends the running runs whose writer is gone (abandoned, ended, or failure: see abandoned.ts), except runs with
+   * bytes still waiting to be read. The store writes them, so it keeps its remembered run states true.
+   */
+  endSilentRuns(
+    check: AbandonCheck,
+    hasPendingBytes: (runId: number) => boolean,
+  ): { runs: RunRow[]; steps: StepRow[] } {
+    const ended = markAbandonedRuns(this.db, check, hasPendingBytes);
+    for (const run of ended.runs) this.runStates.delete(run.id);
+    return ended;
+  }
+
+  /** Removes the runs (and, when asked, the files) that retention expires; see retention.ts. */
+  expireRuns(
+    cutoff: number,
+    deleteFiles: boolean,
+    onFileError: (path: string, error: unknown) => void,
+  ): RetentionResult {
+    const result = applyRetention(this.db, this.runsDir, cutoff, deleteFiles, onFileError);
+    for (const id of result.removedRunIds) this.runStates.delete(id);
+    return result;
   }
 
   private writeBatch(batch: BatchToStore): { change: IngestChange; file: FileRecord; state: RunState | null } {
