@@ -78,7 +78,7 @@ alerts:
   const first = spawnRunboard(args, { env });
   await first.waitReady();
   // The first attempt of the first alert was refused: it is pending now. Kill without a chance to clean up.
-  await waitFor(() => hook.received.length >= 1, 'a first refused delivery', 30_000);
+  await waitFor(() => hook.received.length >= 1, 'a first refused delivery', { timeoutMs: 30_000 });
   first.child.kill('SIGKILL');
   await first.exited;
 
@@ -98,7 +98,7 @@ alerts:
       return ids.length >= 2 && ids.every((id) => hook.received.some((r) => r.alertId === id && r.accepted));
     },
     'every outbox alert accepted',
-    60_000,
+    { timeoutMs: 60_000 },
   );
   const ids = outbox();
   expect(hook.received.map((r) => r.kind)).toEqual(expect.arrayContaining(['late', 'missed']));
