@@ -22,6 +22,16 @@ const MAX_SLEEP_MS = 60_000;
 
 export type HealthListener = (transition: HealthTransition) => void;
 
+/** A judgement the alert rules may care about: a state change, or a new newest run (for `after: N`). */
+export interface JudgedHealth {
+  key: PipelineKey;
+  from: StoredHealth | null;
+  to: StoredHealth;
+  at: number;
+  /** Newest first. */
+  runs: readonly RunForHealth[];
+}
+
 export interface HealthMonitorOptions {
   store: HealthStore;
   /** Config entries, crontab entries and the default zone, as of now (they change on reload). */
@@ -29,6 +39,12 @@ export interface HealthMonitorOptions {
   logger: Logger;
   /** Views that changed (state, reason or due times), for the live overview. */
   publish?: (changes: PipelineHealthChange[]) => void;
+  /**
+   * Called inside the transaction that saves the verdict (the alert outbox writes there, so a crash can't separate a
+   * health change from its alerts); it throws to roll both back. After the commit, `committed` is called.
+   */
+  inTransaction?: (judged: JudgedHealth) => void;
+  committed?: () => void;
   now?: () => number;
 }
 
@@ -53,6 +69,8 @@ export interface HealthMonitor {
 
 interface Tracked {
   key: PipelineKey;
+  /** Newest run id last handed to `inTransaction`: a new one is news for `after: N`. */
+  announcedRunId?: string | null;
   policy: HealthPolicy;
   runs: RunForHealth[];
   stored: StoredHealth | null;
@@ -107,15 +125,33 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     const verdict = evaluateHealth({ policy: item.policy, runs: item.runs, previous: item.stored, now: at });
     item.recheckAt = verdict.recheckAt;
     const previous = item.stored;
-    if (verdict.change !== 'none' || previous === null || previous.watchingSince === undefined) {
+    const newestRunId = item.runs[0]?.id ?? null;
+    const saving = verdict.change !== 'none' || previous === null || previous.watchingSince === undefined;
+    const newRun = item.announcedRunId !== undefined && item.announcedRunId !== newestRunId;
+    if (options.inTransaction && !saving && newRun && previous !== null) {
+      const hook = options.inTransaction;
+      const judged = { key: item.key, from: previous, to: previous, at, runs: item.runs };
+      store.inTransaction(() => hook(judged));
+      item.announcedRunId = newestRunId;
+      options.committed?.();
+    }
+    if (item.announcedRunId === undefined) item.announcedRunId = newestRunId;
+    if (saving) {
       const next: StoredHealth = {
         state: verdict.state,
         since: verdict.since,
         reason: verdict.reason,
         watchingSince: verdict.watchingSince,
       };
+      const hook = options.inTransaction;
+      const stateChanged = previous === null || previous.state !== next.state;
+      store.inTransaction(() => {
+        store.save(item.key, next, at);
+        if (hook && stateChanged) hook({ key: item.key, from: previous, to: next, at, runs: item.runs });
+      });
       item.stored = next;
-      store.save(item.key, next, at);
+      item.announcedRunId = newestRunId;
+      if (stateChanged) options.committed?.();
       if (previous === null || previous.state !== next.state) {
         const transition: HealthTransition = { ...item.key, from: previous, to: next, at };
         for (const listener of listeners) {

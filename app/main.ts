@@ -25,6 +25,10 @@ import { loadConfigFile } from './config-file-load.js';
 import { buildConfigView } from './config-view.js';
 import { createCrontabSources, type CrontabSources } from './crontab-sources.js';
 import { createHealthMonitor, type HealthMonitor } from './health-monitor.js';
+import { createAlertStore } from '../ingest/alert-store.js';
+import { EMPTY_ALERTS } from '../alerts/config.js';
+import { alertOutboxWriter } from './alert-outbox-writer.js';
+import { startAlertSender, type AlertSender } from './alert-sender.js';
 
 /** The running ingest daemon (ingest/daemon.ts). */
 type IngestDaemon = ReturnType<typeof createIngestDaemon>;
@@ -180,6 +184,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
   let dbWatch: DbFileWatch | null = null;
   let crontabs: CrontabSources | null = null;
   let health: HealthMonitor | null = null;
+  let alertSender: AlertSender | null = null;
   let ready = false;
   let loaded: { config: RunboardFileConfig; loadedAt: number } | null = options.fileConfig
     ? { config: options.fileConfig, loadedAt: Date.now() }
@@ -206,6 +211,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     }
     searchIndex?.stop();
     health?.stop();
+    await alertSender?.stop();
     crontabs?.stop();
     // Ingest commits its last batch while the database is still open.
     dbWatch?.stop();
@@ -252,7 +258,17 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     });
     crontabs = crontabSources;
     const defaultTimezone = machineTimezone();
+    const alertStore = createAlertStore(db);
+    const alertsConfig = () => loaded?.config.alertsConfig ?? EMPTY_ALERTS;
+    const sender = startAlertSender({
+      store: alertStore,
+      config: () => ({ alerts: alertsConfig(), publicUrl: loaded?.config.publicUrl ?? config.publicUrl ?? null }),
+      logger: logger.child({ component: 'alerts' }),
+    });
+    alertSender = sender;
     const healthMonitor = createHealthMonitor({
+      inTransaction: alertOutboxWriter(alertStore, alertsConfig),
+      committed: () => sender.wake(),
       store: createHealthStore(db),
       sources: () => ({
         config: loaded?.config.pipelines ?? [],

@@ -3,6 +3,7 @@
 // and passes process.env, so `check-config`, start and SIGHUP reload all judge a file the same way.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { readAlertsConfig, type AlertsConfig } from '../alerts/config.js';
 import { parseDuration } from './duration.js';
 import { compileSchedule, isValidTimezone } from './schedule.js';
 
@@ -35,8 +36,10 @@ export interface RunboardFileConfig {
   crontabs: string[];
   /** Absolute http(s) URL without a trailing slash. */
   publicUrl?: string;
-  /** The `alerts:` section, unvalidated: the alerts issue owns its shape. */
+  /** The `alerts:` section as written (after expansion), for display. */
   alerts?: ConfigJson;
+  /** The `alerts:` section checked and typed (alerts/config.ts); empty without one. */
+  alertsConfig: AlertsConfig;
   /** The whole document after expansion, for `GET /api/config` through {@link maskConfigForDisplay}. */
   document: ConfigJson;
   /** Path in the document → the text as written (`${SMTP_PASSWORD}`), for every value `${...}` expansion changed. */
@@ -130,9 +133,10 @@ export function parseConfigFile(text: string, options: ConfigFileOptions): Confi
   const pipelines = readPipelines(top.pipelines, report);
   const crontabs = readCrontabs(top.crontabs, file, report);
   const publicUrl = readPublicUrl(top.publicUrl, report);
+  const alertsConfig = readAlertsConfig(top.alerts, report, parseDuration);
 
   if (problems.length > 0) return { ok: false, problems: byPosition(problems) };
-  const config: RunboardFileConfig = { file, pipelines, crontabs, document: top, expanded };
+  const config: RunboardFileConfig = { file, pipelines, crontabs, document: top, expanded, alertsConfig };
   if (publicUrl !== undefined) config.publicUrl = publicUrl;
   if (top.alerts !== undefined) config.alerts = top.alerts;
   return { ok: true, config };
@@ -376,7 +380,17 @@ function maskValue(
   if (secret && value !== null && value !== '') return MASK;
   const template = expanded[pathText(segments)];
   if (template !== undefined) return template;
+  // A Slack or webhook URL's path and query are its credential (hooks.slack.com/services/T/B/xyz): show the host.
+  if (typeof value === 'string' && /^alerts\.channels\[\d+\]\.url$/.test(pathText(segments))) return originOnly(value);
   return typeof value === 'string' ? hideUrlPassword(value) : value;
+}
+
+function originOnly(text: string): string {
+  try {
+    return `${new URL(text).origin}/${MASK}`;
+  } catch {
+    return MASK;
+  }
 }
 
 function hideUrlPassword(text: string): string {

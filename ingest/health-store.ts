@@ -33,6 +33,8 @@ export interface HealthStore {
   /** Every stored verdict, keyed `club\npipeline`. */
   loadAll(): Map<string, StoredHealth>;
   save(key: PipelineKey, health: StoredHealth, evaluatedAt: number): void;
+  /** Runs `work` in one (immediate) transaction: a health change and the alerts it causes commit together. */
+  inTransaction(work: () => void): void;
   remove(key: PipelineKey): void;
   /** Every (club, pipeline) with a run. */
   pipelinesWithRuns(): PipelineKey[];
@@ -102,6 +104,9 @@ export function createHealthStore(db: Db): HealthStore {
         health.watchingSince ?? evaluatedAt,
         evaluatedAt,
       );
+    },
+    inTransaction(work) {
+      client.transaction(work).immediate();
     },
     remove(key) {
       deleteOne.run(key.club, key.pipeline);

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { RunStatus, StepStatus } from './events.js';
 import type { HealthState } from './health.js';
+import type { AlertKind, DeliveryStatus } from './alerts.js';
 
 /** One run of one pipeline. Identified by (club, pipeline, run key); `id` is the surrogate used everywhere else. */
 export const runs = sqliteTable(
@@ -216,3 +217,46 @@ export type LogRow = typeof runLogs.$inferSelect;
 export type IngestFileRow = typeof ingestFiles.$inferSelect;
 export type RejectRow = typeof ingestRejects.$inferSelect;
 export type PipelineHealthRow = typeof pipelineHealth.$inferSelect;
+
+/** Every alert decided, written in the transaction that saved the health change that caused it (the outbox). */
+export const alertOutbox = sqliteTable(
+  'alert_outbox',
+  {
+    alertId: text('alert_id').primaryKey(),
+    clubSlug: text('club_slug').notNull(),
+    pipeline: text('pipeline').notNull(),
+    kind: text('kind').$type<AlertKind>().notNull(),
+    /** The whole Alert as JSON: what every channel's payload is built from, unchanged across retries. */
+    payload: text('payload').notNull(),
+    created: integer('created').notNull(),
+  },
+  (t) => [index('alert_outbox_created').on(t.created)],
+);
+
+/** One row per alert and channel: the sender's work list and its record of attempts. */
+export const alertDeliveries = sqliteTable(
+  'alert_deliveries',
+  {
+    alertId: text('alert_id')
+      .notNull()
+      .references(() => alertOutbox.alertId, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    status: text('status').$type<DeliveryStatus>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [primaryKey({ columns: [t.alertId, t.channel] }), index('alert_deliveries_due').on(t.status, t.nextAttemptAt)],
+);
+
+/** Per pipeline, what the alert rules remember (alerts/decide.ts PipelineAlertMemory as JSON). */
+export const alertMemory = sqliteTable(
+  'alert_memory',
+  {
+    clubSlug: text('club_slug').notNull(),
+    pipeline: text('pipeline').notNull(),
+    memory: text('memory').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clubSlug, t.pipeline] })],
+);

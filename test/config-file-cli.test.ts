@@ -91,9 +91,9 @@ describe('the config file', () => {
     schedule: "${schedule}"
     timezone: Europe/Amsterdam
 alerts:
-  smtp:
-    url: smtp://ops:hunter2@mail.example.org
-    password: \${RB_TEST_SMTP_PASSWORD}
+  channels:
+    - { name: mail, type: email, smtp: "smtp://ops:hunter2@mail.example.org", from: a@b, to: [c@d] }
+    - { name: hook, type: webhook, url: "https://hooks.example.org/in", secret: "\${RB_TEST_SMTP_PASSWORD}" }
 `,
       );
     write('0 3 * * *');
@@ -117,7 +117,12 @@ alerts:
       }),
     ]);
     expect(first.document).toMatchObject({
-      alerts: { smtp: { url: 'smtp://ops:********@mail.example.org', password: '********' } },
+      alerts: {
+        channels: [
+          expect.objectContaining({ smtp: 'smtp://ops:********@mail.example.org' }),
+          expect.objectContaining({ secret: '********' }),
+        ],
+      },
     });
     const body = JSON.stringify(first);
     expect(body).not.toContain(secret);

@@ -38,11 +38,14 @@ pipelines:
 crontabs: [/etc/cron.d/rondo-sync, cron/extra]
 publicUrl: https://runboard.example.org/
 alerts:
-  email:
-    to: ops@example.org
-    smtp:
-      host: smtp.example.org
-      password: \${SMTP_PASSWORD}
+  channels:
+    - name: ops-mail
+      type: email
+      smtp: smtp://ops:\${SMTP_PASSWORD}@smtp.example.org
+      from: runboard@example.org
+      to: ops@example.org
+  rules:
+    - { channels: [ops-mail] }
 `;
 
 describe('parseConfigFile', () => {
@@ -82,9 +85,15 @@ describe('parseConfigFile', () => {
     ]);
     expect(config.crontabs).toEqual(['/etc/cron.d/rondo-sync', '/etc/runboard/cron/extra']);
     expect(config.publicUrl).toBe('https://runboard.example.org');
-    expect(config.alerts).toEqual({
-      email: { to: 'ops@example.org', smtp: { host: 'smtp.example.org', password: 'hunter2hunter2' } },
-    });
+    expect(config.alertsConfig.channels).toEqual([
+      {
+        name: 'ops-mail',
+        type: 'email',
+        smtp: 'smtp://ops:hunter2hunter2@smtp.example.org',
+        from: 'runboard@example.org',
+        to: ['ops@example.org'],
+      },
+    ]);
   });
 
   it('reads JSON as well', () => {
@@ -174,13 +183,19 @@ describe('${VAR} expansion', () => {
         '    grace: ${GRACE}',
         'publicUrl: https://${HOST}/runboard',
         'alerts:',
-        '  note: "costs $$5; $HOME and $${LITERAL} stay as written"',
+        '  channels:',
+        '    - name: hook',
+        '      type: webhook',
+        '      url: https://hooks.example.org/in',
+        '      headers: { X-Note: "costs $$5; $HOME and $${LITERAL} stay as written" }',
       ].join('\n'),
       { PIPE: 'people', CLUB: 'a: b\n- c', GRACE: '90s', HOST: 'runboard.example.org' },
     );
     expect(config.pipelines[0]).toMatchObject({ pipeline: 'people-sync', club: 'a: b\n- c', graceMs: 90_000 });
     expect(config.publicUrl).toBe('https://runboard.example.org/runboard');
-    expect(config.alerts).toEqual({ note: 'costs $5; $HOME and ${LITERAL} stay as written' });
+    expect(config.alertsConfig.channels[0]).toMatchObject({
+      headers: { 'X-Note': 'costs $5; $HOME and ${LITERAL} stay as written' },
+    });
     expect(config.expanded).toEqual({
       'pipelines[0].pipeline': '${PIPE}-sync',
       'pipelines[0].club': '${CLUB}',
@@ -220,17 +235,15 @@ describe('maskConfigForDisplay', () => {
         '    club: ${CLUB}',
         'publicUrl: https://runboard.example.org',
         'alerts:',
-        '  smtp:',
-        '    url: smtp://mailer:s3cret@smtp.example.org:587',
-        '    password: literal-in-file',
-        '    user: mailer',
-        '  slack:',
-        '    webhookUrl: https://hooks.slack.com/services/T0/B0/xyz',
-        '  webhook:',
-        '    url: https://example.org/hook?token=abc',
-        '    headers: { X-Api-Key: k123 }',
-        '  apiToken: ${API_TOKEN}',
-        '  empty_password: ""',
+        '  channels:',
+        '    - { name: mail, type: email, smtp: "smtp://mailer:s3cret@smtp.example.org:587", from: a@b, to: [c@d] }',
+        '    - { name: slack, type: slack, url: "https://hooks.slack.com/services/T0/B0/xyz" }',
+        '    - name: hook',
+        '      type: webhook',
+        '      url: https://example.org/hook?token=abc',
+        '      secret: literal-in-file',
+        '      headers: { X-Api-Key: k123 }',
+        '    - { name: ntfy, type: ntfy, url: "https://ntfy.example.org/topic", token: "${API_TOKEN}" }',
       ].join('\n'),
       { CLUB: 'rondo', API_TOKEN: 'tok-123456' },
     );
@@ -239,15 +252,24 @@ describe('maskConfigForDisplay', () => {
       pipelines: [{ pipeline: 'people', club: '${CLUB}' }],
       publicUrl: 'https://runboard.example.org',
       alerts: {
-        smtp: {
-          url: 'smtp://mailer:********@smtp.example.org:587',
-          password: '********',
-          user: 'mailer',
-        },
-        slack: { webhookUrl: '********' },
-        webhook: { url: '********', headers: { 'X-Api-Key': '********' } },
-        apiToken: '********',
-        empty_password: '',
+        channels: [
+          {
+            name: 'mail',
+            type: 'email',
+            smtp: 'smtp://mailer:********@smtp.example.org:587',
+            from: 'a@b',
+            to: ['c@d'],
+          },
+          { name: 'slack', type: 'slack', url: 'https://hooks.slack.com/********' },
+          {
+            name: 'hook',
+            type: 'webhook',
+            url: 'https://example.org/********',
+            secret: '********',
+            headers: { 'X-Api-Key': '********' },
+          },
+          { name: 'ntfy', type: 'ntfy', url: 'https://ntfy.example.org/********', token: '********' },
+        ],
       },
     });
     const text = JSON.stringify(shown);
