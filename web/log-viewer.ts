@@ -211,15 +211,21 @@ export class LogViewer extends LitElement {
         border: 1px solid var(--tone-partial);
         background: color-mix(in srgb, var(--tone-partial) 12%, transparent);
       }
-      .jump {
+      .live-controls {
         position: absolute;
         right: 18px;
         bottom: 14px;
+        display: flex;
+        gap: 8px;
+      }
+      .live-controls button {
+        box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
+      }
+      .jump {
         background: var(--tone-running);
         color: #fff;
         border-color: transparent;
         font-weight: 600;
-        box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
       }
       .empty {
         padding: 20px;
@@ -261,6 +267,8 @@ export class LogViewer extends LitElement {
   @state() private viewportScrollTop = 0;
   @state() private viewportHeight = 600;
   @state() private following = true;
+  /** Paused by the Pause button or Space: stays paused at the bottom too, until resumed (Jump to live). */
+  @state() private paused = false;
   @state() private initialLoading = true;
   @state() private loadingOlder = false;
   @state() private loadingNewer = false;
@@ -402,6 +410,7 @@ export class LogViewer extends LitElement {
         if (generation !== this.generation) return;
         buffer = bufferFromPage(page);
         this.following = true;
+        this.paused = false;
         this.pendingScroll = { kind: 'bottom' };
       }
       for (const batch of this.pendingLive ?? []) buffer = this.applyBatch(buffer, batch).buffer;
@@ -576,14 +585,21 @@ export class LogViewer extends LitElement {
       this.viewportScrollTop = viewport.scrollTop;
       const atBottom = isAtBottom(viewport.scrollTop, viewport.clientHeight, viewport.scrollHeight);
       // Follow mode: on at the live end, paused as soon as the operator scrolls away from it.
-      this.following = atBottom && !this.buffer.hasNewer;
+      this.following = atBottom && !this.buffer.hasNewer && !this.paused;
       if (atBottom) this.unseenBelow = 0;
       if (isNearTop(viewport.scrollTop, viewport.clientHeight)) void this.loadOlder();
       if (isNearBottom(viewport.scrollTop, viewport.clientHeight, viewport.scrollHeight)) void this.loadNewer();
     });
   }
 
+  /** Holds the view where it is while lines keep arriving (counted on the jump button). */
+  private pause(): void {
+    this.paused = true;
+    this.following = false;
+  }
+
   private jumpToLive(): void {
+    this.paused = false;
     if (this.buffer.hasNewer || this.focusLine !== null) {
       // Away from the live end: start over at it (and drop the line deep link).
       this.dispatchEvent(navigateEvent(this.hrefFor(null), true));
@@ -635,6 +651,13 @@ export class LogViewer extends LitElement {
   }
 
   private onKeyDown(event: KeyboardEvent): void {
+    if (event.key === ' ' && this.end === 'live') {
+      // Space pauses and resumes the live log (instead of scrolling a page down), as log viewers do.
+      event.preventDefault();
+      if (this.following) this.pause();
+      else this.jumpToLive();
+      return;
+    }
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp' && event.key !== 'Escape') return;
     if (event.key === 'Escape') {
       if (this.focusLine !== null) this.dispatchEvent(navigateEvent(this.hrefFor(null), true));
@@ -840,11 +863,22 @@ export class LogViewer extends LitElement {
             </div>
           </div>
         </div>
-        ${
-          !this.following || this.buffer.hasNewer
-            ? html`<button class="jump" @click=${() => this.jumpToLive()}>${jump} ↓</button>`
-            : null
-        }
+        <div class="live-controls">
+          ${
+            this.end === 'live' && this.following && !this.buffer.hasNewer
+              ? html`<button class="pause" title="Pause the live log (Space)" @click=${() => this.pause()}>
+                  Pause ⏸
+                </button>`
+              : null
+          }
+          ${
+            !this.following || this.buffer.hasNewer
+              ? html`<button class="jump" title="Resume following (Space)" @click=${() => this.jumpToLive()}>
+                  ${jump} ↓
+                </button>`
+              : null
+          }
+        </div>
       </div>
       ${this.renderDetail()}
     `;
