@@ -50,7 +50,7 @@ describe('item 11: pause the live log', () => {
     await waitFor('line 100', async () => (await renderedLineNumbers(page)).includes(100));
     await waitFor('following live', async () => /following live/.test(await logStatus(page)));
     const viewport = page.locator('log-viewer .viewport');
-    const pause = page.locator('log-viewer button', { hasText: /^Pause/ });
+    const pause = page.locator('log-viewer button.pause', { hasText: 'Pause' });
     const jump = page.locator('log-viewer button.jump');
 
     await pause.click();
@@ -86,5 +86,103 @@ describe('item 11: pause the live log', () => {
     expect(problems).toEqual([]);
     await run.end({});
     await page.context().close();
+  }, 60_000);
+});
+
+interface Box {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+  height: number;
+}
+
+/** The element's box in the page, or null when it is not there. */
+async function boxOf(page: Page, selector: string): Promise<Box | null> {
+  const locator = page.locator(selector).first();
+  if ((await locator.count()) === 0) return null;
+  const box = await locator.boundingBox();
+  return box && { top: box.y, bottom: box.y + box.height, left: box.x, right: box.x + box.width, height: box.height };
+}
+
+describe('item 10: wrapped lines and the detail where the line is', () => {
+  const long = `member-7 rejected: ${'the remote system said no '.repeat(12)}end-of-message`;
+
+  it('wraps long lines on a toggle kept in this browser, and on narrow screens by default', async () => {
+    const run = beginRun(server.runsDir, 'tools', 'wrapping');
+    for (let i = 1; i <= 20; i++) run.log.info(`line ${i}`);
+    run.log.warn(long);
+    await run.end({});
+    const runId = await runIdOf('wrapping');
+    const wide = await openPage(browser, { width: 1440, height: 900 });
+    await wide.page.goto(`${server.url}/runs/${runId}`);
+    const longRow = 'log-viewer a.row:has-text("end-of-message")';
+    await wide.page.locator(longRow).waitFor();
+    const toggle = wide.page.locator('log-viewer input.wrap-toggle');
+    expect(await toggle.isChecked()).toBe(false);
+    expect((await boxOf(wide.page, longRow))?.height).toBe(20);
+
+    await toggle.check();
+    await waitFor('the long row wrapped', async () => ((await boxOf(wide.page, longRow))?.height ?? 0) > 20);
+    // The whole message is on screen, not cut at the row's edge.
+    const end = await boxOf(wide.page, `${longRow} .msg`);
+    const row = await boxOf(wide.page, longRow);
+    expect(end!.bottom).toBeLessThanOrEqual(row!.bottom + 1);
+    expect(end!.right).toBeLessThanOrEqual(row!.right + 1);
+    await wide.page.reload();
+    await wide.page.locator(longRow).waitFor();
+    expect(await toggle.isChecked()).toBe(true);
+    expect(wide.problems).toEqual([]);
+    await wide.page.context().close();
+
+    const phone = await openPage(browser, { width: 360, height: 740 });
+    await phone.page.goto(`${server.url}/runs/${runId}`);
+    await phone.page.locator(longRow).waitFor();
+    expect(await phone.page.locator('log-viewer input.wrap-toggle').isChecked()).toBe(true);
+    expect((await boxOf(phone.page, longRow))?.height ?? 0).toBeGreaterThan(100);
+    expect(phone.problems).toEqual([]);
+    await phone.page.context().close();
+  });
+
+  it('opens a selected line in place under it on a phone, and beside the log on a wide screen', async () => {
+    const run = beginRun(server.runsDir, 'tools', 'detail-in-place');
+    for (let i = 1; i <= 300; i++) run.log.info({ member: `member-${i}` }, `line ${i}`);
+    await run.end({});
+    const runId = await runIdOf('detail-in-place');
+    const phone = await openPage(browser, { width: 360, height: 740 });
+    await phone.page.goto(`${server.url}/runs/${runId}`);
+    await waitFor('line 300', async () => (await renderedLineNumbers(phone.page)).includes(300));
+    const target = 'log-viewer a.row:has-text("line 290")';
+    await phone.page.locator(target).click();
+    const detail = 'log-viewer section.detail';
+    await phone.page.locator(detail).waitFor();
+    expect(await phone.page.locator(`${detail} .detail-data`).innerText()).toContain('member-290');
+    const rowBox = (await boxOf(phone.page, target))!;
+    const detailBox = (await boxOf(phone.page, detail))!;
+    const viewportBox = (await boxOf(phone.page, 'log-viewer .viewport'))!;
+    // Right under the line, inside the log's box (not below the whole log, off-screen).
+    expect(Math.abs(detailBox.top - rowBox.bottom)).toBeLessThanOrEqual(2);
+    expect(detailBox.top).toBeGreaterThanOrEqual(viewportBox.top);
+    expect(detailBox.top).toBeLessThan(viewportBox.bottom);
+    // The lines after it follow the detail.
+    const next = (await boxOf(phone.page, 'log-viewer a.row:has-text("line 291")'))!;
+    expect(next.top).toBeGreaterThanOrEqual(detailBox.bottom - 2);
+    await phone.page.locator(`${detail} button`, { hasText: 'Close' }).click();
+    await waitFor('the detail closed', async () => (await phone.page.locator(detail).count()) === 0);
+    expect(phone.problems).toEqual([]);
+    await phone.page.context().close();
+
+    const wide = await openPage(browser, { width: 1440, height: 900 });
+    await wide.page.goto(`${server.url}/runs/${runId}`);
+    await waitFor('line 300', async () => (await renderedLineNumbers(wide.page)).includes(300));
+    await wide.page.locator('log-viewer a.row:has-text("line 295")').click();
+    await wide.page.locator(detail).waitFor();
+    const side = (await boxOf(wide.page, detail))!;
+    const log = (await boxOf(wide.page, 'log-viewer .viewport'))!;
+    expect(side.left).toBeGreaterThanOrEqual(log.right);
+    expect(side.top).toBeLessThan(log.bottom);
+    expect(await wide.page.locator(`${detail} .detail-msg`).innerText()).toBe('line 295');
+    expect(wide.problems).toEqual([]);
+    await wide.page.context().close();
   }, 60_000);
 });
