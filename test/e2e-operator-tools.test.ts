@@ -186,3 +186,42 @@ describe('item 10: wrapped lines and the detail where the line is', () => {
     await wide.page.context().close();
   }, 60_000);
 });
+
+describe('item 14: offline is visible', () => {
+  it('shows a banner across the page while the socket is down, with since when, gone once back', async () => {
+    const run = beginRun(server.runsDir, 'tools', 'offline-banner');
+    run.log.info('line 1');
+    const runId = await runIdOf('offline-banner');
+    const { page, problems } = await openPage(browser, { width: 360, height: 740 });
+    await page.goto(`${server.url}/runs/${runId}`);
+    await page.locator('connection-indicator [data-state="live"]').waitFor();
+    await waitFor('line 1', async () => (await renderedLineNumbers(page)).includes(1));
+    const banner = page.locator('offline-banner [role="alert"]');
+    expect(await banner.count()).toBe(0);
+    const header = await page.locator('runboard-app header').boundingBox();
+
+    const stoppedAt = Date.now();
+    await server.stop();
+    try {
+      await banner.waitFor({ timeout: 30_000 });
+      expect(await banner.innerText()).toMatch(/^Reconnecting… data may be stale since \d\d:\d\d:\d\d$/);
+      const since = Number(await banner.getAttribute('data-stale-since'));
+      expect(since).toBeGreaterThanOrEqual(stoppedAt - 1000);
+      const box = (await banner.boundingBox())!;
+      // Across the page, and the page still fits the phone's width.
+      expect(box.width).toBeGreaterThanOrEqual(359);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+      run.log.info('line 2');
+    } finally {
+      await server.restart();
+    }
+    await page.locator('connection-indicator [data-state="live"]').waitFor({ timeout: 60_000 });
+    await waitFor('the banner gone', async () => (await banner.count()) === 0);
+    await waitFor('caught up: line 2', async () => (await renderedLineNumbers(page)).includes(2));
+    // Nothing left behind in the header once the banner is gone.
+    expect((await page.locator('runboard-app header').boundingBox())!.height).toBe(header!.height);
+    expect(problems).toEqual([]);
+    await run.end({});
+    await page.context().close();
+  }, 120_000);
+});

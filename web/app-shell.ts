@@ -24,6 +24,7 @@ import './errors-page.js';
 import './overview-page.js';
 import './pipeline-page.js';
 import './run-page.js';
+import './offline-banner.js';
 import './token-prompt.js';
 
 /** The stored time-zone choice, applied to the page's formatting before anything renders. */
@@ -112,6 +113,11 @@ export class RunboardApp extends LitElement {
       .spacer {
         flex: 1;
       }
+      offline-banner {
+        /* Across the whole page, under the header's controls, sticky with them. */
+        flex: 0 0 calc(100% + 40px);
+        margin: 0 -20px -8px;
+      }
       .tz {
         font-size: 12px;
         font-variant-numeric: tabular-nums;
@@ -124,6 +130,10 @@ export class RunboardApp extends LitElement {
       @media (max-width: 600px) {
         header {
           padding: 8px 12px;
+        }
+        offline-banner {
+          flex-basis: calc(100% + 24px);
+          margin: 0 -12px -8px;
         }
         main {
           padding: 12px;
@@ -347,6 +357,7 @@ export class RunboardApp extends LitElement {
         ${this.renderTimeZone()}
         ${this.needsSignIn ? html`<button @click=${() => this.signIn()}>Sign in</button>` : null}
         <connection-indicator .state=${this.connection}></connection-indicator>
+        <offline-banner .services=${this.services}></offline-banner>
       </header>
       <main id="main" tabindex="-1">${keyed(this.pageGeneration, this.renderPage())}</main>
       <token-prompt></token-prompt>
