@@ -29,6 +29,8 @@ export class RunPage extends LitElement {
     css`
       :host {
         display: grid;
+        /* A column no wider than the screen: a wide table (the comparison) scrolls inside its own box. */
+        grid-template-columns: minmax(0, 1fr);
         gap: 14px;
       }
       section.card {
