@@ -68,6 +68,7 @@ describe('GET /api/openapi.json', () => {
     expect(params('/api/runs')).toEqual([
       'query:club',
       'query:cursor',
+      'query:failedRecords',
       'query:limit',
       'query:pipeline',
       'query:status',

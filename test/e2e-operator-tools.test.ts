@@ -8,7 +8,7 @@ import { launchBrowser, openPage } from './e2e/browser.js';
 import { renderedLineNumbers } from './e2e/log-rows.js';
 import { atBottom, scrollTo, scrollTop } from './e2e/page-scripts.js';
 import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, waitFor } from './e2e/run-writer.js';
+import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
 import { ensureUiBuilt } from './e2e/ui-build.js';
 
 let server: RunboardProcess;
@@ -224,4 +224,58 @@ describe('item 14: offline is visible', () => {
     await run.end({});
     await page.context().close();
   }, 120_000);
+});
+
+describe('item 12: run history by status', () => {
+  it('filters the history by status in the URL, and counts successes with failed records apart', async () => {
+    const failedRecord = [{ identifier: 'member-1', system: 'crm', message: 'rejected' }];
+    await finishedRun(server.runsDir, 'graded', 'graded');
+    await finishedRun(server.runsDir, 'graded', 'graded');
+    await finishedRun(server.runsDir, 'graded', 'graded', { errors: failedRecord });
+    await finishedRun(server.runsDir, 'graded', 'graded', { outcome: 'failure' });
+    await waitFor('four runs', async () => {
+      const response = await fetch(`${server.url}/api/runs?pipeline=graded&limit=10`);
+      return ((await response.json()) as ApiPage<RunView>).items.filter((r) => r.status !== 'running').length === 4;
+    });
+    const unstable = (
+      (await (
+        await fetch(`${server.url}/api/runs?pipeline=graded&status=success&failedRecords=some`)
+      ).json()) as ApiPage<RunView>
+    ).items;
+    expect(unstable).toHaveLength(1);
+
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/?club=graded`);
+    const row = page.locator('pipeline-row [data-pipeline="graded"]');
+    await row.waitFor();
+    await waitFor('the rates', async () => /50% clean · 25% with failed records/.test(await row.innerText()));
+    expect(await row.innerText()).not.toMatch(/75%/);
+
+    await page.goto(`${server.url}/pipelines/graded/graded`);
+    const rows = page.locator('pipeline-page tr[data-run-id]');
+    await waitFor('four rows', async () => (await rows.count()) === 4);
+    expect(await page.locator('pipeline-page .head').innerText()).toMatch(/50% clean · 25% with failed records/);
+    const filter = page.locator('pipeline-page select.status-filter');
+    await filter.selectOption('unstable');
+    await waitFor('the status in the URL', () => new URL(page.url()).searchParams.get('status') === 'unstable');
+    await waitFor('one row', async () => (await rows.count()) === 1);
+    expect(await rows.first().getAttribute('data-run-id')).toBe(String(unstable[0]!.id));
+    expect(await rows.first().locator('status-badge').getAttribute('tone')).toBe('partial');
+
+    await filter.selectOption('success');
+    await waitFor('two clean successes', async () => (await rows.count()) === 2);
+    for (const badge of await rows.locator('status-badge').all())
+      expect(await badge.getAttribute('tone')).toBe('success');
+
+    await page.reload();
+    await waitFor('two rows after reload', async () => (await rows.count()) === 2);
+    expect(await filter.inputValue()).toBe('success');
+    await page.goBack();
+    await waitFor('back to unstable', () => new URL(page.url()).searchParams.get('status') === 'unstable');
+    await waitFor('one row again', async () => (await rows.count()) === 1);
+    await filter.selectOption('abandoned');
+    await page.getByText('No abandoned runs.').waitFor();
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -9,7 +9,10 @@ describe('routes', () => {
       view: 'pipeline',
       club: 'north',
       pipeline: 'sync members',
+      status: null,
     });
+    expect(parseRoute('/pipelines/north/sync', '?status=unstable')).toMatchObject({ status: 'unstable' });
+    expect(parseRoute('/pipelines/north/sync', '?status=bogus')).toMatchObject({ status: null });
     expect(parseRoute('/runs/42', '?line=1024&level=warn&step=fetch&q=time%20out')).toEqual({
       view: 'run',
       runId: 42,
@@ -41,7 +44,8 @@ describe('routes', () => {
     const routes: Route[] = [
       { view: 'overview', club: null },
       { view: 'overview', club: 'süd & west' },
-      { view: 'pipeline', club: 'a/b', pipeline: 'x?y#z' },
+      { view: 'pipeline', club: 'a/b', pipeline: 'x?y#z', status: null },
+      { view: 'pipeline', club: 'a', pipeline: 'b', status: 'unstable' },
       { view: 'run', runId: 9, line: null, level: null, step: null, q: '' },
       { view: 'run', runId: 9, line: 77, level: 'error', step: 'load / save', q: '<img src=x>' },
       { view: 'errors', club: 'c', pipeline: null, system: 'crm', identifier: 'id 1', fingerprint: null },

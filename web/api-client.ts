@@ -53,6 +53,8 @@ export interface RunsQuery {
   club?: string | null;
   pipeline?: string | null;
   status?: string | null;
+  /** 'some' / 'none': runs that counted failed records, or none (see history-status). */
+  failedRecords?: 'some' | 'none' | null;
   cursor?: string | null;
   limit?: number;
 }

@@ -299,6 +299,7 @@ export class RunboardApp extends LitElement {
           .services=${this.services}
           .club=${route.club}
           .pipeline=${route.pipeline}
+          .status=${route.status}
         ></pipeline-page>`;
       case 'run':
         return html`<run-page .services=${this.services} .route=${route}></run-page>`;

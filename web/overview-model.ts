@@ -48,6 +48,7 @@ function emptySummary(run: RunView): PipelineSummary {
     lastRunSteps: [],
     runs24h: 0,
     successRate24h: null,
+    unstableRate24h: null,
     medianDurationMs: null,
     openErrors: 0,
     recent: [],

@@ -1,10 +1,17 @@
 // URL <-> view state. Every view and filter lives in the URL so a reload or a shared link shows the same thing.
 import type { LevelLabel } from '../shared/events.js';
+import { isHistoryStatus, type HistoryStatus } from './history-status.js';
 import { isLevelLabel } from './log-filter.js';
 
 export type Route =
   | { view: 'overview'; club: string | null }
-  | { view: 'pipeline'; club: string; pipeline: string }
+  | {
+      view: 'pipeline';
+      club: string;
+      pipeline: string;
+      /** Run history filtered by this status (see history-status). */
+      status: HistoryStatus | null;
+    }
   | {
       view: 'run';
       runId: number;
@@ -50,7 +57,9 @@ export function parseRoute(pathname: string, searchText: string): Route {
   if (head === 'pipelines' && rest.length === 2) {
     const club = decodeSegment(rest[0]!);
     const pipeline = decodeSegment(rest[1]!);
-    if (club !== null && pipeline !== null) return { view: 'pipeline', club, pipeline };
+    const status = param(search, 'status');
+    if (club !== null && pipeline !== null)
+      return { view: 'pipeline', club, pipeline, status: isHistoryStatus(status) ? status : null };
   }
   if (head === 'runs' && rest.length === 1) {
     const runId = nonNegativeInt(rest[0]!);
@@ -93,7 +102,7 @@ export function routeHref(route: Route): string {
     case 'overview':
       return `/${query({ club: route.club })}`;
     case 'pipeline':
-      return `/pipelines/${encodeURIComponent(route.club)}/${encodeURIComponent(route.pipeline)}`;
+      return `/pipelines/${encodeURIComponent(route.club)}/${encodeURIComponent(route.pipeline)}${query({ status: route.status })}`;
     case 'run':
       return `/runs/${route.runId}${query({ line: route.line, level: route.level, step: route.step, q: route.q })}`;
     case 'errors':
@@ -113,8 +122,8 @@ export function overviewHref(club: string | null = null): string {
   return routeHref({ view: 'overview', club });
 }
 
-export function pipelineHref(club: string, pipeline: string): string {
-  return routeHref({ view: 'pipeline', club, pipeline });
+export function pipelineHref(club: string, pipeline: string, status: HistoryStatus | null = null): string {
+  return routeHref({ view: 'pipeline', club, pipeline, status });
 }
 
 export function runHref(runId: number, line: number | null = null): string {

@@ -41,6 +41,7 @@ export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext):
             runs24h: window.runs,
             finished24h: window.finished,
             succeeded24h: window.succeeded,
+            succeededWithFailures24h: window.succeededWithFailures,
             olderFinishedErrorCount: recent.some((r) => r.status !== 'running')
               ? undefined
               : lastFinishedErrorCount(ctx.db, key),
