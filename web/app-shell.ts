@@ -34,6 +34,9 @@ function initialTimeZone(): TimeZoneMode {
   return mode;
 }
 
+/** The app's element id: the skip link's target in the document (it then focuses the page's <main>). */
+const APP_ID = 'app';
+
 function currentRoute(): Route {
   return parseRoute(window.location.pathname, window.location.search);
 }
@@ -217,6 +220,8 @@ export class RunboardApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The skip link's target must be findable from the document (the <main> it focuses is in this shadow root).
+    if (this.id === '') this.id = APP_ID;
     this.applyLocation();
     window.addEventListener('popstate', this.onPopState);
     this.addEventListener('click', this.onClick);
@@ -332,8 +337,10 @@ export class RunboardApp extends LitElement {
     const club = this.club;
     const view = this.route.view;
     return html`
-      <a class="skip" href="#main" @click=${(e: Event) => (e.preventDefault(), this.main.focus())}>Skip to content</a>
       <header>
+        <a class="skip" href="#${APP_ID}" @click=${(e: Event) => (e.preventDefault(), this.main.focus())}
+          >Skip to content</a
+        >
         <a class="brand" href=${overviewHref(club)}>runboard</a>
         <nav aria-label="Main">
           <ul>

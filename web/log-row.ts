@@ -170,7 +170,7 @@ export interface RowOptions {
 export function renderLogRow(row: LogRow, options: RowOptions) {
   if (row.kind === 'gap') {
     const count = row.count === null ? 'Some' : formatCount(row.count);
-    return html`<div class="row gap" role="listitem" data-gap-after=${row.afterOffset}>
+    return html`<div class="row gap" data-gap-after=${row.afterOffset}>
       <span>⚠ ${count} lines were not streamed live (the connection was busy).</span>
       <button @click=${() => options.loadGap(row)}>Load them</button>
     </div>`;
@@ -182,7 +182,6 @@ export function renderLogRow(row: LogRow, options: RowOptions) {
     // One run of monospace text broken at any character, so its height is known from its length.
     return html`<a
       class="row wrapped sev-${parts.level}"
-      role="listitem"
       href=${options.href(line.offset)}
       tabindex="-1"
       data-offset=${line.offset}
@@ -193,7 +192,6 @@ export function renderLogRow(row: LogRow, options: RowOptions) {
   }
   return html`<a
     class="row sev-${parts.level}"
-    role="listitem"
     href=${options.href(line.offset)}
     tabindex="-1"
     data-offset=${line.offset}

@@ -148,7 +148,8 @@ export class LogViewer extends LitElement {
         box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
       }
       .jump {
-        background: var(--tone-running);
+        /* Fixed, not the theme's running tone: white text needs 4.5:1 in light and dark alike. */
+        background: #1a5fd0;
         color: #fff;
         border-color: transparent;
         font-weight: 600;
@@ -312,7 +313,13 @@ export class LogViewer extends LitElement {
     const viewport = this.viewport;
     const pending = this.pendingScroll;
     this.pendingScroll = null;
-    if (!viewport || !pending) return;
+    if (!viewport) return;
+    if (!pending) {
+      // Following means at the live end: rows that changed height (wrapping measured, a detail opened) keep it.
+      if (this.following && !isAtBottom(viewport.scrollTop, viewport.clientHeight, viewport.scrollHeight))
+        viewport.scrollTop = viewport.scrollHeight;
+      return;
+    }
     if (pending.kind === 'bottom') viewport.scrollTop = viewport.scrollHeight;
     else if (pending.kind === 'by') {
       const layout = this.layout();
@@ -678,7 +685,7 @@ export class LogViewer extends LitElement {
         }),
       );
       if (i === detailAt && selected !== null)
-        out.push(html`<div class="detail-slot" role="listitem">${this.renderDetail(selected)}</div>`);
+        out.push(html`<div class="detail-slot">${this.renderDetail(selected)}</div>`);
     }
     return out;
   }
@@ -795,7 +802,7 @@ export class LogViewer extends LitElement {
           <div
             class="viewport"
             tabindex="0"
-            role="list"
+            role="region"
             aria-label="Log lines, oldest at the top; arrow keys select a line"
             aria-busy=${this.initialLoading ? 'true' : 'false'}
             data-row-count=${rows.length}

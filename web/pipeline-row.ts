@@ -107,10 +107,9 @@ export class PipelineRow extends LitElement {
       <div class="errors">
         ${
           p.openErrors > 0
-            ? html`<a
-                href=${errorsHref({ club: p.club, pipeline: p.pipeline })}
-                aria-label="${plural(p.openErrors, 'open error')} in ${p.pipeline}"
-                ><span class="badge">${plural(p.openErrors, 'error')}</span></a
+            ? html`<a href=${errorsHref({ club: p.club, pipeline: p.pipeline })}
+                ><span class="badge">${plural(p.openErrors, 'error')}</span
+                ><span class="visually-hidden"> open in ${p.pipeline}</span></a
               >`
             : html`<span class="none" aria-label="No open errors">0 errors</span>`
         }
