@@ -103,6 +103,10 @@ export interface ErrorView {
   time: number;
 }
 
+/** How GET /api/errors/groups orders groups: most recent, most errors, most runs, or newest first seen first. */
+export const ERROR_GROUP_SORTS = ['lastSeen', 'count', 'runs', 'firstSeen'] as const;
+export type ErrorGroupSort = (typeof ERROR_GROUP_SORTS)[number];
+
 export interface ErrorGroup {
   fingerprint: string;
   sampleMessage: string;

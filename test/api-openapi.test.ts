@@ -81,7 +81,7 @@ describe('GET /api/openapi.json', () => {
     );
     expect(params('/api/runs/{id}/compare')).toEqual(['path:id', 'query:with']);
     expect(params('/api/errors/groups')).toEqual(
-      ['club', 'consecutive', 'limit', 'pipeline', 'since'].map((n) => `query:${n}`),
+      ['club', 'consecutive', 'limit', 'pipeline', 'since', 'sort'].map((n) => `query:${n}`),
     );
   });
 

@@ -1,6 +1,9 @@
 // What an operator expects beyond the bugs (issue 10, items 10–14): pause the live log, wrap lines and read a
 // line's detail where it is, see when the page is offline, filter run history by status. Each in a real
 // browser against a real `runboard start` fed by real run files; conditions are polled, never slept on.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
@@ -278,4 +281,83 @@ describe('item 12: run history by status', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+});
+
+/** A finished run whose every line is `daysAgo` days old (a copy of a real run file, times and run id moved). */
+async function oldRun(
+  club: string,
+  pipeline: string,
+  daysAgo: number,
+  errors: Array<{ identifier: string; system: string; message: string }>,
+): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'runboard-old-run-'));
+  try {
+    const runId = await finishedRun(scratch, club, pipeline, { errors });
+    const file = join(scratch, club, pipeline, `${runId}.ndjson`);
+    const shift = daysAgo * 86_400_000;
+    const text = readFileSync(file, 'utf8')
+      .replace(/"time":(\d+)/g, (_, time: string) => `"time":${Number(time) - shift}`)
+      .replaceAll(runId, `${runId}-old`);
+    const target = join(server.runsDir, relative(scratch, file).replace(runId, `${runId}-old`));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+describe('item 13: prioritising error groups', () => {
+  it('sorts groups by last seen, count, runs affected or first seen, within a window, all in the URL', async () => {
+    const error = (identifier: string, message: string) => ({ identifier, system: 'crm', message });
+    await oldRun('sorting', 'prio', 3, [
+      error('m-1', 'ledger down'),
+      error('m-2', 'ledger down'),
+      error('m-3', 'ledger down'),
+    ]);
+    await finishedRun(server.runsDir, 'sorting', 'prio', { errors: [error('m-4', 'crm timeout')] });
+    await finishedRun(server.runsDir, 'sorting', 'prio', { errors: [error('m-5', 'crm timeout')] });
+    await finishedRun(server.runsDir, 'sorting', 'prio', { errors: [error('m-6', 'mail bounced')] });
+    await waitFor('three groups in the API', async () => {
+      const response = await fetch(`${server.url}/api/errors/groups?club=sorting&since=0`);
+      return ((await response.json()) as { groups: unknown[] }).groups.length === 3;
+    });
+
+    const { page, problems } = await openPage(browser);
+    const order = async () => {
+      const labels: string[] = [];
+      for (const card of await page.locator('errors-page error-group-card article').all())
+        labels.push((await card.getAttribute('aria-label'))?.replace('Error group: ', '') ?? '');
+      return labels;
+    };
+    const waitOrder = (expected: string[]) =>
+      waitFor(`groups ${expected.join(', ')}`, async () => (await order()).join('|') === expected.join('|'));
+    const param = (name: string) => new URL(page.url()).searchParams.get(name);
+    await page.goto(`${server.url}/errors?club=sorting`);
+    await waitOrder(['mail bounced', 'crm timeout', 'ledger down']);
+
+    await page.locator('errors-page select.window').selectOption('24h');
+    await waitFor('the window in the URL', () => param('window') === '24h');
+    await waitOrder(['mail bounced', 'crm timeout']);
+    await page.locator('errors-page select.window').selectOption('all');
+    await waitOrder(['mail bounced', 'crm timeout', 'ledger down']);
+
+    const sort = page.locator('errors-page select.sort');
+    await sort.selectOption('count');
+    await waitFor('the sort in the URL', () => param('sort') === 'count');
+    await waitOrder(['ledger down', 'crm timeout', 'mail bounced']);
+    await sort.selectOption('runs');
+    await waitOrder(['crm timeout', 'mail bounced', 'ledger down']);
+    await sort.selectOption('firstSeen');
+    await waitOrder(['mail bounced', 'crm timeout', 'ledger down']);
+
+    await page.reload();
+    await waitOrder(['mail bounced', 'crm timeout', 'ledger down']);
+    expect(await sort.inputValue()).toBe('firstSeen');
+    expect(param('window')).toBe('all');
+    await page.goBack();
+    await waitFor('back to runs affected', () => param('sort') === 'runs');
+    await waitOrder(['crm timeout', 'mail bounced', 'ledger down']);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 });

@@ -28,7 +28,11 @@ describe('routes', () => {
       system: 'crm',
       identifier: 'm-1',
       fingerprint: 'ab12',
+      sort: null,
+      window: null,
     });
+    expect(parseRoute('/errors', '?sort=count&window=30d')).toMatchObject({ sort: 'count', window: '30d' });
+    expect(parseRoute('/errors', '?sort=loud&window=1y')).toMatchObject({ sort: null, window: null });
   });
 
   it('rejects malformed paths and values instead of guessing', () => {
@@ -48,7 +52,26 @@ describe('routes', () => {
       { view: 'pipeline', club: 'a', pipeline: 'b', status: 'unstable' },
       { view: 'run', runId: 9, line: null, level: null, step: null, q: '' },
       { view: 'run', runId: 9, line: 77, level: 'error', step: 'load / save', q: '<img src=x>' },
-      { view: 'errors', club: 'c', pipeline: null, system: 'crm', identifier: 'id 1', fingerprint: null },
+      {
+        view: 'errors',
+        club: 'c',
+        pipeline: null,
+        system: 'crm',
+        identifier: 'id 1',
+        fingerprint: null,
+        sort: null,
+        window: null,
+      },
+      {
+        view: 'errors',
+        club: null,
+        pipeline: null,
+        system: null,
+        identifier: null,
+        fingerprint: null,
+        sort: 'firstSeen',
+        window: 'all',
+      },
     ];
     for (const route of routes) {
       const href = routeHref(route);

@@ -1,5 +1,6 @@
 // URL <-> view state. Every view and filter lives in the URL so a reload or a shared link shows the same thing.
 import type { LevelLabel } from '../shared/events.js';
+import { isErrorGroupSort, isErrorWindow, type ErrorGroupSort, type ErrorWindow } from './error-group-order.js';
 import { isHistoryStatus, type HistoryStatus } from './history-status.js';
 import { isLevelLabel } from './log-filter.js';
 
@@ -28,6 +29,10 @@ export type Route =
       system: string | null;
       identifier: string | null;
       fingerprint: string | null;
+      /** Group order; null: the default (last seen). */
+      sort: ErrorGroupSort | null;
+      /** Group time window; null: the default (7 days). */
+      window: ErrorWindow | null;
     }
   | { view: 'not-found'; path: string };
 
@@ -76,6 +81,8 @@ export function parseRoute(pathname: string, searchText: string): Route {
     }
   }
   if (head === 'errors' && rest.length === 0) {
+    const sort = param(search, 'sort');
+    const window = param(search, 'window');
     return {
       view: 'errors',
       club: param(search, 'club'),
@@ -83,6 +90,8 @@ export function parseRoute(pathname: string, searchText: string): Route {
       system: param(search, 'system'),
       identifier: param(search, 'identifier'),
       fingerprint: param(search, 'fingerprint'),
+      sort: isErrorGroupSort(sort) ? sort : null,
+      window: isErrorWindow(window) ? window : null,
     };
   }
   return { view: 'not-found', path: pathname };
@@ -112,6 +121,8 @@ export function routeHref(route: Route): string {
         system: route.system,
         identifier: route.identifier,
         fingerprint: route.fingerprint,
+        sort: route.sort,
+        window: route.window,
       })}`;
     case 'not-found':
       return route.path;
@@ -138,6 +149,8 @@ export function errorsHref(filters: Partial<Omit<Extract<Route, { view: 'errors'
     system: filters.system ?? null,
     identifier: filters.identifier ?? null,
     fingerprint: filters.fingerprint ?? null,
+    sort: filters.sort ?? null,
+    window: filters.window ?? null,
   });
 }
 
