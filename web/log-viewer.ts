@@ -5,13 +5,12 @@
 // shows where the live stream skipped lines, with a button to fetch them.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { LiveDataMessage, LogLineView, LogsResponse } from '../shared/api.js';
-import { LEVELS, type LevelLabel } from '../shared/events.js';
 import { formatCount } from './format.js';
 import { rowText } from './log-row-text.js';
 import { DETAIL_HEIGHT, ROW_HEIGHT, logRowStyles, renderLogRow } from './log-row.js';
+import { logToolbarStyles, renderLogToolbar } from './log-toolbar.js';
 import {
   EMPTY_BUFFER,
   addGap,
@@ -75,30 +74,12 @@ export class LogViewer extends LitElement {
   static override styles = [
     baseStyles,
     logRowStyles,
+    logToolbarStyles,
     css`
       :host {
         display: grid;
         gap: 6px;
         min-width: 0;
-      }
-      .toolbar {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 8px 14px;
-        align-items: center;
-      }
-      .toolbar label {
-        display: inline-flex;
-        gap: 6px;
-        align-items: center;
-      }
-      input[type='search'] {
-        width: 16em;
-      }
-      .status {
-        flex: 1;
-        text-align: right;
-        font-size: 12px;
       }
       .frame {
         position: relative;
@@ -735,65 +716,22 @@ export class LogViewer extends LitElement {
     const side = this.sideDetail && selected !== null;
     // The controls show pending changes too, so what was typed never disappears before it applies.
     const shown = this.draft ?? this.filter;
-    const level = shown.level;
-    const steps = shown.step !== null && !this.steps.includes(shown.step) ? [shown.step, ...this.steps] : this.steps;
     const jump = jumpLabel(
       this.end,
       this.newSinceView > 0 || this.buffer.hasNewer ? this.newSinceView : this.unseenBelow,
     );
     return html`
-      <div class="toolbar" role="group" aria-label="Log filters">
-        <label
-          >Level
-          <select
-            aria-label="Minimum level"
-            @change=${(e: Event) => {
-              const value = (e.target as HTMLSelectElement).value;
-              this.setFilter({ level: value === '' ? null : (value as LevelLabel) }, false);
-            }}
-          >
-            <option value="" ?selected=${level === null}>all</option>
-            ${(Object.keys(LEVELS) as LevelLabel[]).map(
-              (l) => html`<option value=${l} ?selected=${level === l}>${l}+</option>`,
-            )}
-          </select></label
-        >
-        <label
-          >Step
-          <select
-            aria-label="Step"
-            @change=${(e: Event) => {
-              const value = (e.target as HTMLSelectElement).value;
-              this.setFilter({ step: value === '' ? null : value }, false);
-            }}
-          >
-            <option value="" ?selected=${shown.step === null}>all steps</option>
-            ${steps.map((s) => html`<option .value=${s} ?selected=${shown.step === s}>${s}</option>`)}
-          </select></label
-        >
-        <label
-          >Search
-          <input
-            type="search"
-            aria-label="Search log text"
-            placeholder="text in message or fields"
-            .value=${live(shown.q)}
-            @input=${(e: Event) => this.setFilter({ q: (e.target as HTMLInputElement).value }, true)}
-            @blur=${() => (this.typingEntryOpen = false)}
-        /></label>
-        <label
-          ><input
-            type="checkbox"
-            class="wrap-toggle"
-            .checked=${this.wrap}
-            @change=${(e: Event) => this.toggleWrap((e.target as HTMLInputElement).checked)}
-          />Wrap lines</label
-        >
-        <a href=${this.services?.api.logDownloadUrl(this.runId) ?? '#'} download>Download log</a>
-        <span class="status muted" aria-live="polite" data-following=${this.following ? 'true' : 'false'}
-          >${this.statusText()}</span
-        >
-      </div>
+      ${renderLogToolbar({
+        shown,
+        steps: this.steps,
+        wrap: this.wrap,
+        downloadUrl: this.services?.api.logDownloadUrl(this.runId) ?? '#',
+        status: this.statusText(),
+        following: this.following,
+        setFilter: (patch, debounce) => this.setFilter(patch, debounce),
+        searchBlurred: () => (this.typingEntryOpen = false),
+        toggleWrap: (wrap) => this.toggleWrap(wrap),
+      })}
       ${this.loadError ? html`<p class="error-text" role="alert">Could not load log lines: ${this.loadError}</p>` : null}
       ${this.renderGapsBanner()}
       <div class="body ${side ? 'side' : ''}">
