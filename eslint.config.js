@@ -38,10 +38,10 @@ export default defineConfig(
             },
             {
               // Values (not only types) from shared/ only from these browser-safe, dependency-free modules.
-              regex: '^\\.\\./shared/(?!(events|normal-range|api-compare|end-reason)\\.js$)',
+              regex: '^\\.\\./shared/(?!(events|api|normal-range|api-compare|end-reason)\\.js$)',
               allowTypeImports: true,
               message:
-                'web/ may import only types from this shared/ module (values come from events, normal-range, api-compare, end-reason).',
+                'web/ may import only types from this shared/ module (values come from events, api, normal-range, api-compare, end-reason).',
             },
           ],
         },

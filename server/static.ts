@@ -14,9 +14,13 @@ function isApiPath(url: string): boolean {
   return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?') || url.startsWith('/metrics');
 }
 
+/** The UI's own routes: a dot in them is part of a name (a pipeline `sync.members`), never a file extension. */
+const APP_ROUTE_PREFIXES = ['/pipelines/', '/runs/', '/errors/'];
+
 /** A missing asset (`/assets/x.js`) is a real 404: answering with HTML would only hide the broken build. */
 function looksLikeFile(url: string): boolean {
   const path = url.split('?')[0] ?? '';
+  if (APP_ROUTE_PREFIXES.some((prefix) => path.startsWith(prefix))) return false;
   const last = path.slice(path.lastIndexOf('/') + 1);
   return last.includes('.');
 }

@@ -65,8 +65,10 @@ export interface PipelineSummary {
   /** Progress of the running step(s) of the last run, when it is running. */
   lastRunSteps: StepView[];
   runs24h: number;
-  /** Share of finished runs in the last 24 h that succeeded, 0..1; null with none. */
+  /** Share of finished runs in the last 24 h that succeeded (with or without failed records), 0..1; null with none. */
   successRate24h: number | null;
+  /** Share of finished runs in the last 24 h that succeeded but counted failed records ("unstable"), 0..1. */
+  unstableRate24h: number | null;
   medianDurationMs: number | null;
   /** Errors of the last finished run (the ones still "open"). */
   openErrors: number;
@@ -132,6 +134,10 @@ export interface ErrorView {
   fingerprint: string;
   time: number;
 }
+
+/** How GET /api/errors/groups orders groups: most recent, most errors, most runs, or newest first seen first. */
+export const ERROR_GROUP_SORTS = ['lastSeen', 'count', 'runs', 'firstSeen'] as const;
+export type ErrorGroupSort = (typeof ERROR_GROUP_SORTS)[number];
 
 export interface ErrorGroup {
   fingerprint: string;

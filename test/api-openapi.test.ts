@@ -69,6 +69,7 @@ describe('GET /api/openapi.json', () => {
     expect(params('/api/runs')).toEqual([
       'query:club',
       'query:cursor',
+      'query:failedRecords',
       'query:limit',
       'query:pipeline',
       'query:status',
@@ -81,7 +82,7 @@ describe('GET /api/openapi.json', () => {
     );
     expect(params('/api/runs/{id}/compare')).toEqual(['path:id', 'query:with']);
     expect(params('/api/errors/groups')).toEqual(
-      ['club', 'consecutive', 'limit', 'pipeline', 'since'].map((n) => `query:${n}`),
+      ['club', 'consecutive', 'limit', 'pipeline', 'since', 'sort'].map((n) => `query:${n}`),
     );
   });
 

@@ -58,6 +58,12 @@ describe('serving the UI', () => {
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 
+  it('serves the UI for a pipeline whose name has a dot (a deep link, not a file)', async () => {
+    const res = await get('/pipelines/north/sync.members');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+  });
+
   it('404s a missing asset instead of answering with HTML', async () => {
     const res = await get('/assets/gone-123.js');
     expect(res.statusCode).toBe(404);

@@ -4,7 +4,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
 import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
-import { BODY_BACKGROUND, COUNT_IMAGES, DOCUMENT_MARKED, MARK_DOCUMENT, PWNED } from './e2e/page-scripts.js';
+import {
+  BODY_BACKGROUND,
+  COUNT_IMAGES,
+  DOCUMENT_MARKED,
+  MARK_DOCUMENT,
+  PWNED,
+  SHOWN_TEXT,
+} from './e2e/page-scripts.js';
 import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
 import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
 import { ensureUiBuilt } from './e2e/ui-build.js';
@@ -139,6 +146,71 @@ describe('hostile strings', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it('render as text everywhere a string from a run file is shown: names, steps, detail, stacks, err fields, groups', async () => {
+    // Each place gets its own marker, so the test can tell which place showed it (and that it showed at all).
+    // (No double quotes: the detail shows fields as JSON, which would escape them.)
+    const hostile = (where: string) => `<img src=x data-where=${where} onerror=window.__pwned='${where}'>`;
+    const club = hostile('club');
+    const pipeline = hostile('pipeline');
+    const run = beginRun(server.runsDir, club, pipeline);
+    await run.step(hostile('step'), (step) => {
+      step.log.warn({ payload: hostile('data') }, hostile('message'));
+      const err = new Error(hostile('err-message'));
+      err.stack = `Error: ${hostile('stack')}\n    at ${hostile('frame')}`;
+      step.error({ identifier: hostile('identifier'), system: hostile('system'), err });
+    });
+    await run.end({ outcome: 'failure', reason: hostile('reason') });
+    const runId = await waitFor('the hostile run', async () => {
+      const page = await api<ApiPage<RunView>>(`/api/runs?club=${encodeURIComponent(club)}&limit=1`);
+      return page.items[0]?.status === 'failure' ? page.items[0].id : undefined;
+    });
+    const lines = await api<{ lines: Array<{ offset: number; msg: string | null }> }>(`/api/runs/${runId}/logs`);
+    const messageLine = lines.lines.find((l) => l.msg === hostile('message'))!;
+
+    const { page, problems } = await openPage(browser, { width: 1440 });
+    const shown = (where: string, within = SHOWN_TEXT) =>
+      waitFor(`${where} shown as text`, async () => (await page.evaluate<string>(within)).includes(hostile(where)));
+    const detailText = SHOWN_TEXT.replace(
+      'visit(document.body)',
+      "visit(document.querySelector('runboard-app').shadowRoot.querySelector('run-page').shadowRoot.querySelector('log-viewer').shadowRoot.querySelector('log-line-detail').shadowRoot)",
+    );
+    await page.goto(`${server.url}/?club=${encodeURIComponent(club)}`);
+    await shown('pipeline');
+    await shown('club');
+    await page.goto(`${server.url}/pipelines/${encodeURIComponent(club)}/${encodeURIComponent(pipeline)}`);
+    await shown('pipeline');
+    await page.goto(`${server.url}/runs/${runId}?line=${messageLine.offset}`);
+    await shown('step');
+    await shown('reason');
+    await shown('identifier');
+    await shown('system');
+    // The selected line's detail panel: its message, step and fields.
+    const detail = page.locator('log-viewer section.detail');
+    await detail.waitFor();
+    await shown('message', detailText);
+    await shown('step', detailText);
+    await shown('data', detailText);
+    // The run's errors: the err's message, and its stack (on demand).
+    await shown('err-message');
+    await shown('stack');
+    // An error line's detail: the err's message and the fields the line carries.
+    const errorLine = lines.lines.find((l) => l.msg !== null && l.msg.includes('err-message'))!;
+    await page.goto(`${server.url}/runs/${runId}?line=${errorLine.offset}`);
+    await page.locator(`log-viewer section.detail[data-offset="${errorLine.offset}"]`).waitFor();
+    await shown('err-message', detailText);
+    await page.goto(`${server.url}/errors?club=${encodeURIComponent(club)}`);
+    // The error group's title (its message) and its record.
+    await shown('err-message');
+    await page.goto(
+      `${server.url}/errors?club=${encodeURIComponent(club)}&identifier=${encodeURIComponent(hostile('identifier'))}`,
+    );
+    await shown('identifier');
+    expect(await countImages(page)).toBe(0);
+    expect(await page.evaluate<unknown>(PWNED)).toBeUndefined();
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 });
 
 describe('errors page', () => {

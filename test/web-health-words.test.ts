@@ -32,6 +32,7 @@ function summary(club: string, pipeline: string, h: PipelineHealth | null): Pipe
     lastRunSteps: [],
     runs24h: 0,
     successRate24h: null,
+    unstableRate24h: null,
     medianDurationMs: null,
     openErrors: 0,
     recent: [],

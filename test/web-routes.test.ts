@@ -9,7 +9,10 @@ describe('routes', () => {
       view: 'pipeline',
       club: 'north',
       pipeline: 'sync members',
+      status: null,
     });
+    expect(parseRoute('/pipelines/north/sync', '?status=unstable')).toMatchObject({ status: 'unstable' });
+    expect(parseRoute('/pipelines/north/sync', '?status=bogus')).toMatchObject({ status: null });
     expect(parseRoute('/runs/42', '?line=1024&level=warn&step=fetch&q=time%20out')).toEqual({
       view: 'run',
       runId: 42,
@@ -25,7 +28,11 @@ describe('routes', () => {
       system: 'crm',
       identifier: 'm-1',
       fingerprint: 'ab12',
+      sort: null,
+      window: null,
     });
+    expect(parseRoute('/errors', '?sort=count&window=30d')).toMatchObject({ sort: 'count', window: '30d' });
+    expect(parseRoute('/errors', '?sort=loud&window=1y')).toMatchObject({ sort: null, window: null });
   });
 
   it('rejects malformed paths and values instead of guessing', () => {
@@ -41,10 +48,30 @@ describe('routes', () => {
     const routes: Route[] = [
       { view: 'overview', club: null },
       { view: 'overview', club: 'süd & west' },
-      { view: 'pipeline', club: 'a/b', pipeline: 'x?y#z' },
+      { view: 'pipeline', club: 'a/b', pipeline: 'x?y#z', status: null },
+      { view: 'pipeline', club: 'a', pipeline: 'b', status: 'unstable' },
       { view: 'run', runId: 9, line: null, level: null, step: null, q: '' },
       { view: 'run', runId: 9, line: 77, level: 'error', step: 'load / save', q: '<img src=x>' },
-      { view: 'errors', club: 'c', pipeline: null, system: 'crm', identifier: 'id 1', fingerprint: null },
+      {
+        view: 'errors',
+        club: 'c',
+        pipeline: null,
+        system: 'crm',
+        identifier: 'id 1',
+        fingerprint: null,
+        sort: null,
+        window: null,
+      },
+      {
+        view: 'errors',
+        club: null,
+        pipeline: null,
+        system: null,
+        identifier: null,
+        fingerprint: null,
+        sort: 'firstSeen',
+        window: 'all',
+      },
     ];
     for (const route of routes) {
       const href = routeHref(route);

@@ -2,6 +2,7 @@
 // request waiting on it), logs in with POST /api/login — which sets the cookie that also authenticates the
 // live socket — and retries. DOM-free: fetch and the prompt are injected.
 import type {
+  ErrorGroupSort,
   ErrorGroupsResponse,
   ErrorView,
   LogsResponse,
@@ -53,6 +54,8 @@ export interface RunsQuery {
   club?: string | null;
   pipeline?: string | null;
   status?: string | null;
+  /** 'some' / 'none': runs that counted failed records, or none (see history-status). */
+  failedRecords?: 'some' | 'none' | null;
   cursor?: string | null;
   limit?: number;
 }
@@ -186,7 +189,13 @@ export class ApiClient {
   }
 
   errorGroups(
-    query: { club?: string | null; pipeline?: string | null; since?: number | null; consecutive?: number },
+    query: {
+      club?: string | null;
+      pipeline?: string | null;
+      since?: number | null;
+      sort?: ErrorGroupSort | null;
+      consecutive?: number;
+    },
     signal?: AbortSignal,
   ) {
     return this.get<ErrorGroupsResponse>(apiPath('/api/errors/groups', { ...query }), signal);

@@ -24,6 +24,7 @@ import './errors-page.js';
 import './overview-page.js';
 import './pipeline-page.js';
 import './run-page.js';
+import './offline-banner.js';
 import './token-prompt.js';
 
 /** The stored time-zone choice, applied to the page's formatting before anything renders. */
@@ -32,6 +33,9 @@ function initialTimeZone(): TimeZoneMode {
   setTimeZoneMode(mode);
   return mode;
 }
+
+/** The app's element id: the skip link's target in the document (it then focuses the page's <main>). */
+const APP_ID = 'app';
 
 function currentRoute(): Route {
   return parseRoute(window.location.pathname, window.location.search);
@@ -112,6 +116,11 @@ export class RunboardApp extends LitElement {
       .spacer {
         flex: 1;
       }
+      offline-banner {
+        /* Across the whole page, under the header's controls, sticky with them. */
+        flex: 0 0 calc(100% + 40px);
+        margin: 0 -20px -8px;
+      }
       .tz {
         font-size: 12px;
         font-variant-numeric: tabular-nums;
@@ -124,6 +133,10 @@ export class RunboardApp extends LitElement {
       @media (max-width: 600px) {
         header {
           padding: 8px 12px;
+        }
+        offline-banner {
+          flex-basis: calc(100% + 24px);
+          margin: 0 -12px -8px;
         }
         main {
           padding: 12px;
@@ -207,6 +220,8 @@ export class RunboardApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The skip link's target must be findable from the document (the <main> it focuses is in this shadow root).
+    if (this.id === '') this.id = APP_ID;
     this.applyLocation();
     window.addEventListener('popstate', this.onPopState);
     this.addEventListener('click', this.onClick);
@@ -289,6 +304,7 @@ export class RunboardApp extends LitElement {
           .services=${this.services}
           .club=${route.club}
           .pipeline=${route.pipeline}
+          .status=${route.status}
         ></pipeline-page>`;
       case 'run':
         return html`<run-page .services=${this.services} .route=${route}></run-page>`;
@@ -321,8 +337,10 @@ export class RunboardApp extends LitElement {
     const club = this.club;
     const view = this.route.view;
     return html`
-      <a class="skip" href="#main" @click=${(e: Event) => (e.preventDefault(), this.main.focus())}>Skip to content</a>
       <header>
+        <a class="skip" href="#${APP_ID}" @click=${(e: Event) => (e.preventDefault(), this.main.focus())}
+          >Skip to content</a
+        >
         <a class="brand" href=${overviewHref(club)}>runboard</a>
         <nav aria-label="Main">
           <ul>
@@ -347,6 +365,7 @@ export class RunboardApp extends LitElement {
         ${this.renderTimeZone()}
         ${this.needsSignIn ? html`<button @click=${() => this.signIn()}>Sign in</button>` : null}
         <connection-indicator .state=${this.connection}></connection-indicator>
+        <offline-banner .services=${this.services}></offline-banner>
       </header>
       <main id="main" tabindex="-1">${keyed(this.pageGeneration, this.renderPage())}</main>
       <token-prompt></token-prompt>

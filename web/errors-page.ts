@@ -1,5 +1,16 @@
 // The error browser: errors grouped by fingerprint (new vs recurring), records failing run after run, and,
 // when narrowed to a group or a record, the errors themselves with links to their runs and log lines.
+import {
+  DEFAULT_ERROR_SORT,
+  DEFAULT_ERROR_WINDOW,
+  ERROR_GROUP_SORTS,
+  ERROR_SORT_LABELS,
+  ERROR_WINDOWS,
+  ERROR_WINDOW_LABELS,
+  isErrorGroupSort,
+  isErrorWindow,
+  windowSince,
+} from './error-group-order.js';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ErrorGroupsResponse, ErrorView } from '../shared/api.js';
@@ -161,10 +172,15 @@ export class ErrorsPage extends LitElement {
 
   private async load(): Promise<void> {
     const generation = ++this.generation;
-    const { club, pipeline, system, identifier, fingerprint } = this.route;
+    const { club, pipeline, system, identifier, fingerprint, sort, window } = this.route;
     try {
       const [groups, pipelines, list] = await Promise.all([
-        this.services.api.errorGroups({ club, pipeline }),
+        this.services.api.errorGroups({
+          club,
+          pipeline,
+          sort,
+          since: window === null ? null : windowSince(window, Date.now()),
+        }),
         this.services.api.pipelines(club),
         this.listMode
           ? this.services.api.errors({ club, pipeline, system, identifier, fingerprint, limit: LIST_PAGE })
@@ -263,6 +279,40 @@ export class ErrorsPage extends LitElement {
         >Record
         <input name="identifier" type="search" placeholder="identifier" .value=${r.identifier ?? ''} />
       </label>
+      <label
+        >Window
+        <select
+          class="window"
+          @change=${(e: Event) => {
+            const v = (e.target as HTMLSelectElement).value;
+            this.setFilter({ window: isErrorWindow(v) && v !== DEFAULT_ERROR_WINDOW ? v : null });
+          }}
+        >
+          ${ERROR_WINDOWS.map(
+            (w) =>
+              html`<option value=${w} ?selected=${(r.window ?? DEFAULT_ERROR_WINDOW) === w}>
+                ${ERROR_WINDOW_LABELS[w]}
+              </option>`,
+          )}
+        </select></label
+      >
+      <label
+        >Sort groups by
+        <select
+          class="sort"
+          @change=${(e: Event) => {
+            const v = (e.target as HTMLSelectElement).value;
+            this.setFilter({ sort: isErrorGroupSort(v) && v !== DEFAULT_ERROR_SORT ? v : null });
+          }}
+        >
+          ${ERROR_GROUP_SORTS.map(
+            (s) =>
+              html`<option value=${s} ?selected=${(r.sort ?? DEFAULT_ERROR_SORT) === s}>
+                ${ERROR_SORT_LABELS[s]}
+              </option>`,
+          )}
+        </select></label
+      >
       <button type="submit">Apply</button>
       ${
         r.pipeline !== null || r.system !== null || r.identifier !== null || r.fingerprint !== null
@@ -366,7 +416,13 @@ export class ErrorsPage extends LitElement {
     return html`
       ${this.listMode ? this.renderList() : nothing}
       <section aria-labelledby="groups-title">
-        <h2 id="groups-title">Groups <span class="muted">(${groups.length}, last 7 days)</span></h2>
+        <h2 id="groups-title">
+          Groups
+          <span class="muted"
+            >(${groups.length}, ${ERROR_WINDOW_LABELS[r.window ?? DEFAULT_ERROR_WINDOW]}, by
+            ${ERROR_SORT_LABELS[r.sort ?? DEFAULT_ERROR_SORT]})</span
+          >
+        </h2>
         ${
           response === null
             ? html`<p class="muted">Loading…</p>`

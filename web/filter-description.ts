@@ -17,7 +17,7 @@ export function describeLogFilter(filter: LogFilter): string {
   return joined(parts);
 }
 
-export function describeErrorFilters(route: Omit<ErrorsRoute, 'view'>): string {
+export function describeErrorFilters(route: Omit<ErrorsRoute, 'view' | 'sort' | 'window'>): string {
   const parts: string[] = [];
   if (route.club !== null) parts.push(`club ${route.club}`);
   if (route.pipeline !== null) parts.push(`pipeline ${route.pipeline}`);

@@ -5,11 +5,12 @@
 // shows where the live stream skipped lines, with a button to fetch them.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { LiveDataMessage, LogLineView, LogsResponse } from '../shared/api.js';
-import { LEVELS, levelLabel, type LevelLabel } from '../shared/events.js';
-import { compactJson, formatClock, formatCount, formatDateTime } from './format.js';
+import { formatCount } from './format.js';
+import { rowText } from './log-row-text.js';
+import { DETAIL_HEIGHT, ROW_HEIGHT, logRowStyles, renderLogRow } from './log-row.js';
+import { logToolbarStyles, renderLogToolbar } from './log-toolbar.js';
 import {
   EMPTY_BUFFER,
   addGap,
@@ -28,7 +29,6 @@ import {
   skippedCount,
   type GapRow,
   type LogBuffer,
-  type LogRow,
 } from './log-buffer.js';
 import {
   NO_FILTER,
@@ -42,13 +42,27 @@ import {
 } from './log-filter.js';
 import { describeLogFilter } from './filter-description.js';
 import { endWording, jumpLabel, type LogEnd } from './log-live-model.js';
-import { isAtBottom, isNearBottom, isNearTop, rowWindow, scrollAfterPrepend, scrollToCenter } from './log-window.js';
+import { isAtBottom, isNearBottom, isNearTop } from './log-window.js';
+import {
+  layoutWindow,
+  scrollToRow,
+  uniformLayout,
+  variableLayout,
+  wrappedLineCount,
+  type RowLayout,
+} from './log-row-layout.js';
+import { initialLogWrap, storeLogWrap } from './log-wrap-setting.js';
+import './log-line-detail.js';
 import { routeHref } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
 import { baseStyles } from './ui-styles.js';
 
-export const ROW_HEIGHT = 20;
+export { ROW_HEIGHT };
 export const OVERSCAN = 20;
+/** A wrapped row shows at most this many text lines; the detail shows the rest. */
+const MAX_WRAPPED_LINES = 12;
+/** From this width the selected line's detail opens beside the log rather than under the line. */
+const SIDE_DETAIL_QUERY = '(min-width: 1100px)';
 /** Lines in the first page (newest) and in each older/newer page fetched on scroll. */
 const FIRST_PAGE = 500;
 const PAGE = 1000;
@@ -62,30 +76,13 @@ const CATCH_UP_FAILED = 'catching up after the reconnect failed';
 export class LogViewer extends LitElement {
   static override styles = [
     baseStyles,
+    logRowStyles,
+    logToolbarStyles,
     css`
       :host {
         display: grid;
         gap: 6px;
         min-width: 0;
-      }
-      .toolbar {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 8px 14px;
-        align-items: center;
-      }
-      .toolbar label {
-        display: inline-flex;
-        gap: 6px;
-        align-items: center;
-      }
-      input[type='search'] {
-        width: 16em;
-      }
-      .status {
-        flex: 1;
-        text-align: right;
-        font-size: 12px;
       }
       .frame {
         position: relative;
@@ -114,96 +111,6 @@ export class LogViewer extends LitElement {
         top: 0;
         will-change: transform;
       }
-      .row {
-        display: flex;
-        gap: 10px;
-        height: ${ROW_HEIGHT}px;
-        line-height: ${ROW_HEIGHT}px;
-        padding: 0 10px;
-        white-space: pre;
-        overflow: hidden;
-        color: var(--text);
-        text-decoration: none;
-      }
-      .sev-warn {
-        background: color-mix(in srgb, var(--level-warn) 7%, transparent);
-      }
-      .sev-error,
-      .sev-fatal {
-        background: color-mix(in srgb, var(--level-error) 10%, transparent);
-      }
-      a.row:hover {
-        background: var(--surface-2);
-        text-decoration: none;
-      }
-      .row[aria-current='true'] {
-        background: var(--highlight);
-        box-shadow: inset 3px 0 0 var(--focus);
-      }
-      .time {
-        color: var(--text-muted);
-        flex: none;
-      }
-      .level {
-        flex: none;
-        width: 5ch;
-        font-weight: 700;
-      }
-      .lvl-trace {
-        color: var(--level-trace);
-      }
-      .lvl-debug {
-        color: var(--level-debug);
-      }
-      .lvl-info {
-        color: var(--level-info);
-      }
-      .lvl-warn {
-        color: var(--level-warn);
-      }
-      .lvl-error {
-        color: var(--level-error);
-      }
-      .lvl-fatal {
-        color: var(--level-fatal);
-      }
-      .step {
-        flex: none;
-        max-width: 16ch;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        color: var(--text-muted);
-      }
-      .msg {
-        flex: none;
-        max-width: 70%;
-        overflow: hidden;
-        text-overflow: ellipsis;
-      }
-      .data {
-        flex: 1 1 0;
-        min-width: 0;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        color: var(--text-muted);
-      }
-      .gap {
-        background: repeating-linear-gradient(
-          -45deg,
-          transparent 0 6px,
-          color-mix(in srgb, var(--tone-partial) 18%, transparent) 6px 12px
-        );
-        color: var(--text);
-        align-items: center;
-        font-family: var(--sans);
-      }
-      .gap button {
-        min-height: 0;
-        height: 16px;
-        padding: 0 8px;
-        font-size: 11px;
-        line-height: 14px;
-      }
       .gaps-banner {
         display: flex;
         flex-wrap: wrap;
@@ -214,39 +121,26 @@ export class LogViewer extends LitElement {
         border: 1px solid var(--tone-partial);
         background: color-mix(in srgb, var(--tone-partial) 12%, transparent);
       }
-      .jump {
+      .live-controls {
         position: absolute;
         right: 18px;
         bottom: 14px;
-        background: var(--tone-running);
+        display: flex;
+        gap: 8px;
+      }
+      .live-controls button {
+        box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
+      }
+      .jump {
+        /* Fixed, not the theme's running tone: white text needs 4.5:1 in light and dark alike. */
+        background: #1a5fd0;
         color: #fff;
         border-color: transparent;
         font-weight: 600;
-        box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
       }
       .empty {
         padding: 20px;
         font-family: var(--sans);
-      }
-      .detail {
-        padding: 10px 12px;
-        display: grid;
-        gap: 6px;
-      }
-      .detail pre {
-        margin: 0;
-        white-space: pre-wrap;
-        overflow-wrap: anywhere;
-        font-family: var(--mono);
-        font-size: 12px;
-        max-height: 40vh;
-        overflow: auto;
-      }
-      .detail-head {
-        display: flex;
-        gap: 12px;
-        flex-wrap: wrap;
-        align-items: baseline;
       }
     `,
   ];
@@ -264,6 +158,14 @@ export class LogViewer extends LitElement {
   @state() private viewportScrollTop = 0;
   @state() private viewportHeight = 600;
   @state() private following = true;
+  /** Paused by the Pause button or Space: stays paused at the bottom too, until resumed (Jump to live). */
+  @state() private paused = false;
+  /** Log lines wrap instead of being cut at the viewport's edge (see log-wrap-setting). */
+  @state() private wrap = initialLogWrap();
+  /** Wide screen: the selected line's detail opens beside the log. */
+  @state() private sideDetail = window.matchMedia(SIDE_DETAIL_QUERY).matches;
+  /** Monospace columns a wrapped row holds, measured from the viewport's width. */
+  @state() private columns = 80;
   @state() private initialLoading = true;
   @state() private loadingOlder = false;
   @state() private loadingNewer = false;
@@ -282,13 +184,22 @@ export class LogViewer extends LitElement {
 
   private unsubscribe: (() => void) | null = null;
   private resizeObserver: ResizeObserver | null = null;
+  private readonly sideQuery = window.matchMedia(SIDE_DETAIL_QUERY);
+  private readonly onSideQuery = (): void => {
+    this.sideDetail = this.sideQuery.matches;
+  };
+  /** The last layout and what it was built from: rebuilt only when one of them changes. */
+  private layoutCache: { key: unknown[]; layout: RowLayout } | null = null;
+  /** Wrapped text lines per line row, for the current column count. */
+  private wrapCache = new WeakMap<object, number>();
+  private wrapCacheColumns = 0;
   /** Bumped on every reset so late responses of an older load are ignored. */
   private generation = 0;
   /** Live batches received while the first page loads: applied on top of it. */
   private pendingLive: LiveDataMessage[][] | null = null;
   /** Scroll work to do right after the next render (before paint). */
-  private pendingScroll: { kind: 'bottom' } | { kind: 'by'; rows: number } | { kind: 'center'; offset: number } | null =
-    null;
+  private pendingScroll:
+    { kind: 'bottom' } | { kind: 'by'; at: number; rows: number } | { kind: 'center'; offset: number } | null = null;
   private scrollFrame = 0;
   private filterTimer: ReturnType<typeof setTimeout> | null = null;
   /** The current history entry is a search being typed (see filterHistory); reset when typing stops. */
@@ -298,11 +209,13 @@ export class LogViewer extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.sideQuery.addEventListener('change', this.onSideQuery);
     if (this.runId > 0) this.start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.sideQuery.removeEventListener('change', this.onSideQuery);
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.resizeObserver?.disconnect();
@@ -335,30 +248,72 @@ export class LogViewer extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    this.resizeObserver = new ResizeObserver(() => {
-      this.viewportHeight = this.viewport.clientHeight;
-    });
+    this.resizeObserver = new ResizeObserver(() => this.measure());
     this.resizeObserver.observe(this.viewport);
+    this.measure();
+  }
+
+  private measure(): void {
     this.viewportHeight = this.viewport.clientHeight;
+    const probe = this.renderRoot.querySelector<HTMLElement>('.probe');
+    const charWidth = probe ? probe.getBoundingClientRect().width / 10 : 0;
+    // The row's horizontal padding (10 px a side) is not text.
+    if (charWidth > 0) this.columns = Math.max(10, Math.floor((this.viewport.clientWidth - 20) / charWidth));
+  }
+
+  /** The selected line's row index when its detail opens in place under it, else -1. */
+  private inlineDetailIndex(): number {
+    if (this.focusLine === null || this.sideDetail) return -1;
+    return indexOfOffset(this.buffer, this.focusLine);
+  }
+
+  /** Where each row sits: one height each unless lines wrap, plus the in-place detail. */
+  private layout(): RowLayout {
+    const rows = this.buffer.rows;
+    const detailAt = this.inlineDetailIndex();
+    const key = [rows, this.wrap, this.columns, detailAt];
+    const cached = this.layoutCache;
+    if (cached && cached.key.every((value, i) => value === key[i])) return cached.layout;
+    let layout: RowLayout;
+    if (!this.wrap) layout = uniformLayout(rows.length, ROW_HEIGHT, detailAt, DETAIL_HEIGHT);
+    else {
+      if (this.wrapCacheColumns !== this.columns) {
+        this.wrapCache = new WeakMap();
+        this.wrapCacheColumns = this.columns;
+      }
+      const heights = rows.map((row, i) => {
+        let lines = 1;
+        if (row.kind === 'line') {
+          lines = this.wrapCache.get(row) ?? wrappedLineCount(rowText(row.line), this.columns, MAX_WRAPPED_LINES);
+          this.wrapCache.set(row, lines);
+        }
+        return lines * ROW_HEIGHT + (i === detailAt ? DETAIL_HEIGHT : 0);
+      });
+      layout = variableLayout(heights);
+    }
+    this.layoutCache = { key, layout };
+    return layout;
   }
 
   protected override updated(): void {
     const viewport = this.viewport;
     const pending = this.pendingScroll;
     this.pendingScroll = null;
-    if (!viewport || !pending) return;
+    if (!viewport) return;
+    if (!pending) {
+      // Following means at the live end: rows that changed height (wrapping measured, a detail opened) keep it.
+      if (this.following && !isAtBottom(viewport.scrollTop, viewport.clientHeight, viewport.scrollHeight))
+        viewport.scrollTop = viewport.scrollHeight;
+      return;
+    }
     if (pending.kind === 'bottom') viewport.scrollTop = viewport.scrollHeight;
-    else if (pending.kind === 'by')
-      viewport.scrollTop = scrollAfterPrepend(viewport.scrollTop, pending.rows, ROW_HEIGHT);
-    else {
+    else if (pending.kind === 'by') {
+      const layout = this.layout();
+      viewport.scrollTop += layout.top(pending.at + pending.rows) - layout.top(pending.at);
+    } else {
       // The nearest row when the offset is not a line start (a hand-edited link).
       const index = Math.min(indexAtOrAfter(this.buffer, pending.offset), this.buffer.rows.length - 1);
-      viewport.scrollTop = scrollToCenter(
-        Math.max(0, index),
-        ROW_HEIGHT,
-        viewport.clientHeight,
-        this.buffer.rows.length,
-      );
+      viewport.scrollTop = scrollToRow(this.layout(), Math.max(0, index), viewport.clientHeight);
     }
     this.viewportScrollTop = viewport.scrollTop;
   }
@@ -407,6 +362,7 @@ export class LogViewer extends LitElement {
         if (generation !== this.generation) return;
         buffer = bufferFromPage(page);
         this.following = true;
+        this.paused = false;
         this.pendingScroll = { kind: 'bottom' };
       }
       for (const batch of this.pendingLive ?? []) buffer = this.applyBatch(buffer, batch).buffer;
@@ -473,7 +429,7 @@ export class LogViewer extends LitElement {
       const { buffer, added } = prependOlder(this.buffer, page);
       this.buffer = buffer;
       // Keep the same lines on screen: everything below moved down by the added rows.
-      this.pendingScroll = { kind: 'by', rows: added };
+      this.pendingScroll = { kind: 'by', at: 0, rows: added };
     } catch (error) {
       if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
     } finally {
@@ -522,7 +478,7 @@ export class LogViewer extends LitElement {
     const index = indexOfGap(this.buffer, gap.afterOffset);
     if (index < 0) return;
     this.following = false;
-    this.viewport.scrollTop = scrollToCenter(index, ROW_HEIGHT, this.viewport.clientHeight, this.buffer.rows.length);
+    this.viewport.scrollTop = scrollToRow(this.layout(), index, this.viewport.clientHeight);
   }
 
   private async loadGap(gap: GapRow): Promise<void> {
@@ -534,8 +490,8 @@ export class LogViewer extends LitElement {
     const next = fillGap(this.buffer, gap, page, PAGE);
     this.buffer = next;
     // Rows inserted above the viewport push it down: compensate unless following the live end.
-    if (!this.following && index >= 0 && index * ROW_HEIGHT < this.viewport.scrollTop) {
-      this.pendingScroll = { kind: 'by', rows: next.rows.length - before };
+    if (!this.following && index >= 0 && this.layout().top(index) < this.viewport.scrollTop) {
+      this.pendingScroll = { kind: 'by', at: index, rows: next.rows.length - before };
     } else if (this.following) {
       this.pendingScroll = { kind: 'bottom' };
     }
@@ -596,14 +552,21 @@ export class LogViewer extends LitElement {
       this.viewportScrollTop = viewport.scrollTop;
       const atBottom = isAtBottom(viewport.scrollTop, viewport.clientHeight, viewport.scrollHeight);
       // Follow mode: on at the live end, paused as soon as the operator scrolls away from it.
-      this.following = atBottom && !this.buffer.hasNewer;
+      this.following = atBottom && !this.buffer.hasNewer && !this.paused;
       if (atBottom) this.unseenBelow = 0;
       if (isNearTop(viewport.scrollTop, viewport.clientHeight)) void this.loadOlder();
       if (isNearBottom(viewport.scrollTop, viewport.clientHeight, viewport.scrollHeight)) void this.loadNewer();
     });
   }
 
+  /** Holds the view where it is while lines keep arriving (counted on the jump button). */
+  private pause(): void {
+    this.paused = true;
+    this.following = false;
+  }
+
   private jumpToLive(): void {
+    this.paused = false;
     if (this.buffer.hasNewer || this.focusLine !== null) {
       // Away from the live end: start over at it (and drop the line deep link).
       this.dispatchEvent(navigateEvent(this.hrefFor(null), true));
@@ -621,9 +584,12 @@ export class LogViewer extends LitElement {
     if (indexOfOffset(this.buffer, offset) >= 0) {
       this.following = false;
       const index = indexOfOffset(this.buffer, offset);
-      const top = index * ROW_HEIGHT;
+      const layout = this.layout();
+      const top = layout.top(index);
+      // With the detail opened in place, the line and its detail should both be in view.
+      const bottom = top + Math.min(layout.height(index), this.viewport?.clientHeight ?? 0);
       const viewport = this.viewport;
-      if (viewport && (top < viewport.scrollTop || top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight)) {
+      if (viewport && (top < viewport.scrollTop || bottom > viewport.scrollTop + viewport.clientHeight)) {
         this.pendingScroll = { kind: 'center', offset };
       }
       return;
@@ -655,6 +621,13 @@ export class LogViewer extends LitElement {
   }
 
   private onKeyDown(event: KeyboardEvent): void {
+    if (event.key === ' ' && this.end === 'live') {
+      // Space pauses and resumes the live log (instead of scrolling a page down), as log viewers do.
+      event.preventDefault();
+      if (this.following) this.pause();
+      else this.jumpToLive();
+      return;
+    }
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp' && event.key !== 'Escape') return;
     if (event.key === 'Escape') {
       if (this.focusLine !== null) this.dispatchEvent(navigateEvent(this.hrefFor(null), true));
@@ -665,10 +638,7 @@ export class LogViewer extends LitElement {
     let index = this.focusLine === null ? -1 : indexOfOffset(this.buffer, this.focusLine);
     // Without a selection, start from the middle of what is on screen (or the last row of a short log).
     if (index < 0)
-      index = Math.min(
-        rows.length,
-        Math.floor((this.viewport.scrollTop + this.viewport.clientHeight / 2) / ROW_HEIGHT),
-      );
+      index = rows.length === 0 ? 0 : this.layout().indexAt(this.viewport.scrollTop + this.viewport.clientHeight / 2);
     const step = event.key === 'ArrowDown' ? 1 : -1;
     for (let i = index + step; i >= 0 && i < rows.length; i += step) {
       const row = rows[i]!;
@@ -682,59 +652,53 @@ export class LogViewer extends LitElement {
 
   // ---- rendering ----
 
-  private renderRow(row: LogRow) {
-    if (row.kind === 'gap') {
-      const count = row.count === null ? 'Some' : formatCount(row.count);
-      return html`<div class="row gap" role="listitem" data-gap-after=${row.afterOffset}>
-        <span>⚠ ${count} lines were not streamed live (the connection was busy).</span>
-        <button
-          @click=${() =>
-            void this.loadGap(row).catch((error: unknown) => {
-              this.loadError = error instanceof Error ? error.message : String(error);
-            })}
-        >
-          Load them
-        </button>
-      </div>`;
-    }
-    const line = row.line;
-    const level = levelLabel(line.level);
-    const selected = this.focusLine === line.offset;
-    const data = compactJson(line.data);
-    return html`<a
-      class="row sev-${level}"
-      role="listitem"
-      href=${this.hrefFor(line.offset)}
-      tabindex="-1"
-      data-offset=${line.offset}
-      aria-current=${selected ? 'true' : 'false'}
-      ><span class="time">${formatClock(line.time)}</span
-      ><span class="level lvl-${level}">${level.toUpperCase()}</span
-      >${line.step === null ? nothing : html`<span class="step">${line.step}</span>`}<span class="msg"
-        >${line.msg ?? line.event ?? ''}</span
-      >${data === '' ? nothing : html`<span class="data">${data}</span>`}</a
-    >`;
+  /** The selected line, if it is loaded. */
+  private selectedLine(): LogLineView | null {
+    if (this.focusLine === null) return null;
+    const row = this.buffer.rows[indexOfOffset(this.buffer, this.focusLine)];
+    return row?.kind === 'line' ? row.line : null;
   }
 
-  private renderDetail() {
-    if (this.focusLine === null) return nothing;
-    const index = indexOfOffset(this.buffer, this.focusLine);
-    const row = index >= 0 ? this.buffer.rows[index] : undefined;
-    if (!row || row.kind !== 'line') return nothing;
-    const line = row.line;
-    return html`<section class="detail card" aria-label="Selected log line">
-      <div class="detail-head">
-        <strong class="lvl-${levelLabel(line.level)}">${levelLabel(line.level).toUpperCase()}</strong>
-        <span>${formatDateTime(line.time)} <span class="muted">(${formatClock(line.time)})</span></span>
-        ${line.step === null ? nothing : html`<span>step <strong>${line.step}</strong></span>`}
-        ${line.event === null ? nothing : html`<span class="muted">event ${line.event}</span>`}
-        <span class="muted">byte offset ${line.offset}</span>
-        <a href=${this.hrefFor(line.offset)}>Link to this line</a>
-        <button @click=${() => this.dispatchEvent(navigateEvent(this.hrefFor(null), true))}>Close</button>
-      </div>
-      <pre>${line.msg ?? ''}</pre>
-      ${line.data === null ? nothing : html`<pre class="muted">${JSON.stringify(line.data, null, 2)}</pre>`}
-    </section>`;
+  private renderDetail(line: LogLineView) {
+    return html`<log-line-detail
+      .line=${line}
+      href=${this.hrefFor(line.offset)}
+      @close=${() => this.dispatchEvent(navigateEvent(this.hrefFor(null), true))}
+    ></log-line-detail>`;
+  }
+
+  /** The rows in the window, with the selected line's detail in place under it. */
+  private renderRows(layout: RowLayout, start: number, end: number) {
+    const rows = this.buffer.rows;
+    const detailAt = this.inlineDetailIndex();
+    const selected = this.selectedLine();
+    const out: unknown[] = [];
+    for (let i = start; i < end; i++) {
+      const row = rows[i]!;
+      const height = layout.height(i) - (i === detailAt ? DETAIL_HEIGHT : 0);
+      out.push(
+        renderLogRow(row, {
+          height,
+          wrap: this.wrap,
+          selected: row.kind === 'line' && row.line.offset === this.focusLine,
+          href: (offset) => this.hrefFor(offset),
+          loadGap: (gap) =>
+            void this.loadGap(gap).catch((error: unknown) => {
+              this.loadError = error instanceof Error ? error.message : String(error);
+            }),
+        }),
+      );
+      if (i === detailAt && selected !== null)
+        out.push(html`<div class="detail-slot">${this.renderDetail(selected)}</div>`);
+    }
+    return out;
+  }
+
+  private toggleWrap(wrap: boolean): void {
+    storeLogWrap(wrap);
+    this.wrap = wrap;
+    // The rows change height: keep the live end in view when following.
+    if (this.following) this.pendingScroll = { kind: 'bottom' };
   }
 
   private renderGapsBanner() {
@@ -769,111 +733,86 @@ export class LogViewer extends LitElement {
 
   override render() {
     const rows = this.buffer.rows;
-    const win = rowWindow({
-      scrollTop: this.viewportScrollTop,
-      viewportHeight: this.viewportHeight,
-      rowHeight: ROW_HEIGHT,
-      rowCount: rows.length,
-      overscan: OVERSCAN,
-    });
-    const visible = rows.slice(win.start, win.end);
+    const layout = this.layout();
+    const win = layoutWindow(layout, this.viewportScrollTop, this.viewportHeight, OVERSCAN);
+    const selected = this.selectedLine();
+    const side = this.sideDetail && selected !== null;
     // The controls show pending changes too, so what was typed never disappears before it applies.
     const shown = this.draft ?? this.filter;
-    const level = shown.level;
-    const steps = shown.step !== null && !this.steps.includes(shown.step) ? [shown.step, ...this.steps] : this.steps;
     const jump = jumpLabel(
       this.end,
       this.newSinceView > 0 || this.buffer.hasNewer ? this.newSinceView : this.unseenBelow,
     );
     return html`
-      <div class="toolbar" role="group" aria-label="Log filters">
-        <label
-          >Level
-          <select
-            aria-label="Minimum level"
-            @change=${(e: Event) => {
-              const value = (e.target as HTMLSelectElement).value;
-              this.setFilter({ level: value === '' ? null : (value as LevelLabel) }, false);
-            }}
-          >
-            <option value="" ?selected=${level === null}>all</option>
-            ${(Object.keys(LEVELS) as LevelLabel[]).map(
-              (l) => html`<option value=${l} ?selected=${level === l}>${l}+</option>`,
-            )}
-          </select></label
-        >
-        <label
-          >Step
-          <select
-            aria-label="Step"
-            @change=${(e: Event) => {
-              const value = (e.target as HTMLSelectElement).value;
-              this.setFilter({ step: value === '' ? null : value }, false);
-            }}
-          >
-            <option value="" ?selected=${shown.step === null}>all steps</option>
-            ${steps.map((s) => html`<option .value=${s} ?selected=${shown.step === s}>${s}</option>`)}
-          </select></label
-        >
-        <label
-          >Search
-          <input
-            type="search"
-            aria-label="Search log text"
-            placeholder="text in message or fields"
-            .value=${live(shown.q)}
-            @input=${(e: Event) => this.setFilter({ q: (e.target as HTMLInputElement).value }, true)}
-            @blur=${() => (this.typingEntryOpen = false)}
-        /></label>
-        <a href=${this.services?.api.logDownloadUrl(this.runId) ?? '#'} download>Download log</a>
-        <span class="status muted" aria-live="polite" data-following=${this.following ? 'true' : 'false'}
-          >${this.statusText()}</span
-        >
-      </div>
+      ${renderLogToolbar({
+        shown,
+        steps: this.steps,
+        wrap: this.wrap,
+        downloadUrl: this.services?.api.logDownloadUrl(this.runId) ?? '#',
+        status: this.statusText(),
+        following: this.following,
+        setFilter: (patch, debounce) => this.setFilter(patch, debounce),
+        searchBlurred: () => (this.typingEntryOpen = false),
+        toggleWrap: (wrap) => this.toggleWrap(wrap),
+      })}
       ${this.loadError ? html`<p class="error-text" role="alert">Could not load log lines: ${this.loadError}</p>` : null}
       ${this.renderGapsBanner()}
-      <div class="frame">
-        <div
-          class="viewport"
-          tabindex="0"
-          role="list"
-          aria-label="Log lines, oldest at the top; arrow keys select a line"
-          aria-busy=${this.initialLoading ? 'true' : 'false'}
-          data-row-count=${rows.length}
-          @scroll=${() => this.onScroll()}
-          @keydown=${(e: KeyboardEvent) => this.onKeyDown(e)}
-        >
-          ${
-            this.reloadFailure !== null
-              ? html`<div class="empty" role="alert">
-                  <p class="error-text">
-                    Could not load log lines for ${describeLogFilter(this.reloadFailure.filter)}:
-                    ${this.reloadFailure.message}
-                  </p>
-                  <button @click=${() => void this.reload()}>Retry</button>
-                </div>`
-              : null
-          }
-          ${
-            !this.initialLoading && rows.length === 0 && this.reloadFailure === null
-              ? html`<div class="empty muted">
-                  ${isFiltered(this.filter) ? 'No lines match these filters.' : 'No log lines yet.'}
-                </div>`
-              : null
-          }
-          <div class="sizer" style=${styleMap({ height: `${win.totalHeight}px` })}>
-            <div class="rows" style=${styleMap({ transform: `translateY(${win.offsetTop}px)` })}>
-              ${visible.map((row) => this.renderRow(row))}
+      <div class="body ${side ? 'side' : ''}">
+        <div class="frame">
+          <span class="probe" aria-hidden="true">0000000000</span>
+          <div
+            class="viewport"
+            tabindex="0"
+            role="region"
+            aria-label="Log lines, oldest at the top; arrow keys select a line"
+            aria-busy=${this.initialLoading ? 'true' : 'false'}
+            data-row-count=${rows.length}
+            @scroll=${() => this.onScroll()}
+            @keydown=${(e: KeyboardEvent) => this.onKeyDown(e)}
+          >
+            ${
+              this.reloadFailure !== null
+                ? html`<div class="empty" role="alert">
+                    <p class="error-text">
+                      Could not load log lines for ${describeLogFilter(this.reloadFailure.filter)}:
+                      ${this.reloadFailure.message}
+                    </p>
+                    <button @click=${() => void this.reload()}>Retry</button>
+                  </div>`
+                : null
+            }
+            ${
+              !this.initialLoading && rows.length === 0 && this.reloadFailure === null
+                ? html`<div class="empty muted">
+                    ${isFiltered(this.filter) ? 'No lines match these filters.' : 'No log lines yet.'}
+                  </div>`
+                : null
+            }
+            <div class="sizer" style=${styleMap({ height: `${win.totalHeight}px` })}>
+              <div class="rows" style=${styleMap({ transform: `translateY(${win.offsetTop}px)` })}>
+                ${this.renderRows(layout, win.start, win.end)}
+              </div>
             </div>
           </div>
+          <div class="live-controls">
+            ${
+              this.end === 'live' && this.following && !this.buffer.hasNewer
+                ? html`<button class="pause" title="Pause the live log (Space)" @click=${() => this.pause()}>
+                    Pause ⏸
+                  </button>`
+                : null
+            }
+            ${
+              !this.following || this.buffer.hasNewer
+                ? html`<button class="jump" title="Resume following (Space)" @click=${() => this.jumpToLive()}>
+                    ${jump} ↓
+                  </button>`
+                : null
+            }
+          </div>
         </div>
-        ${
-          !this.following || this.buffer.hasNewer
-            ? html`<button class="jump" @click=${() => this.jumpToLive()}>${jump} ↓</button>`
-            : null
-        }
+        ${side ? html`<div class="side-detail">${this.renderDetail(selected)}</div>` : nothing}
       </div>
-      ${this.renderDetail()}
     `;
   }
 }

@@ -17,10 +17,19 @@ import {
   plural,
 } from './format.js';
 import { compareRecency } from './overview-model.js';
+import {
+  HISTORY_STATUSES,
+  HISTORY_STATUS_LABELS,
+  historyQuery,
+  isHistoryStatus,
+  matchesHistoryStatus,
+  successWording,
+  type HistoryStatus,
+} from './history-status.js';
 import { appendPage, upsertRuns } from './run-history-model.js';
 import { historyOutliers } from './run-history-outliers.js';
-import { errorsHref, overviewHref, runHref } from './routes.js';
-import type { Services } from './services.js';
+import { errorsHref, overviewHref, pipelineHref, runHref } from './routes.js';
+import { navigateEvent, type Services } from './services.js';
 import { countColumns, durationColumns, median } from './stats.js';
 import { runTone } from './status.js';
 import type { ChartSeries } from './time-chart.js';
@@ -102,6 +111,20 @@ export class PipelinePage extends LitElement {
         color: var(--tone-failure);
         font-weight: 600;
       }
+      .history-head {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px 16px;
+        align-items: baseline;
+        justify-content: space-between;
+      }
+      .history-head h2 {
+        margin: 0;
+        font-size: 16px;
+      }
+      .empty {
+        padding: 6px 10px;
+      }
       .more {
         display: flex;
         justify-content: center;
@@ -113,6 +136,8 @@ export class PipelinePage extends LitElement {
   @property({ attribute: false }) services!: Services;
   @property() club = '';
   @property() pipeline = '';
+  /** Run history filtered by this status (in the URL). */
+  @property({ attribute: false }) status: HistoryStatus | null = null;
 
   @state() private runs: RunView[] = [];
   @state() private nextCursor: string | null = null;
@@ -144,7 +169,8 @@ export class PipelinePage extends LitElement {
   override updated(changed: Map<string, unknown>): void {
     if (
       (changed.has('club') && changed.get('club') !== undefined) ||
-      (changed.has('pipeline') && changed.get('pipeline') !== undefined)
+      (changed.has('pipeline') && changed.get('pipeline') !== undefined) ||
+      (changed.has('status') && changed.get('status') !== undefined)
     )
       this.start();
     if (this.sentinel && !this.observer) {
@@ -179,7 +205,14 @@ export class PipelinePage extends LitElement {
     const removed = new Set(messages.flatMap((m) => (m.type === 'removed' ? m.runIds : [])));
     if (removed.size > 0) this.runs = this.runs.filter((r) => !removed.has(r.id));
     const mine = messages.flatMap((m) =>
-      m.type === 'runs' ? m.runs.filter((r) => r.club === this.club && r.pipeline === this.pipeline) : [],
+      m.type === 'runs'
+        ? m.runs.filter(
+            (r) =>
+              r.club === this.club &&
+              r.pipeline === this.pipeline &&
+              matchesHistoryStatus(this.status, { status: r.status, failed: r.counts.failed }),
+          )
+        : [],
     );
     if (mine.length > 0) this.runs = upsertRuns(this.runs, mine, this.loaded && this.nextCursor === null);
   }
@@ -188,8 +221,19 @@ export class PipelinePage extends LitElement {
     const generation = ++this.generation;
     this.loading = true;
     void this.loadHealth(generation);
+    // Another filter's rows must not show under this one while its first page loads.
+    if (
+      this.runs.length > 0 &&
+      this.runs.some((r) => !matchesHistoryStatus(this.status, { status: r.status, failed: r.counts.failed }))
+    )
+      this.runs = [];
     try {
-      const page = await this.services.api.runs({ club: this.club, pipeline: this.pipeline, limit: PAGE_SIZE });
+      const page = await this.services.api.runs({
+        club: this.club,
+        pipeline: this.pipeline,
+        ...historyQuery(this.status),
+        limit: PAGE_SIZE,
+      });
       if (generation !== this.generation) return;
       // Live rows that arrived during the fetch and are newer than the snapshot stay on top.
       const newest = page.items[0];
@@ -242,6 +286,7 @@ export class PipelinePage extends LitElement {
       const page = await this.services.api.runs({
         club: this.club,
         pipeline: this.pipeline,
+        ...historyQuery(this.status),
         cursor: this.nextCursor,
         limit: PAGE_SIZE,
       });
@@ -283,18 +328,33 @@ export class PipelinePage extends LitElement {
   override render() {
     // Pipelines exist through their runs: none recorded means the address names no pipeline (a typo, or one
     // whose runs retention has deleted).
-    if (this.loaded && !this.loading && this.loadError === null && this.runs.length === 0 && this.health !== null)
+    if (
+      this.loaded &&
+      !this.loading &&
+      this.loadError === null &&
+      this.runs.length === 0 &&
+      this.health !== null &&
+      this.status === null
+    )
       return html`<h1><a href=${overviewHref(this.club)} class="muted">${this.club}</a> / ${this.pipeline}</h1>
         ${this.renderHealth()}
         <p class="muted">No run of it is recorded yet.</p>`;
-    if (this.loaded && !this.loading && this.loadError === null && this.runs.length === 0)
+    if (this.loaded && !this.loading && this.loadError === null && this.runs.length === 0 && this.status === null)
       return html`<h1>Pipeline <q>${this.club} / ${this.pipeline}</q> doesn't exist</h1>
         <p class="muted">No run of it is recorded. It appears here once it writes its first line.</p>
         <p><a href=${overviewHref(this.club)}>Back to the overview</a></p>`;
     const now = this.clock.now;
     const finished = this.runs.filter((r) => r.status !== 'running');
     const mid = median(finished.flatMap((r) => (r.durationMs === null ? [] : [r.durationMs])));
-    const ok = finished.filter((r) => r.status === 'success').length;
+    const succeeded = finished.filter((r) => r.status === 'success');
+    // Clean successes and successes with failed records apart: amber must not read as "100% ok".
+    const rates =
+      finished.length === 0
+        ? ''
+        : successWording(
+            succeeded.length / finished.length,
+            succeeded.filter((r) => r.counts.failed > 0).length / finished.length,
+          );
     const outliers = historyOutliers(this.runs);
     // A lone run is charted over its own duration on each side.
     const lonePad = finished.length === 1 && finished[0]!.durationMs !== null ? finished[0]!.durationMs / 1000 : null;
@@ -305,7 +365,7 @@ export class PipelinePage extends LitElement {
           >${plural(this.runs.length, 'run')} loaded${this.nextCursor !== null ? ' (more on scroll)' : ''}</span
         >
         <span class="muted">median ${formatDuration(mid)}</span>
-        ${finished.length > 0 ? html`<span class="muted">${Math.round((ok / finished.length) * 100)}% succeeded</span>` : null}
+        ${this.status === null && rates !== '' ? html`<span class="muted rates">${rates} of the loaded runs</span>` : null}
         <a href=${errorsHref({ club: this.club, pipeline: this.pipeline })}>Errors of this pipeline</a>
       </div>
       ${this.loadError ? html`<p class="error-text" role="alert">Could not load runs: ${this.loadError}</p>` : null}
@@ -329,7 +389,25 @@ export class PipelinePage extends LitElement {
         ></time-chart>
       </div>
       <section aria-labelledby="history-title" class="card">
-        <h2 id="history-title" class="visually-hidden">Run history</h2>
+        <div class="history-head">
+          <h2 id="history-title">Run history</h2>
+          <label
+            >Status
+            <select
+              class="status-filter"
+              @change=${(e: Event) => {
+                const value = (e.target as HTMLSelectElement).value;
+                const status = isHistoryStatus(value) ? value : null;
+                this.dispatchEvent(navigateEvent(pipelineHref(this.club, this.pipeline, status)));
+              }}
+            >
+              <option value="" ?selected=${this.status === null}>all</option>
+              ${HISTORY_STATUSES.map(
+                (s) => html`<option value=${s} ?selected=${this.status === s}>${HISTORY_STATUS_LABELS[s]}</option>`,
+              )}
+            </select></label
+          >
+        </div>
         <div class="table-wrap">
           <table>
             <thead>
@@ -350,6 +428,11 @@ export class PipelinePage extends LitElement {
               ${this.runs.map((run) => this.renderRow(run, now, outliers.get(run.id)))}
             </tbody>
           </table>
+          ${
+            this.status !== null && this.loaded && !this.loading && this.runs.length === 0
+              ? html`<p class="muted empty">No ${HISTORY_STATUS_LABELS[this.status]} runs.</p>`
+              : null
+          }
         </div>
         <div class="sentinel more">
           ${

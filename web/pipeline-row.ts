@@ -4,6 +4,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { PipelineSummary } from '../shared/api.js';
 import { ClockController } from './clock-controller.js';
 import { formatCount, formatDateTime, formatDuration, formatRelative, plural } from './format.js';
+import { successWording } from './history-status.js';
 import { errorsHref, pipelineHref, runHref } from './routes.js';
 import { TONE_LABELS, runTone } from './status.js';
 import { baseStyles } from './ui-styles.js';
@@ -109,15 +110,14 @@ export class PipelineRow extends LitElement {
       </div>
       <div class="muted num">
         ${plural(p.runs24h, 'run')} / 24
-        h${p.successRate24h === null ? '' : ` · ${Math.round(p.successRate24h * 100)}% ok`}
+        h${p.successRate24h === null ? '' : ` · ${successWording(p.successRate24h, p.unstableRate24h)}`}
       </div>
       <div class="errors">
         ${
           p.openErrors > 0
-            ? html`<a
-                href=${errorsHref({ club: p.club, pipeline: p.pipeline })}
-                aria-label="${plural(p.openErrors, 'open error')} in ${p.pipeline}"
-                ><span class="badge">${plural(p.openErrors, 'error')}</span></a
+            ? html`<a href=${errorsHref({ club: p.club, pipeline: p.pipeline })}
+                ><span class="badge">${plural(p.openErrors, 'error')}</span
+                ><span class="visually-hidden"> open in ${p.pipeline}</span></a
               >`
             : html`<span class="none" aria-label="No open errors">0 errors</span>`
         }

@@ -1,10 +1,18 @@
 // URL <-> view state. Every view and filter lives in the URL so a reload or a shared link shows the same thing.
 import type { LevelLabel } from '../shared/events.js';
+import { isErrorGroupSort, isErrorWindow, type ErrorGroupSort, type ErrorWindow } from './error-group-order.js';
+import { isHistoryStatus, type HistoryStatus } from './history-status.js';
 import { isLevelLabel } from './log-filter.js';
 
 export type Route =
   | { view: 'overview'; club: string | null }
-  | { view: 'pipeline'; club: string; pipeline: string }
+  | {
+      view: 'pipeline';
+      club: string;
+      pipeline: string;
+      /** Run history filtered by this status (see history-status). */
+      status: HistoryStatus | null;
+    }
   | {
       view: 'run';
       runId: number;
@@ -21,6 +29,10 @@ export type Route =
       system: string | null;
       identifier: string | null;
       fingerprint: string | null;
+      /** Group order; null: the default (last seen). */
+      sort: ErrorGroupSort | null;
+      /** Group time window; null: the default (7 days). */
+      window: ErrorWindow | null;
     }
   | { view: 'not-found'; path: string };
 
@@ -50,7 +62,9 @@ export function parseRoute(pathname: string, searchText: string): Route {
   if (head === 'pipelines' && rest.length === 2) {
     const club = decodeSegment(rest[0]!);
     const pipeline = decodeSegment(rest[1]!);
-    if (club !== null && pipeline !== null) return { view: 'pipeline', club, pipeline };
+    const status = param(search, 'status');
+    if (club !== null && pipeline !== null)
+      return { view: 'pipeline', club, pipeline, status: isHistoryStatus(status) ? status : null };
   }
   if (head === 'runs' && rest.length === 1) {
     const runId = nonNegativeInt(rest[0]!);
@@ -67,6 +81,8 @@ export function parseRoute(pathname: string, searchText: string): Route {
     }
   }
   if (head === 'errors' && rest.length === 0) {
+    const sort = param(search, 'sort');
+    const window = param(search, 'window');
     return {
       view: 'errors',
       club: param(search, 'club'),
@@ -74,6 +90,8 @@ export function parseRoute(pathname: string, searchText: string): Route {
       system: param(search, 'system'),
       identifier: param(search, 'identifier'),
       fingerprint: param(search, 'fingerprint'),
+      sort: isErrorGroupSort(sort) ? sort : null,
+      window: isErrorWindow(window) ? window : null,
     };
   }
   return { view: 'not-found', path: pathname };
@@ -93,7 +111,7 @@ export function routeHref(route: Route): string {
     case 'overview':
       return `/${query({ club: route.club })}`;
     case 'pipeline':
-      return `/pipelines/${encodeURIComponent(route.club)}/${encodeURIComponent(route.pipeline)}`;
+      return `/pipelines/${encodeURIComponent(route.club)}/${encodeURIComponent(route.pipeline)}${query({ status: route.status })}`;
     case 'run':
       return `/runs/${route.runId}${query({ line: route.line, level: route.level, step: route.step, q: route.q })}`;
     case 'errors':
@@ -103,6 +121,8 @@ export function routeHref(route: Route): string {
         system: route.system,
         identifier: route.identifier,
         fingerprint: route.fingerprint,
+        sort: route.sort,
+        window: route.window,
       })}`;
     case 'not-found':
       return route.path;
@@ -113,8 +133,8 @@ export function overviewHref(club: string | null = null): string {
   return routeHref({ view: 'overview', club });
 }
 
-export function pipelineHref(club: string, pipeline: string): string {
-  return routeHref({ view: 'pipeline', club, pipeline });
+export function pipelineHref(club: string, pipeline: string, status: HistoryStatus | null = null): string {
+  return routeHref({ view: 'pipeline', club, pipeline, status });
 }
 
 export function runHref(runId: number, line: number | null = null): string {
@@ -129,6 +149,8 @@ export function errorsHref(filters: Partial<Omit<Extract<Route, { view: 'errors'
     system: filters.system ?? null,
     identifier: filters.identifier ?? null,
     fingerprint: filters.fingerprint ?? null,
+    sort: filters.sort ?? null,
+    window: filters.window ?? null,
   });
 }
 

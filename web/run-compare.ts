@@ -239,7 +239,8 @@ export class RunCompare extends LitElement {
       c.skipped.length > 0 ? `skipped: ${c.skipped.join(', ')}` : '',
     ].filter((s) => s !== '');
     return html`
-      <div class="table-wrap">
+      <!-- Scrolls sideways on a phone: focusable, so the keyboard can scroll it too. -->
+      <div class="table-wrap" tabindex="0" role="region" aria-label="Per-step comparison">
         <table>
           <thead>
             <tr>

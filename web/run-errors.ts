@@ -90,7 +90,7 @@ export class RunErrors extends LitElement {
                 <a href=${runHref(e.runId, e.offset)} aria-label="Show the log line of this error">log line</a>
                 <a
                   href=${errorsHref({ club: e.club, pipeline: e.pipeline, fingerprint: e.fingerprint })}
-                  aria-label="Show every error like this one"
+                  title="Every error like this one"
                   >similar errors</a
                 >
               </div>

@@ -29,7 +29,7 @@ export class RunPage extends LitElement {
     css`
       :host {
         display: grid;
-        /* minmax(0, …): a wide table scrolls in its own box instead of widening the page (360 px phones). */
+        /* A column no wider than the screen: a wide table (the comparison) scrolls inside its own box. */
         grid-template-columns: minmax(0, 1fr);
         gap: 14px;
       }

@@ -17,6 +17,12 @@ export const baseStyles = css`
   a:hover {
     text-decoration: underline;
   }
+  /* A link inside running text is told apart by more than its colour. */
+  p a,
+  h1 a {
+    text-decoration: underline;
+    text-underline-offset: 2px;
+  }
   :focus-visible {
     outline: 2px solid var(--focus);
     outline-offset: 2px;

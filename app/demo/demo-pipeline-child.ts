@@ -43,10 +43,12 @@ async function simulateRun(
   const downloaded = await run.step('download', async (step) => {
     step.log.info(`downloading ${demo.records} records from ${demo.source}`);
     const page = Math.max(10, Math.ceil(demo.records / 12));
+    const [minPageMs, maxPageMs] = demo.pageMs ?? [120, 240];
     for (let done = 0; done < demo.records;) {
-      await wait(120 + randomInt(120));
+      await wait(minPageMs + randomInt(maxPageMs - minPageMs));
       done = Math.min(demo.records, done + page);
       step.progress(done, demo.records);
+      step.log.info({ done, total: demo.records }, `downloaded ${done} of ${demo.records} records`);
     }
     step.stats({ pages: Math.ceil(demo.records / page), source: demo.source });
     return demo.records;

@@ -29,6 +29,11 @@ export interface DemoPipeline {
   crashEvery?: number;
   /** Pause between runs, ms (before timeScale). */
   pauseMs: [number, number];
+  /**
+   * Wait per download page, ms (before timeScale; default 120–240). A slow pipeline's live run lasts a minute or
+   * two, so its progress, live log and pause can be watched in the demo's first minute.
+   */
+  pageMs?: [number, number];
 }
 
 export const DEMO_PIPELINES: DemoPipeline[] = [
@@ -45,6 +50,8 @@ export const DEMO_PIPELINES: DemoPipeline[] = [
     ],
     failEvery: 7,
     pauseMs: [6_000, 12_000],
+    // The first pipeline to start: its runs last about 1–1.5 minutes.
+    pageMs: [5_000, 7_500],
   },
   {
     club: 'rondo',
@@ -85,6 +92,7 @@ export const DEMO_PIPELINES: DemoPipeline[] = [
     failEvery: 9,
     crashEvery: 11,
     pauseMs: [9_000, 16_000],
+    pageMs: [6_000, 10_000],
   },
 ];
 

@@ -1,6 +1,6 @@
 // Errors grouped by fingerprint per pipeline, and the per-run identifier failures behind the streaks.
 import type { Db } from '../../shared/db.js';
-import type { ErrorGroup } from '../../shared/api.js';
+import type { ErrorGroup, ErrorGroupSort } from '../../shared/api.js';
 import type { PipelineKey } from './pipelines.js';
 import { budgetCheck } from './budget.js';
 import { statement } from './statements.js';
@@ -16,7 +16,18 @@ export interface GroupFilter {
   /** Only errors at or after this time (ms) are counted. */
   since: number;
   limit: number;
+  /** Default: most recently seen first. */
+  sort?: ErrorGroupSort | undefined;
 }
+
+/** ORDER BY per sort, ties broken the same way every time (the limit must cut a stable list). */
+const GROUP_ORDER: Record<ErrorGroupSort, string> = {
+  lastSeen: 'lastSeen DESC, fingerprint',
+  count: 'count DESC, lastSeen DESC, fingerprint',
+  runs: 'runsAffected DESC, lastSeen DESC, fingerprint',
+  // Over all history, as firstSeen is reported (the fingerprint index answers it per group).
+  firstSeen: 'firstSeenAll DESC, lastSeen DESC, fingerprint',
+};
 
 interface GroupRow {
   club: string;
@@ -72,10 +83,15 @@ export function listErrorGroups(db: Db, filter: GroupFilter): ErrorGroup[] {
     client,
     `SELECT club_slug AS club, pipeline, fingerprint, count(*) AS count, count(DISTINCT run_id) AS runsAffected,
             count(DISTINCT identifier) AS identifiersAffected, max(time) AS lastSeen, message AS sampleMessage,
-            system, run_id AS latestRunId
+            system, run_id AS latestRunId${
+              filter.sort === 'firstSeen'
+                ? `, (SELECT min(h.time) FROM run_errors h WHERE h.fingerprint = run_errors.fingerprint
+                      AND h.club_slug = run_errors.club_slug AND h.pipeline = run_errors.pipeline) AS firstSeenAll`
+                : ''
+            }
        FROM run_errors WHERE ${clauses.join(' AND ')}
       GROUP BY club_slug, pipeline, fingerprint
-      ORDER BY lastSeen DESC, fingerprint LIMIT ?`,
+      ORDER BY ${GROUP_ORDER[filter.sort ?? 'lastSeen']} LIMIT ?`,
   ).all(...params, filter.limit) as GroupRow[];
 
   const firstOccurrence = statement(

@@ -1,6 +1,6 @@
 // What GET /api/errors/groups answers: the groups and the identifiers on a failure streak, read in one
 // transaction so both describe the same moment. Moved here from the route so it can run on a query worker.
-import type { ErrorGroup, RecurringIdentifier } from '../../shared/api.js';
+import type { ErrorGroup, ErrorGroupSort, RecurringIdentifier } from '../../shared/api.js';
 import type { Db } from '../../shared/db.js';
 import { identifierStreaks } from '../routes/identifier-streaks.js';
 import { identifierFailuresOfRun, listErrorGroups, recentFinishedRunIds } from './error-groups.js';
@@ -12,6 +12,7 @@ export interface ErrorOverviewQuery {
   since: number;
   limit: number;
   consecutive: number;
+  sort?: ErrorGroupSort | undefined;
 }
 
 export interface ErrorOverview {
@@ -38,7 +39,13 @@ function recurringIdentifiers(db: Db, query: ErrorOverviewQuery): RecurringIdent
 
 export function errorOverview(db: Db, query: ErrorOverviewQuery): ErrorOverview {
   return db.$client.transaction(() => ({
-    groups: listErrorGroups(db, { club: query.club, pipeline: query.pipeline, since: query.since, limit: query.limit }),
+    groups: listErrorGroups(db, {
+      club: query.club,
+      pipeline: query.pipeline,
+      since: query.since,
+      limit: query.limit,
+      sort: query.sort,
+    }),
     recurringIdentifiers: recurringIdentifiers(db, query),
   }))();
 }

@@ -67,6 +67,8 @@ export interface WindowStats {
   runs: number;
   finished: number;
   succeeded: number;
+  /** Of the succeeded runs, those that counted failed records ("unstable"). */
+  succeededWithFailures: number;
 }
 
 /** Runs started since `since`, how many finished with a recorded outcome (`ended` runs count apart), and succeeded. */
@@ -75,7 +77,8 @@ export function windowStats(db: Db, key: PipelineKey, since: number): WindowStat
     db.$client,
     `SELECT count(*) AS runs,
             coalesce(sum(status NOT IN ('running', 'ended')), 0) AS finished,
-            coalesce(sum(status = 'success'), 0) AS succeeded
+            coalesce(sum(status = 'success'), 0) AS succeeded,
+            coalesce(sum(status = 'success' AND failed > 0), 0) AS succeededWithFailures
        FROM runs WHERE club_slug = ? AND pipeline = ? AND started_at >= ?`,
   ).get(key.club, key.pipeline, since) as WindowStats;
 }

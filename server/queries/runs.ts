@@ -12,6 +12,8 @@ export interface RunFilter {
   club?: string | undefined;
   pipeline?: string | undefined;
   status?: RunStatus | undefined;
+  /** Only runs that counted failed records ('some'), or none ('none'): tells unstable successes apart. */
+  failedRecords?: 'some' | 'none' | undefined;
 }
 
 export interface RowPage<T> {
@@ -32,6 +34,8 @@ function filterClauses(filter: RunFilter): { clauses: string[]; params: Array<st
   add('club_slug = ?', filter.club);
   add('pipeline = ?', filter.pipeline);
   add('status = ?', filter.status);
+  if (filter.failedRecords === 'some') clauses.push('failed > 0');
+  else if (filter.failedRecords === 'none') clauses.push('failed = 0');
   return { clauses, params };
 }
 

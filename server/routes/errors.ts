@@ -1,6 +1,12 @@
 // Errors: a run's errors, the error browser's list, and groups by fingerprint with recurring identifiers.
 import type { FastifyInstance } from 'fastify';
-import type { ErrorGroupsResponse, ErrorView, Page } from '../../shared/api.js';
+import {
+  ERROR_GROUP_SORTS,
+  type ErrorGroupSort,
+  type ErrorGroupsResponse,
+  type ErrorView,
+  type Page,
+} from '../../shared/api.js';
 import { STREAK_LOOKBACK_RUNS } from '../queries/error-groups.js';
 import { errorView } from '../views.js';
 import type { RouteContext } from './context.js';
@@ -28,6 +34,7 @@ interface GroupsQuery {
   club?: string;
   pipeline?: string;
   since?: number;
+  sort?: ErrorGroupSort;
   limit: number;
   consecutive: number;
 }
@@ -117,6 +124,11 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
             club: nameParam,
             pipeline: nameParam,
             since: timeParam,
+            sort: {
+              type: 'string',
+              enum: ERROR_GROUP_SORTS,
+              description: 'lastSeen (default), count, runs (runs affected) or firstSeen (newest first)',
+            },
             limit: limitParam(100, 500),
             consecutive: { type: 'integer', minimum: 2, maximum: STREAK_LOOKBACK_RUNS, default: 2 },
           },

@@ -14,6 +14,8 @@ export interface PipelineFacts {
   runs24h: number;
   finished24h: number;
   succeeded24h: number;
+  /** Of `succeeded24h`, the runs that counted failed records. */
+  succeededWithFailures24h?: number;
   /** Error count of the newest run no longer running, when it is not among `recent`. */
   olderFinishedErrorCount: number | undefined;
   /** Steps of the newest run still running, when the newest run is running. */
@@ -47,6 +49,7 @@ export function summarisePipeline(facts: PipelineFacts): Omit<PipelineSummary, '
     lastRunSteps: last?.status === 'running' ? facts.runningSteps : [],
     runs24h: facts.runs24h,
     successRate24h: facts.finished24h === 0 ? null : facts.succeeded24h / facts.finished24h,
+    unstableRate24h: facts.finished24h === 0 ? null : (facts.succeededWithFailures24h ?? 0) / facts.finished24h,
     medianDurationMs: median(durations),
     openErrors: lastFinished?.errorCount ?? facts.olderFinishedErrorCount ?? 0,
     recent: facts.recent.map(dot).reverse(),

@@ -46,6 +46,7 @@ export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext):
             runs24h: window.runs,
             finished24h: window.finished,
             succeeded24h: window.succeeded,
+            succeededWithFailures24h: window.succeededWithFailures,
             olderFinishedErrorCount: recent.some((r) => r.status !== 'running')
               ? undefined
               : lastFinishedErrorCount(ctx.db, key),
@@ -71,6 +72,7 @@ export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext):
           lastRunSteps: [],
           runs24h: 0,
           successRate24h: null,
+          unstableRate24h: null,
           medianDurationMs: null,
           openErrors: 0,
           recent: [],

@@ -14,6 +14,7 @@ interface RunsQuery {
   club?: string;
   pipeline?: string;
   status?: RunStatus;
+  failedRecords?: 'some' | 'none';
   cursor?: string;
   limit: number;
 }
@@ -32,6 +33,11 @@ export function registerRunsRoutes(app: FastifyInstance, ctx: RouteContext): voi
             club: nameParam,
             pipeline: nameParam,
             status: { type: 'string', enum: RUN_STATUSES },
+            failedRecords: {
+              type: 'string',
+              enum: ['some', 'none'],
+              description: 'Only runs that counted failed records (some) or none: a success with some is "unstable"',
+            },
             cursor: cursorParam,
             limit: limitParam(RUNS_DEFAULT_LIMIT, RUNS_MAX_LIMIT),
           },

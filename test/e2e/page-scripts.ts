@@ -83,3 +83,22 @@ export const ACTIVE_ELEMENT = `(() => {
   while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
   return el ? el.tagName + ' ' + (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 60) : '';
 })()`;
+
+/**
+ * The text the page shows, shadow roots included (options of a closed select, styles and scripts left out):
+ * a string found here is rendered as text, not as markup.
+ */
+export const SHOWN_TEXT = `(() => {
+  const parts = [];
+  const visit = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (parent && parent.closest('option, style, script')) continue;
+      parts.push(node.nodeValue);
+    }
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
+  };
+  visit(document.body);
+  return parts.join('');
+})()`;
