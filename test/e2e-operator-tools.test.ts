@@ -323,12 +323,13 @@ describe('item 13: prioritising error groups', () => {
     });
 
     const { page, problems } = await openPage(browser);
-    const order = async () => {
-      const labels: string[] = [];
-      for (const card of await page.locator('errors-page error-group-card article').all())
-        labels.push((await card.getAttribute('aria-label'))?.replace('Error group: ', '') ?? '');
-      return labels;
-    };
+    // Read in one go: a list re-rendering between "which cards" and "their labels" must not leave a dangling card.
+    const order = () =>
+      page
+        .locator('errors-page error-group-card article')
+        .evaluateAll((cards: Array<{ getAttribute(name: string): string | null }>) =>
+          cards.map((card) => (card.getAttribute('aria-label') ?? '').replace('Error group: ', '')),
+        );
     const waitOrder = (expected: string[]) =>
       waitFor(`groups ${expected.join(', ')}`, async () => (await order()).join('|') === expected.join('|'));
     const param = (name: string) => new URL(page.url()).searchParams.get(name);

@@ -98,3 +98,36 @@ describe('ApiClient with a token', () => {
     expect((bad as ApiRequestError).message).toMatch(/limit/);
   });
 });
+
+describe('a busy server (429 with Retry-After)', () => {
+  it('is asked again after the time it gives, and its answer is the result; still busy after 5 tries: the error', async () => {
+    const { createServer } = await import('node:http');
+    let busyFor = 2;
+    let requests = 0;
+    const busy = createServer((_request, response) => {
+      requests++;
+      if (busyFor-- > 0) {
+        response.writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({ error: 'Too Many Requests', message: 'too many heavy queries', statusCode: 429 }),
+        );
+      } else {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ ok: true }));
+      }
+    });
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as { port: number };
+    try {
+      const client = new ApiClient({ baseUrl: `http://127.0.0.1:${port}` });
+      expect(await client.get<{ ok: boolean }>('/api/x')).toEqual({ ok: true });
+      expect(requests).toBe(3);
+      busyFor = 100;
+      const error = await client.get('/api/x').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApiRequestError);
+      expect((error as ApiRequestError).status).toBe(429);
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
+  });
+});

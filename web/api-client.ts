@@ -80,6 +80,25 @@ export interface ErrorsQuery {
   limit?: number;
 }
 
+const MAX_BUSY_RETRIES = 5;
+
+/** Retry-After in seconds (as the server sends it), bounded to 0.2..5 s; 1 s when absent or unreadable. */
+export function retryAfterMs(header: string | null): number {
+  const seconds = header === null ? NaN : Number(header);
+  return Number.isFinite(seconds) ? Math.min(5000, Math.max(200, seconds * 1000)) : 1000;
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    });
+  });
+}
+
 async function errorMessage(response: Response): Promise<string> {
   try {
     const body = (await response.json()) as { message?: unknown; error?: unknown };
@@ -116,6 +135,13 @@ export class ApiClient {
       });
       if (response.status === 401 && this.promptToken && attempt < 3) {
         await this.authenticate();
+        continue;
+      }
+      // The server bounds concurrent heavy queries and says when to come back: a page's burst of reads (or a
+      // busy moment) waits its turn instead of showing an error.
+      if (response.status === 429 && attempt < MAX_BUSY_RETRIES) {
+        await response.body?.cancel();
+        await delay(retryAfterMs(response.headers.get('retry-after')), signal);
         continue;
       }
       if (!response.ok) throw new ApiRequestError(response.status, await errorMessage(response), path);
