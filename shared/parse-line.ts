@@ -186,6 +186,17 @@ function readLine(obj: JsonObject, kind: EventKind | null, maxDepth: number): Pa
     checkDepth(value, 2, maxDepth);
     (data ??= {})[key] = value;
   }
+  // `err` is read (its message and stack make the run's error) and also kept whole, so the line's detail can show
+  // its type, message, stack and any extra properties (a code, a status, the failing URL).
+  const err = obj.err;
+  if (
+    err !== undefined &&
+    err !== null &&
+    (typeof err === 'string' || (typeof err === 'object' && !Array.isArray(err)))
+  ) {
+    checkDepth(err, 2, maxDepth);
+    (data ??= {}).err = err;
+  }
   return {
     time: readTime(obj.time),
     level: readLevel(obj.level),

@@ -149,7 +149,12 @@ describe('item 10: wrapped lines and the detail where the line is', () => {
 
   it('opens a selected line in place under it on a phone, and beside the log on a wide screen', async () => {
     const run = beginRun(server.runsDir, 'tools', 'detail-in-place');
-    for (let i = 1; i <= 300; i++) run.log.info({ member: `member-${i}` }, `line ${i}`);
+    for (let i = 1; i <= 300; i++) {
+      // Line 295 fails the pino way: its detail shows the err's type, message, stack and extra properties.
+      if (i === 295)
+        run.log.error({ member: 'member-295', err: Object.assign(new Error('HTTP 502'), { status: 502 }) }, 'line 295');
+      else run.log.info({ member: `member-${i}` }, `line ${i}`);
+    }
     await run.end({});
     const runId = await runIdOf('detail-in-place');
     const phone = await openPage(browser, { width: 360, height: 740 });
@@ -180,6 +185,11 @@ describe('item 10: wrapped lines and the detail where the line is', () => {
     await waitFor('line 300', async () => (await renderedLineNumbers(wide.page)).includes(300));
     await wide.page.locator('log-viewer a.row:has-text("line 295")').click();
     await wide.page.locator(detail).waitFor();
+    const err = await wide.page.locator(`${detail} .detail-err`).innerText();
+    expect(err).toContain('Error: HTTP 502');
+    expect(err).toContain('"status": 502');
+    expect(await wide.page.locator(`${detail} .detail-stack`).innerText()).toMatch(/^Error: HTTP 502\n\s+at /);
+    expect(await wide.page.locator(`${detail} .detail-data`).innerText()).toContain('member-295');
     const side = (await boxOf(wide.page, detail))!;
     const log = (await boxOf(wide.page, 'log-viewer .viewport'))!;
     expect(side.left).toBeGreaterThanOrEqual(log.right);

@@ -6,6 +6,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import type { LogLineView } from '../shared/api.js';
 import { levelLabel } from '../shared/events.js';
 import { formatClock, formatDateTime } from './format.js';
+import { splitErr } from './log-err.js';
 import { baseStyles } from './ui-styles.js';
 
 @customElement('log-line-detail')
@@ -72,8 +73,22 @@ export class LogLineDetail extends LitElement {
         </button>
       </div>
       <pre class="detail-msg">${line.msg ?? ''}</pre>
-      ${line.data === null ? nothing : html`<pre class="muted detail-data">${JSON.stringify(line.data, null, 2)}</pre>`}
+      ${this.renderErrAndData()}
     </section>`;
+  }
+
+  private renderErrAndData() {
+    const { err, rest } = splitErr(this.line?.data ?? null);
+    return html`${
+      err === null
+        ? nothing
+        : html`<div class="detail-err">
+            <pre><strong>${err.type ?? 'Error'}</strong>: ${err.message}</pre>
+            ${err.stack === null ? nothing : html`<pre class="muted detail-stack">${err.stack}</pre>`}
+            ${err.extra === null ? nothing : html`<pre class="detail-err-extra">${JSON.stringify(err.extra, null, 2)}</pre>`}
+          </div>`
+    }
+    ${rest === null ? nothing : html`<pre class="muted detail-data">${JSON.stringify(rest, null, 2)}</pre>`}`;
   }
 }
 
