@@ -11,6 +11,7 @@ import { acquireInstanceLock } from '../ingest/instance-lock.js';
 import { createLogSearchIndexer, type LogSearchIndexer } from '../ingest/log-search-index.js';
 import { migrationsFolder, openDb, type Db } from '../shared/db.js';
 import { makeDirectory } from '../shared/make-directory.js';
+import { identifierFieldsOf } from './identifier-fields.js';
 import { buildApp } from '../server/app.js';
 import type { RunboardConfig } from './config.js';
 import { CLOSE_GOING_AWAY, createLiveHub, type LiveHubOptions } from '../server/live-hub.js';
@@ -325,6 +326,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       maxLineBytes: config.maxLineBytes,
       maxDepth: config.maxDepth,
       identifierFields: config.identifierFields,
+      identifierFieldsOf: (club, pipeline) => identifierFieldsOf(loaded?.config ?? null, club, pipeline),
       staleAfterMs: config.staleAfterMs,
       retentionDays: config.retentionDays,
       deleteFilesOnRetention: config.deleteFilesOnRetention,

@@ -23,7 +23,7 @@ export interface PipelineScheduleConfig {
   graceMs: number;
   /** A running run past this is stuck; null: learned from the pipeline's history. */
   maxDurationMs: number | null;
-  /** Kept for the run-insight issue. */
+  /** Fields of this pipeline's error lines that name the failing record, tried before the global list. */
   identifierFields: string[] | null;
   /** Where it is in the document, e.g. `pipelines[2]`. */
   path: string;

@@ -36,6 +36,8 @@ export interface IngestOptions {
   maxDepth?: number;
   /** Fields of a plain error line that name its record, first present wins. Default DEFAULT_IDENTIFIER_FIELDS. */
   identifierFields?: readonly string[];
+  /** A pipeline's own identifier fields (the config file's `identifierFields`), tried before `identifierFields`. */
+  identifierFieldsOf?: (club: string, pipeline: string) => readonly string[] | null;
   /** Default 1 h. */
   staleAfterMs?: number;
   /** Default 90. */
@@ -159,8 +161,12 @@ class Daemon implements IngestDaemon {
     this.abandonCheckMs = options.abandonCheckMs ?? 5000;
     this.idleCloseMs = options.idleCloseMs ?? 5000;
     this.maxOpenFiles = options.maxOpenFiles ?? 256;
-    this.store = new IngestStore(options.db, this.runsDir, {
-      identifierFields: options.identifierFields ?? DEFAULT_IDENTIFIER_FIELDS,
+    const globalFields = options.identifierFields ?? DEFAULT_IDENTIFIER_FIELDS;
+    const defaultFold = { identifierFields: globalFields };
+    this.store = new IngestStore(options.db, this.runsDir, (run) => {
+      // Looked up per batch, so a reloaded config file applies from the next line on.
+      const own = options.identifierFieldsOf?.(run.clubSlug, run.pipeline) ?? null;
+      return own === null || own.length === 0 ? defaultFold : { identifierFields: [...own, ...globalFields] };
     });
     this.queue = new WorkQueue<Tracked>(
       (tracked) => {

@@ -86,7 +86,8 @@ export class IngestStore {
   constructor(
     private readonly db: Db,
     private readonly runsDir: string,
-    private readonly foldOptions: FoldOptions = DEFAULT_FOLD_OPTIONS,
+    /** How to fold a run's lines; per run, as its pipeline's own identifier fields may differ. */
+    private readonly foldOptionsFor: (run: RunRow) => FoldOptions = () => DEFAULT_FOLD_OPTIONS,
   ) {
     const c = (this.client = db.$client);
     this.s = {
@@ -240,7 +241,8 @@ export class IngestStore {
   /** Insert the lines' rows and fold them into the run; returns the run's new state. */
   private writeLines(state: RunState, lines: FoldLine[], change: IngestChange, failed: RejectRecord[]): RunState {
     const runId = state.run.id;
-    let folded = foldSafely(state, lines, failed, this.foldOptions);
+    const foldOptions = this.foldOptionsFor(state.run);
+    let folded = foldSafely(state, lines, failed, foldOptions);
     if (folded.logs.length === 0) return state;
     const rows = folded.logs;
     // Nothing of this batch stored yet (the normal case: offsets commit with their rows): insert in chunks.
@@ -269,7 +271,7 @@ export class IngestStore {
       const fresh = new Set(change.logs.map((row) => row.offset));
       lines = lines.filter((item) => fresh.has(item.offset));
       if (lines.length === 0) return state;
-      folded = foldSafely(state, lines, [], this.foldOptions);
+      folded = foldSafely(state, lines, [], foldOptions);
     }
     for (const error of folded.errors) {
       const info = this.s.insertError.run(error);
