@@ -78,6 +78,23 @@ export interface PipelineSummary {
   health: PipelineHealth | null;
 }
 
+/** A pipeline with no run recorded yet (a schedule names it, or its first run is only just arriving). */
+export function emptyPipelineSummary(club: string, pipeline: string, health: PipelineHealth | null): PipelineSummary {
+  return {
+    club,
+    pipeline,
+    lastRun: null,
+    lastRunSteps: [],
+    runs24h: 0,
+    successRate24h: null,
+    unstableRate24h: null,
+    medianDurationMs: null,
+    openErrors: 0,
+    recent: [],
+    health,
+  };
+}
+
 /** One pipeline's schedule as GET /api/config shows it: the policy runboard judges it by, and where it came from. */
 export interface ConfigPipelineView {
   club: string;

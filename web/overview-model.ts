@@ -1,5 +1,5 @@
 // Folding live run updates into the overview's pipeline list. Pure, so it is unit-tested in node.
-import type { PipelineSummary, RunDot, RunView, StepView } from '../shared/api.js';
+import { emptyPipelineSummary, type PipelineSummary, type RunDot, type RunView, type StepView } from '../shared/api.js';
 import type { PipelineHealthChange } from '../shared/health.js';
 import { urgencyOf } from './health-words.js';
 
@@ -43,19 +43,7 @@ function withDot(recent: readonly RunDot[], dot: RunDot): RunDot[] {
 }
 
 function emptySummary(run: RunView): PipelineSummary {
-  return {
-    club: run.club,
-    pipeline: run.pipeline,
-    lastRun: null,
-    lastRunSteps: [],
-    runs24h: 0,
-    successRate24h: null,
-    unstableRate24h: null,
-    medianDurationMs: null,
-    openErrors: 0,
-    recent: [],
-    health: null,
-  };
+  return emptyPipelineSummary(run.club, run.pipeline, null);
 }
 
 /** An update older than what is shown (a batch replayed over a newer REST snapshot) must not win. */
@@ -146,23 +134,7 @@ export function applyHealth(
     const key = pipelineKey(item.club, item.pipeline);
     const index = next.findIndex((p) => pipelineKey(p.club, p.pipeline) === key);
     if (index >= 0) next = next.map((p, i) => (i === index ? { ...p, health: item.health } : p));
-    else
-      next = [
-        ...next,
-        {
-          club: item.club,
-          pipeline: item.pipeline,
-          lastRun: null,
-          lastRunSteps: [],
-          runs24h: 0,
-          successRate24h: null,
-          unstableRate24h: null,
-          medianDurationMs: null,
-          openErrors: 0,
-          recent: [],
-          health: item.health,
-        },
-      ];
+    else next = [...next, emptyPipelineSummary(item.club, item.pipeline, item.health)];
   }
   return next;
 }

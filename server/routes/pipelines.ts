@@ -1,6 +1,6 @@
 // GET /api/pipelines: every (club, pipeline) with its last run, 24 h figures, median duration and open errors.
 import type { FastifyInstance } from 'fastify';
-import type { PipelineSummary } from '../../shared/api.js';
+import { emptyPipelineSummary, type PipelineSummary } from '../../shared/api.js';
 import { lastFinishedErrorCount, listPipelineKeys, recentRuns, windowStats } from '../queries/pipelines.js';
 import { getRun, getRunSteps } from '../queries/runs.js';
 import { stepView } from '../views.js';
@@ -65,19 +65,7 @@ export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext):
       // Pipelines a schedule names that have no run yet: a job that never ran is exactly what health is for.
       const scheduledOnly = [...healthByKey.values()]
         .filter((item) => club === undefined || item.club === club)
-        .map((item): PipelineSummary => ({
-          club: item.club,
-          pipeline: item.pipeline,
-          lastRun: null,
-          lastRunSteps: [],
-          runs24h: 0,
-          successRate24h: null,
-          unstableRate24h: null,
-          medianDurationMs: null,
-          openErrors: 0,
-          recent: [],
-          health: item.health,
-        }));
+        .map((item) => emptyPipelineSummary(item.club, item.pipeline, item.health));
       return [...withRuns, ...scheduledOnly];
     },
   );
