@@ -53,10 +53,13 @@ export function isSaneTime(time: number, now: number): boolean {
  * A line's `club`/`pipeline` that disagree with the file's path are kept (as a note on the line's data) but never
  * place the run: a file under `a/p/` cannot write into club b. Names equal once made path-safe agree.
  */
+const PLACEMENT_FIELDS = ['club', 'pipeline'] as const;
+
 function notePlacement(line: ParsedLine, expected: { club: string; pipeline: string }): void {
-  for (const field of ['club', 'pipeline'] as const) {
+  for (const field of PLACEMENT_FIELDS) {
     const value = line[field];
-    if (value === null || safeSegment(value) === expected[field]) continue;
+    // The run logger's lines repeat the path's names on every line: equal strings skip safeSegment's regexes.
+    if (value === null || value === expected[field] || safeSegment(value) === expected[field]) continue;
     noteOnLine(line, field, { value, why: `the file's path places this run in ${field} "${expected[field]}"` });
     line[field] = null;
   }

@@ -1,6 +1,6 @@
 // The overview's health wording and urgency order, pure.
 import { describe, expect, it } from 'vitest';
-import type { PipelineSummary } from '../shared/api.js';
+import { emptyPipelineSummary, type PipelineSummary } from '../shared/api.js';
 import type { PipelineHealth } from '../shared/health.js';
 import { roughDuration, scheduleLine } from '../web/health-words.js';
 import { applyHealth, groupByClub } from '../web/overview-model.js';
@@ -25,19 +25,7 @@ function health(overrides: Partial<PipelineHealth>): PipelineHealth {
 }
 
 function summary(club: string, pipeline: string, h: PipelineHealth | null): PipelineSummary {
-  return {
-    club,
-    pipeline,
-    lastRun: null,
-    lastRunSteps: [],
-    runs24h: 0,
-    successRate24h: null,
-    unstableRate24h: null,
-    medianDurationMs: null,
-    openErrors: 0,
-    recent: [],
-    health: h,
-  };
+  return emptyPipelineSummary(club, pipeline, h);
 }
 
 describe('scheduleLine', () => {
