@@ -340,8 +340,13 @@ describe('item 13: prioritising error groups', () => {
         .evaluateAll((cards: Array<{ getAttribute(name: string): string | null }>) =>
           cards.map((card) => (card.getAttribute('aria-label') ?? '').replace('Error group: ', '')),
         );
+    // On a timeout, say what the page showed instead (a flake once timed out here with no clue).
     const waitOrder = (expected: string[]) =>
-      waitFor(`groups ${expected.join(', ')}`, async () => (await order()).join('|') === expected.join('|'));
+      waitFor(`groups ${expected.join(', ')}`, async () => {
+        const shown = await order();
+        if (shown.join('|') === expected.join('|')) return true;
+        throw new Error(`shown: ${shown.join(', ') || 'no groups'}; ${await page.locator('errors-page').innerText()}`);
+      });
     const param = (name: string) => new URL(page.url()).searchParams.get(name);
     await page.goto(`${server.url}/errors?club=sorting`);
     await waitOrder(['mail bounced', 'crm timeout', 'ledger down']);

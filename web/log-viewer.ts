@@ -5,6 +5,7 @@
 // shows where the live stream skipped lines, with a button to fetch them.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { LiveDataMessage, LogLineView, LogsResponse } from '../shared/api.js';
 import { formatCount } from './format.js';
@@ -26,6 +27,7 @@ import {
   lastLineOffset,
   lineCount,
   prependOlder,
+  rowKey,
   skippedCount,
   type GapRow,
   type LogBuffer,
@@ -667,17 +669,21 @@ export class LogViewer extends LitElement {
     ></log-line-detail>`;
   }
 
-  /** The rows in the window, with the selected line's detail in place under it. */
+  /**
+   * The rows in the window, with the selected line's detail in place under it. Keyed by line, so a row's element
+   * stays with its line while the window scrolls: focus and a pointer press land on the line they started on.
+   */
   private renderRows(layout: RowLayout, start: number, end: number) {
     const rows = this.buffer.rows;
     const detailAt = this.inlineDetailIndex();
     const selected = this.selectedLine();
-    const out: unknown[] = [];
+    const items: { key: string; template: unknown }[] = [];
     for (let i = start; i < end; i++) {
       const row = rows[i]!;
       const height = layout.height(i) - (i === detailAt ? DETAIL_HEIGHT : 0);
-      out.push(
-        renderLogRow(row, {
+      items.push({
+        key: rowKey(row),
+        template: renderLogRow(row, {
           height,
           wrap: this.wrap,
           selected: row.kind === 'line' && row.line.offset === this.focusLine,
@@ -687,11 +693,15 @@ export class LogViewer extends LitElement {
               this.loadError = error instanceof Error ? error.message : String(error);
             }),
         }),
-      );
+      });
       if (i === detailAt && selected !== null)
-        out.push(html`<div class="detail-slot">${this.renderDetail(selected)}</div>`);
+        items.push({ key: 'detail', template: html`<div class="detail-slot">${this.renderDetail(selected)}</div>` });
     }
-    return out;
+    return repeat(
+      items,
+      (item) => item.key,
+      (item) => item.template,
+    );
   }
 
   private toggleWrap(wrap: boolean): void {
