@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IngestChange } from '../shared/ingest-change.js';
 import { createIngestDaemon } from '../ingest/daemon.js';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
-import { createLogSearchIndexer, type LogSearchIndexer } from '../ingest/log-search-index.js';
+import { startLogSearchThread, type LogSearchThread } from '../ingest/log-search-thread.js';
 import { migrationsFolder, openDb, type Db } from '../shared/db.js';
 import { makeDirectory } from '../shared/make-directory.js';
 import { identifierFieldsOf } from './identifier-fields.js';
@@ -179,7 +179,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
   let lock: { release(): void } | null = null;
   let db: Db | null = null;
   let daemon: IngestDaemon | null = null;
-  let searchIndex: LogSearchIndexer | null = null;
+  let searchIndex: LogSearchThread | null = null;
   let app: FastifyInstance | null = null;
   let live: LiveRoute | null = null;
   let dbWatch: DbFileWatch | null = null;
@@ -210,7 +210,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
         );
       await step('closing the HTTP server', () => appClosed);
     }
-    searchIndex?.stop();
+    await step('stopping the log search index', () => searchIndex?.stop());
     health?.stop();
     await alertSender?.stop();
     crontabs?.stop();
@@ -332,7 +332,9 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       deleteFilesOnRetention: config.deleteFilesOnRetention,
       usePolling: config.poll,
     });
-    const indexer = createLogSearchIndexer(db, { logger: logger.child({ component: 'log-search' }) });
+    // Indexed on its own thread from the start, beside catch-up: trigram indexing costs more than ingest, and on a
+    // second core it keeps pace instead of doubling the catch-up (searches scan what it has not reached yet).
+    const indexer = startLogSearchThread({ dbFile: config.dbFile, logger: logger.child({ component: 'log-search' }) });
     searchIndex = indexer;
     let healthStarted = false;
     daemon.onChange((change: IngestChange) => {
@@ -370,9 +372,6 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     healthStarted = true;
     ready = true;
     logger.info({ url, liveCursor: hub.cursor }, 'ready: catch-up finished');
-    // The search index follows from here (searches scan what it has not reached yet), so a big backlog makes
-    // the dashboard ready no later than before.
-    indexer.start();
     void indexer.caughtUp().then((caughtUp) => caughtUp && logger.info('log search index caught up'));
     const notified = await notifySystemd(['--ready', `--status=listening on ${url}`], env);
     if (!notified.sent && env.NOTIFY_SOCKET) logger.error({ problem: notified.problem }, 'systemd readiness not sent');

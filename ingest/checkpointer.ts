@@ -2,9 +2,10 @@
 // checkpoint and no checkpoint fsync ever runs inside a commit on the daemon's thread, where the API and the live
 // socket run too. The daemon's connection stops checkpointing automatically while this runs; if the worker dies,
 // the connection's automatic checkpoints come back so the WAL still stays bounded.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type pino from 'pino';
+import { spawnWorker } from '../shared/worker-thread.js';
 import type { CheckpointCommand, CheckpointReport, CheckpointWorkerData } from './checkpoint-protocol.js';
 
 export interface CheckpointerOptions {
@@ -29,21 +30,6 @@ export interface CheckpointerOptions {
 const FAILURE_LOG_INTERVAL_MS = 30_000;
 /** A worker that does not end this long after being asked to is terminated. */
 const STOP_GRACE_MS = 5_000;
-
-const fromSource = import.meta.url.endsWith('.ts');
-
-/**
- * The worker's file next to this one: compiled .js in dist/; from source (tsx, vitest) the .ts, loaded by a
- * two-line bootstrap that first registers tsx in the new thread (an `--import tsx` in the worker's execArgv does
- * not: tsx registers its hooks on the main thread only).
- */
-function newWorker(workerData: CheckpointWorkerData): Worker {
-  if (!fromSource) return new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./checkpoint-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
 
 export class Checkpointer {
   private readonly worker: Worker;
@@ -76,7 +62,7 @@ export class Checkpointer {
       minGapMs: 100,
       truncateAboveBytes: options.truncateAboveBytes ?? 256 * 1024 * 1024,
     };
-    this.worker = newWorker(workerData);
+    this.worker = spawnWorker(import.meta.url, 'checkpoint-worker', workerData);
     // Like the daemon's own timers: a daemon someone forgot to stop must not keep the process alive.
     this.worker.unref();
     this.worker.on('message', (report: CheckpointReport) => this.onReport(report));

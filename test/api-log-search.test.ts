@@ -3,9 +3,12 @@
 //
 // That a search used the index is shown by behaviour, not timing: with a row budget far below the run's size a
 // scan is refused (422) while an indexed search, which only looks at the lines that hold the text, is served.
+import { existsSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogLineView, LogsResponse, Page, RunView } from '../shared/api.js';
 import { createLogSearchIndexer } from '../ingest/log-search-index.js';
+import { searchDbFile } from '../shared/log-search-schema.js';
 import type { QueryPoolOptions } from '../server/query-pool/pool.js';
 import { testServer, type TestServer } from './helpers/seed-server.js';
 import { recordRun } from './helpers/seed-run-files.js';
@@ -50,7 +53,7 @@ describe('log search through the trigram index', () => {
     const queries = ['rate limited', 'LAPOSTA #1', 'knvb-1507', '"memberId"', 'page #19', '#7', 'a', 'no such text'];
     const scanned = [];
     for (const q of queries) scanned.push(await search(q));
-    createLogSearchIndexer(server.db).catchUp();
+    createLogSearchIndexer(server.db.$client).catchUp();
     for (const [i, q] of queries.entries()) expect(await search(q), q).toEqual(scanned[i]);
     expect(numbers(scanned[0] ?? [])).toEqual([7, 507, 1007, 1507]);
   });
@@ -59,7 +62,7 @@ describe('log search through the trigram index', () => {
     const { server, run, search } = await serverWithRun({ maxRowsExamined: ROW_BUDGET });
     // Without the index the search must scan all the run's lines: over the budget.
     await search('rate limited', 422);
-    const indexer = createLogSearchIndexer(server.db);
+    const indexer = createLogSearchIndexer(server.db.$client);
     indexer.catchUp();
     expect(numbers(await search('rate limited'))).toEqual([7, 507, 1007, 1507]);
 
@@ -76,7 +79,7 @@ describe('log search through the trigram index', () => {
 
   it('pages a search newest first and back without gaps', async () => {
     const { server, runId } = await serverWithRun({ maxRowsExamined: ROW_BUDGET });
-    createLogSearchIndexer(server.db).catchUp();
+    createLogSearchIndexer(server.db.$client).catchUp();
     const page = async (query: string) => {
       const res = await server.app.inject({ url: `/api/runs/${runId}/logs?q=laposta&limit=3${query}` });
       expect(res.statusCode, res.body).toBe(200);
@@ -93,36 +96,51 @@ describe('log search through the trigram index', () => {
     expect([newer.hasOlder, newer.hasNewer]).toEqual([true, false]);
   });
 
-  it('rebuilds the index when it is dropped, and searches meanwhile still answer', async () => {
+  it('rebuilds the index when its file is deleted or its table dropped, and searches meanwhile still answer', async () => {
     const { server, search } = await serverWithRun();
-    const indexer = createLogSearchIndexer(server.db);
+    const file = searchDbFile(server.db.$client.name) as string;
+    const indexer = createLogSearchIndexer(server.db.$client);
     indexer.catchUp();
-    server.db.$client.exec('DROP TABLE run_logs_fts');
+    expect(indexer.indexedUpto()).toBeGreaterThan(0);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
     expect(numbers(await search('rate limited'))).toEqual([7, 507, 1007, 1507]);
-
+    expect(indexer.lag()).toBeGreaterThan(0);
     indexer.catchUp();
     expect(indexer.lag()).toBe(0);
-    const tables = server.db.$client.prepare("SELECT name FROM sqlite_master WHERE name = 'run_logs_fts'").all();
-    expect(tables).toHaveLength(1);
+    expect(existsSync(file)).toBe(true);
+    expect(numbers(await search('rate limited'))).toEqual([7, 507, 1007, 1507]);
+
     const budgeted = await serverWithRun({ maxRowsExamined: ROW_BUDGET });
-    createLogSearchIndexer(budgeted.server.db).catchUp();
-    budgeted.server.db.$client.exec('DROP TABLE run_logs_fts');
-    await budgeted.search('rate limited', 422);
-    createLogSearchIndexer(budgeted.server.db).catchUp();
+    const budgetedIndexer = createLogSearchIndexer(budgeted.server.db.$client);
+    budgetedIndexer.catchUp();
     expect(numbers(await budgeted.search('rate limited'))).toEqual([7, 507, 1007, 1507]);
+    const searchDb = new Database(searchDbFile(budgeted.server.db.$client.name) as string);
+    searchDb.exec('DROP TABLE run_logs_fts');
+    searchDb.close();
+    // No index: a scan, over the budget.
+    await budgeted.search('rate limited', 422);
+    budgetedIndexer.catchUp();
+    expect(numbers(await budgeted.search('rate limited'))).toEqual([7, 507, 1007, 1507]);
+    indexer.close();
+    budgetedIndexer.close();
   });
 
   it('takes deleted lines out of the index', async () => {
     const { server, runId } = await serverWithRun();
-    const indexer = createLogSearchIndexer(server.db);
+    const indexer = createLogSearchIndexer(server.db.$client);
     indexer.catchUp();
     const client = server.db.$client;
+    const searchDb = new Database(searchDbFile(client.name) as string, { readonly: true });
     const indexed = () =>
-      client.prepare('SELECT count(*) FROM run_logs_fts WHERE run_logs_fts MATCH \'"lim" AND "ted"\'').pluck().get();
+      searchDb.prepare('SELECT count(*) FROM run_logs_fts WHERE run_logs_fts MATCH \'"lim" AND "ted"\'').pluck().get();
     expect(indexed()).toBe(4);
+    const lines = client.prepare('SELECT count(*) FROM run_logs WHERE run_id = ?').pluck().get(runId);
     client.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+    expect(client.prepare('SELECT count(*) FROM log_search_deleted').pluck().get()).toBe(lines);
     indexer.catchUp();
     expect(indexed()).toBe(0);
     expect(client.prepare('SELECT count(*) FROM log_search_deleted').pluck().get()).toBe(0);
+    searchDb.close();
+    indexer.close();
   });
 });

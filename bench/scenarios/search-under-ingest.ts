@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import type { LiveServerMessage } from '../../shared/api.js';
+import { searchDbFile } from '../../shared/log-search-schema.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const self = fileURLToPath(import.meta.url);
@@ -123,9 +124,20 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
 function searchIndexCaughtUp(dbFile: string): boolean {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
-    const hasState = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'log_search_state'").get() !== undefined;
-    if (!hasState) return true;
-    const indexed = db.prepare('SELECT indexed_upto FROM log_search_state').pluck().get() as number | undefined;
+    // This build keeps the index in a file of its own (the dashboard holds the claim); earlier ones kept it in
+    // the dashboard's database; the earliest had none.
+    const has = (schema: string, table: string) =>
+      db.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE name = ?`).get(table) !== undefined;
+    const searchFile = searchDbFile(dbFile);
+    let schema = 'main';
+    if (has('main', 'log_search_claim')) {
+      if (searchFile === null || !existsSync(searchFile)) return false;
+      db.prepare('ATTACH DATABASE ? AS search').run(searchFile);
+      schema = 'search';
+    }
+    if (!has(schema, 'log_search_state')) return schema === 'main';
+    const indexed = db.prepare(`SELECT indexed_upto FROM ${schema}.log_search_state`).pluck().get() as
+      number | undefined;
     const newest = db.prepare('SELECT max(id) FROM run_logs').pluck().get() as number | null;
     return (indexed ?? 0) >= (newest ?? 0);
   } finally {

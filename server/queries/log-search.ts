@@ -1,8 +1,9 @@
 // Text search in a run's log lines (`q=`): substring semantics, case-insensitive for ASCII, over msg and data, as
 // LIKE '%q%' always gave, but found through the trigram index (run_logs_fts) instead of a scan of the run.
 //
-// The index holds rows up to its watermark (ingest/log-search-index.ts); rows above it, the few just behind
-// ingest, are scanned. Within a run, row ids grow with the byte offset (a run's lines are inserted in file order
+// The index lives in a database file of its own, attached to the reading connection as `search`
+// (attachSearchIndex). It holds rows up to its watermark (ingest/log-search-index.ts); rows above it, the few just
+// behind ingest, are scanned; with no index file (yet) the run is scanned, under the query budget. Within a run, row ids grow with the byte offset (a run's lines are inserted in file order
 // and ids are AUTOINCREMENT), so the indexed rows of a run all come before its unindexed ones, and walking the
 // index in rowid order is walking the run in offset order: a page stops after `limit` matches.
 //
@@ -10,8 +11,14 @@
 // trigrams are ANDed (a superset of the rows that contain the text) and every candidate is confirmed with the
 // same LIKE as before: the answer is exactly the LIKE answer, only found faster. A query of 1 or 2 characters
 // has no trigram; it scans the run as before, under the query budget.
+import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { LOG_SEARCH_STATE_TABLE, LOG_SEARCH_TABLE } from '../../shared/log-search-schema.js';
+import {
+  LOG_SEARCH_STATE_TABLE,
+  LOG_SEARCH_TABLE,
+  SEARCH_SCHEMA,
+  searchDbFile,
+} from '../../shared/log-search-schema.js';
 import { statement } from './statements.js';
 
 /** Trigrams in one MATCH: more narrow the candidates further but each is one more doclist to read. */
@@ -42,18 +49,59 @@ export interface SearchCoverage {
   unindexedRows: number;
 }
 
-function tableExists(client: Database.Database, name: string): boolean {
-  return statement(client, 'SELECT 1 FROM sqlite_master WHERE name = ?').get(name) !== undefined;
+/** Which search file each connection has attached (by inode: a rebuilt index is a new file). */
+const attached = new WeakMap<Database.Database, number>();
+
+function inodeOf(file: string): number | null {
+  try {
+    return statSync(file).ino;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Attaches the search database to a reading connection, or attaches it anew when the file was replaced (a
+ * rebuild). Outside any transaction (ATTACH and DETACH can't run inside one); a stat per call, no more.
+ */
+export function attachSearchIndex(client: Database.Database): void {
+  const file = searchDbFile(client.name);
+  if (file === null) return;
+  const inode = inodeOf(file);
+  const current = attached.get(client);
+  if (inode === current) return;
+  if (current !== undefined) {
+    attached.delete(client);
+    client.exec(`DETACH DATABASE ${SEARCH_SCHEMA}`);
+  }
+  if (inode === null) return;
+  try {
+    // A reading connection opens it read-only, like the dashboard itself.
+    client.prepare(`ATTACH DATABASE ? AS ${SEARCH_SCHEMA}`).run(file);
+    attached.set(client, inode);
+  } catch {
+    // Unreadable (being created, damaged): searches scan until the next call finds it readable.
+  }
+}
+
+function searchTablesExist(client: Database.Database): boolean {
+  if (!attached.has(client)) return false;
+  const found = statement(
+    client,
+    `SELECT count(*) FROM ${SEARCH_SCHEMA}.sqlite_master WHERE name IN ('${LOG_SEARCH_TABLE}', '${LOG_SEARCH_STATE_TABLE}')`,
+  )
+    .pluck()
+    .get() as number;
+  return found === 2;
 }
 
 /** Read inside the query's transaction, so the two parts of a search see the same watermark. */
 export function searchCoverage(client: Database.Database): SearchCoverage {
   const newest = (statement(client, 'SELECT max(id) FROM run_logs').pluck().get() as number | null) ?? 0;
-  if (!tableExists(client, LOG_SEARCH_TABLE) || !tableExists(client, LOG_SEARCH_STATE_TABLE)) {
-    return { indexedUpto: 0, unindexedRows: newest };
-  }
+  if (!searchTablesExist(client)) return { indexedUpto: 0, unindexedRows: newest };
   const upto =
-    (statement(client, 'SELECT indexed_upto FROM log_search_state').pluck().get() as number | undefined) ?? 0;
+    (statement(client, `SELECT indexed_upto FROM ${SEARCH_SCHEMA}.${LOG_SEARCH_STATE_TABLE}`).pluck().get() as
+      number | undefined) ?? 0;
   return { indexedUpto: upto, unindexedRows: Math.max(0, newest - upto) };
 }
 
@@ -75,10 +123,10 @@ export interface SearchPart {
 export function indexedPart(match: string, indexedUpto: number): SearchPart {
   return {
     // CROSS JOIN keeps the index as the outer loop: its rowid order is the page order, so LIMIT stops early.
-    from: `run_logs_fts f CROSS JOIN run_logs l ON l.id = f.rowid`,
+    from: `${SEARCH_SCHEMA}.${LOG_SEARCH_TABLE} f CROSS JOIN run_logs l ON l.id = f.rowid`,
     runClause: 'l.run_id = ?',
     boundById: true,
-    clauses: ['run_logs_fts MATCH ?', 'f.rowid <= ?'],
+    clauses: [`${LOG_SEARCH_TABLE} MATCH ?`, 'f.rowid <= ?'],
     params: [match, indexedUpto],
     order: (direction) => `f.rowid ${direction}`,
   };

@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Db } from '../../shared/db.js';
 import * as schema from '../../shared/schema.js';
 import { withBudget } from '../queries/budget.js';
+import { attachSearchIndex } from '../queries/log-search.js';
 import type { TaskFailure, TaskReply, TaskRequest, WorkerSettings } from './protocol.js';
 import { runTask, type TaskArgs, type TaskName } from './tasks.js';
 
@@ -33,6 +34,8 @@ function failureOf(error: unknown): TaskFailure {
 port.on('message', (request: TaskRequest) => {
   let reply: TaskReply;
   try {
+    // Before the task's transaction: the log search index may have appeared or been rebuilt since the last one.
+    attachSearchIndex(client);
     const limits = { deadline: performance.now() + settings.budgetMs, maxRowsExamined: settings.maxRowsExamined };
     const value = withBudget(db.$client, limits, () => runTask(db, request.name, request.args as TaskArgs<TaskName>));
     reply = { id: request.id, ok: true, value };
