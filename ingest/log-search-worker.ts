@@ -5,9 +5,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { createLogSearchIndexer, type LogSearchIndexer } from './log-search-index.js';
+import { runAsBackgroundThread } from '../shared/worker-thread.js';
 import type { LogSearchCommand, LogSearchReport, LogSearchWorkerData } from './log-search-protocol.js';
 
 const settings = workerData as LogSearchWorkerData;
+// Indexing uses spare CPU: ingest and the live path on the daemon's thread go first.
+runAsBackgroundThread();
 const port = parentPort;
 if (port === null) throw new Error('runboard: log-search-worker.ts runs as a worker thread only');
 

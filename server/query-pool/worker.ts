@@ -5,12 +5,15 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Db } from '../../shared/db.js';
 import * as schema from '../../shared/schema.js';
+import { runAsBackgroundThread } from '../../shared/worker-thread.js';
 import { withBudget } from '../queries/budget.js';
 import { attachSearchIndex } from '../queries/log-search.js';
 import type { TaskFailure, TaskReply, TaskRequest, WorkerSettings } from './protocol.js';
 import { runTask, type TaskArgs, type TaskName } from './tasks.js';
 
 const settings = workerData as WorkerSettings;
+// Searches use spare CPU: on a busy machine the daemon's thread (ingest, live, /api/health) goes first.
+runAsBackgroundThread();
 // Only the busy timeout: this connection never writes, so openDb's write pragmas (which take a lock to set) and
 // migrations don't apply. The busy timeout covers a reader meeting a lock (WAL recovery, an exclusive writer).
 const client = new Database(settings.dbFile, { readonly: true, fileMustExist: true });
