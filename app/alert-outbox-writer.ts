@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertsConfig } from '../alerts/config.js';
 import { decideAlerts, type PipelineAlertMemory } from '../alerts/decide.js';
+import { consecutiveBadRuns } from '../alerts/observation.js';
 import type { AlertStore } from '../ingest/alert-store.js';
 import type { JudgedHealth } from './health-monitor.js';
 
@@ -13,12 +14,6 @@ export function alertOutboxWriter(store: AlertStore, alerts: () => AlertsConfig)
     const { club, pipeline } = judged.key;
     const text = store.memory(club, pipeline);
     const memory = text === null ? null : (JSON.parse(text) as PipelineAlertMemory);
-    let consecutiveBadRuns = 0;
-    for (const run of judged.runs) {
-      if (run.status === 'running') continue;
-      if (run.status !== 'failure' && run.status !== 'abandoned') break;
-      consecutiveBadRuns++;
-    }
     const decision = decideAlerts(
       {
         club,
@@ -28,7 +23,7 @@ export function alertOutboxWriter(store: AlertStore, alerts: () => AlertsConfig)
         reason: judged.to.reason,
         at: judged.at,
         runId: judged.runs[0]?.id ?? null,
-        consecutiveBadRuns,
+        consecutiveBadRuns: consecutiveBadRuns(judged.runs),
         // new-error needs per-pipeline fingerprint history; not wired yet (see the issue 13 report).
         newErrors: [],
       },

@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   migrate: () => import('./commands/migrate.js'),
   tail: () => import('./commands/tail.js'),
   'check-config': () => import('./commands/check-config.js'),
+  alerts: () => import('./commands/alerts.js'),
 };
 
 async function loadAll(): Promise<Command[]> {

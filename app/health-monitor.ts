@@ -3,13 +3,14 @@
 // written. It saves a verdict only when it changed (a restart neither forgets nor re-announces), publishes changed
 // views for the live overview, and tells listeners about state changes (the alerts issue subscribes here).
 import type { Logger } from 'pino';
+import { newestRunMark } from '../alerts/observation.js';
 import { evaluateHealth, type RunForHealth } from '../health/evaluate.js';
 import { resolveHealthPolicy, type HealthPolicy, type ScheduleSources } from '../health/resolve-schedule.js';
+import { pipelinesToJudge } from '../health/judged-pipelines.js';
 import { healthUrgency } from '../health/states.js';
 import { toHealthView } from '../health/view.js';
 import { healthKey, type HealthStore, type PipelineKey } from '../ingest/health-store.js';
 import type { HealthTransition, PipelineHealth, PipelineHealthChange, StoredHealth } from '../shared/health.js';
-import { DEFAULT_CLUB } from '../shared/run-path.js';
 
 /** Runs read per pipeline: the judge's baselines use the newest 20 successes, too-short the 10 before the last. */
 const RUNS_PER_PIPELINE = 40;
@@ -22,7 +23,7 @@ const MAX_SLEEP_MS = 60_000;
 
 export type HealthListener = (transition: HealthTransition) => void;
 
-/** A judgement the alert rules may care about: a state change, or a new newest run (for `after: N`). */
+/** A judgement the alert rules may care about: a state change, or news of the newest run (a new one, or its end). */
 export interface JudgedHealth {
   key: PipelineKey;
   from: StoredHealth | null;
@@ -69,8 +70,8 @@ export interface HealthMonitor {
 
 interface Tracked {
   key: PipelineKey;
-  /** Newest run id last handed to `inTransaction`: a new one is news for `after: N`. */
-  announcedRunId?: string | null;
+  /** The newest run's mark (alerts/observation.ts) last handed to `inTransaction`: a different one is news. */
+  announcedRunMark?: string | null;
   policy: HealthPolicy;
   runs: RunForHealth[];
   stored: StoredHealth | null;
@@ -93,23 +94,7 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
   /** Every pipeline with a run, plus those only the config or a crontab names (a job that never ran is news too). */
   function currentKeys(sources: ScheduleSources): Map<string, PipelineKey> {
     const keys = new Map<string, PipelineKey>();
-    for (const key of store.pipelinesWithRuns()) keys.set(healthKey(key), key);
-    const hasRuns = new Set([...keys.values()].map((key) => key.pipeline));
-    for (const entry of sources.config) {
-      if (entry.schedule === null) continue;
-      if (entry.club !== null) {
-        const key = { club: entry.club, pipeline: entry.pipeline };
-        keys.set(healthKey(key), key);
-      } else if (!hasRuns.has(entry.pipeline)) {
-        // An every-club entry for a pipeline with no run yet: exec's default club is where its first run lands.
-        const key = { club: DEFAULT_CLUB, pipeline: entry.pipeline };
-        keys.set(healthKey(key), key);
-      }
-    }
-    for (const entry of sources.crontab) {
-      const key = { club: entry.club ?? DEFAULT_CLUB, pipeline: entry.pipeline };
-      keys.set(healthKey(key), key);
-    }
+    for (const key of pipelinesToJudge(store.pipelinesWithRuns(), sources)) keys.set(healthKey(key), key);
     return keys;
   }
 
@@ -125,17 +110,17 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     const verdict = evaluateHealth({ policy: item.policy, runs: item.runs, previous: item.stored, now: at });
     item.recheckAt = verdict.recheckAt;
     const previous = item.stored;
-    const newestRunId = item.runs[0]?.id ?? null;
+    const newestMark = newestRunMark(item.runs);
     const saving = verdict.change !== 'none' || previous === null || previous.watchingSince === undefined;
-    const newRun = item.announcedRunId !== undefined && item.announcedRunId !== newestRunId;
+    const newRun = item.announcedRunMark !== undefined && item.announcedRunMark !== newestMark;
     if (options.inTransaction && !saving && newRun && previous !== null) {
       const hook = options.inTransaction;
       const judged = { key: item.key, from: previous, to: previous, at, runs: item.runs };
       store.inTransaction(() => hook(judged));
-      item.announcedRunId = newestRunId;
+      item.announcedRunMark = newestMark;
       options.committed?.();
     }
-    if (item.announcedRunId === undefined) item.announcedRunId = newestRunId;
+    if (item.announcedRunMark === undefined) item.announcedRunMark = newestMark;
     if (saving) {
       const next: StoredHealth = {
         state: verdict.state,
@@ -145,13 +130,15 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
       };
       const hook = options.inTransaction;
       const stateChanged = previous === null || previous.state !== next.state;
+      // A run ending in the state it ran under (failing → failing) changes only the reason: still news for the rules.
+      const news = stateChanged || newRun;
       store.inTransaction(() => {
         store.save(item.key, next, at);
-        if (hook && stateChanged) hook({ key: item.key, from: previous, to: next, at, runs: item.runs });
+        if (hook && news) hook({ key: item.key, from: previous, to: next, at, runs: item.runs });
       });
       item.stored = next;
-      item.announcedRunId = newestRunId;
-      if (stateChanged) options.committed?.();
+      item.announcedRunMark = newestMark;
+      if (news) options.committed?.();
       if (previous === null || previous.state !== next.state) {
         const transition: HealthTransition = { ...item.key, from: previous, to: next, at };
         for (const listener of listeners) {

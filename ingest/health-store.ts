@@ -45,7 +45,7 @@ export interface HealthStore {
 }
 
 /** run.start is looked for among a run's first lines only. */
-const RUN_START_WITHIN_LINES = 3;
+export const RUN_START_WITHIN_LINES = 3;
 
 export function healthKey(key: PipelineKey): string {
   return `${key.club}\n${key.pipeline}`;
@@ -131,7 +131,7 @@ export function createHealthStore(db: Db): HealthStore {
 }
 
 /** A run.start line's data → its schedule; anything malformed is no schedule (the line was the writer's to get right). */
-function scheduleOfData(data: string): DeclaredSchedule | null {
+export function scheduleOfData(data: string): DeclaredSchedule | null {
   try {
     const parsed = JSON.parse(data) as { schedule?: unknown; timezone?: unknown };
     if (typeof parsed.schedule !== 'string' || parsed.schedule.trim() === '') return null;

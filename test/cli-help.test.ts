@@ -11,6 +11,7 @@ async function loadCommands(): Promise<Command[]> {
     import('../app/commands/exec.js'),
     import('../app/commands/migrate.js'),
     import('../app/commands/tail.js'),
+    import('../app/commands/alerts.js'),
   ]);
   return modules.map((module) => module.command);
 }
@@ -31,9 +32,10 @@ describe('runboard --help', () => {
   });
 
   it('shows one command with `runboard <command> --help`, and fails usefully otherwise', async () => {
-    const [execHelp, tailHelp, bare, unknown] = await Promise.all([
+    const [execHelp, tailHelp, alertsHelp, bare, unknown] = await Promise.all([
       spawnTs('app/cli.ts', ['exec', '--help']).finished,
       spawnTs('app/cli.ts', ['tail', '--help']).finished,
+      spawnTs('app/cli.ts', ['alerts', 'backtest', '--help']).finished,
       spawnTs('app/cli.ts', []).finished,
       spawnTs('app/cli.ts', ['frobnicate']).finished,
     ]);
@@ -44,6 +46,10 @@ describe('runboard --help', () => {
     expect(tailHelp.stdout).toContain('runboard tail [--club C] [--pipeline P] [--run ID|latest]');
     expect(tailHelp.stdout).toContain('--exit-status');
     expect(tailHelp.stdout).not.toContain('runboard exec');
+    expect(alertsHelp.code).toBe(0);
+    expect(alertsHelp.stdout).toContain('runboard alerts backtest --since 30d [--config FILE] [--db PATH] [--json]');
+    expect(alertsHelp.stdout).toContain('--since D');
+    expect(alertsHelp.stdout).not.toContain('runboard tail');
     expect(bare.code).toBe(1);
     expect(bare.stdout).toContain('Commands:');
     expect(unknown.code).toBe(2);
