@@ -34,7 +34,7 @@ export interface TokenAuth {
   logout(request: FastifyRequest): void;
   /**
    * Who an authenticated request acts as, for the record (an acknowledgement's "by"). runboard has one token and
-   * no user names: a browser is its session's label, a Bearer client "API token", and without a token "no token".
+   * no user names: a browser is its session's label, a Bearer client "API token", and without a token "local user (no token)".
    */
   actorOf(request: FastifyRequest): string;
 }
@@ -154,7 +154,7 @@ export function createTokenAuth(options: TokenAuthOptions): TokenAuth {
       if (cookie !== undefined && cookie !== '') sessions.revoke(cookie);
     },
     actorOf(request) {
-      if (token === null) return 'no token';
+      if (token === null) return 'local user (no token)';
       if (bearerToken(request.headers.authorization) !== null) return 'API token';
       const cookie = request.cookies[SESSION_COOKIE];
       return cookie !== undefined && cookie !== '' ? sessions.labelOf(cookie) : 'unknown';
