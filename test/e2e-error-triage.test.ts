@@ -3,7 +3,7 @@
 // errors. A real browser against a real `runboard start` fed by real run files; conditions are polled.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage } from './e2e/browser.js';
+import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
 import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
 import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
 import { ensureUiBuilt } from './e2e/ui-build.js';
@@ -65,6 +65,7 @@ describe('group titles', () => {
     await page.goto(`${server.url}/errors?club=titled`);
     await waitCards(page, 'one titled card', (shown) => shown.length === 1 && shown[0]!.title !== '');
     const [card] = await cards(page);
+    await screenshot(page, 'errors-titled');
     expect(card!.title).toBe('Timed out after N ms');
     expect(card!.count).toBe('2×');
     expect(card!.text).toMatch(/Timed out after (1500|2300) ms/);
@@ -112,6 +113,7 @@ describe('acknowledging a group', () => {
     await ledger.locator('button.ack').click();
     const acked = ledger.locator('.acked');
     await acked.waitFor();
+    await screenshot(page, 'errors-acknowledged');
     expect(await acked.innerText()).toMatch(
       /^Acknowledged by local user \(no token\) at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
     );
