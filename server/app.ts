@@ -19,6 +19,7 @@ import { countRunsByStatus } from './queries/runs.js';
 import { registerCompareRoute } from './routes/compare.js';
 import { registerConfigRoute } from './routes/config.js';
 import type { RouteContext } from './routes/context.js';
+import { registerErrorAckRoutes } from './routes/error-acks.js';
 import { registerErrorRoutes } from './routes/errors.js';
 import { registerHealthRoute, registerReadyRoute } from './routes/health.js';
 import { registerIngestProblemsRoute } from './routes/ingest-problems.js';
@@ -165,6 +166,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerLogsRoute(scope, ctx);
     registerLogFileRoute(scope, ctx);
     registerErrorRoutes(scope, ctx);
+    registerErrorAckRoutes(scope, ctx);
     registerRejectsRoute(scope, ctx);
     registerIngestProblemsRoute(scope, ctx);
     registerConfigRoute(scope, ctx);

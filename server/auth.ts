@@ -32,6 +32,11 @@ export interface TokenAuth {
   login(request: FastifyRequest, presented: string): { ok: true; cookie: string } | AuthRefusal;
   /** POST /api/logout: ends the request's session, if any. */
   logout(request: FastifyRequest): void;
+  /**
+   * Who an authenticated request acts as, for the record (an acknowledgement's "by"). runboard has one token and
+   * no user names: a browser is its session's label, a Bearer client "API token", and without a token "local user (no token)".
+   */
+  actorOf(request: FastifyRequest): string;
 }
 
 export interface TokenAuthOptions {
@@ -147,6 +152,12 @@ export function createTokenAuth(options: TokenAuthOptions): TokenAuth {
     logout(request) {
       const cookie = request.cookies[SESSION_COOKIE];
       if (cookie !== undefined && cookie !== '') sessions.revoke(cookie);
+    },
+    actorOf(request) {
+      if (token === null) return 'local user (no token)';
+      if (bearerToken(request.headers.authorization) !== null) return 'API token';
+      const cookie = request.cookies[SESSION_COOKIE];
+      return cookie !== undefined && cookie !== '' ? sessions.labelOf(cookie) : 'unknown';
     },
   };
   return auth;

@@ -1,9 +1,13 @@
-// onRequest hook on every request (API, socket, UI, health): refuse a Host that is not this server (421) and a
-// WebSocket upgrade from a foreign Origin (403), before any route, token check or data. See host-policy.ts.
+// onRequest hook on every request (API, socket, UI, health): refuse a Host that is not this server (421), and a
+// WebSocket upgrade or a write (POST, DELETE, ...) from a foreign Origin (403), before any route, token check or
+// data. Writes too: without a token nothing else stops another site's page from posting to 127.0.0.1 (a form or a
+// no-cors fetch is sent, only its answer is hidden). Browsers send Origin on every such request. See host-policy.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HostPolicy } from './host-policy.js';
 import { sendError } from './routes/http-errors.js';
 import { closeAfterRefusal } from './upgrade-refusal.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function guardHostAndOrigin(policy: HostPolicy) {
   return async function checkHostAndOrigin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -16,7 +20,7 @@ export function guardHostAndOrigin(policy: HostPolicy) {
       await sendError(reply, 421, hostProblem);
       return;
     }
-    if (request.headers.upgrade === undefined) return;
+    if (request.headers.upgrade === undefined && SAFE_METHODS.has(request.method)) return;
     const originProblem = policy.originProblem(request.headers.origin, host);
     if (originProblem !== null) {
       closeAfterRefusal(request, reply);

@@ -119,11 +119,11 @@ export function createHostPolicy(options: HostPolicyOptions): HostPolicy {
   function originProblem(origin: string | undefined, host: string | undefined): string | null {
     if (origin === undefined) return null;
     const normal = normalOrigin(origin);
-    if (normal === null) return `Origin "${origin}" may not open the live socket`;
+    if (normal === null) return `Origin "${origin}" may not open the live socket or change anything`;
     // Same origin as the (already checked) Host; the scheme may differ behind a TLS-terminating proxy.
     if (host !== undefined && new URL(normal).host === authorityOfHost(host)) return null;
     if (origins.has(normal)) return null;
-    return `Origin "${origin}" may not open the live socket (allow it with --allowed-origin)`;
+    return `Origin "${origin}" may not open the live socket or change anything (allow it with --allowed-origin)`;
   }
 
   return { hostProblem, originProblem };

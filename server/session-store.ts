@@ -9,6 +9,11 @@ export interface SessionStore {
   isValid(cookie: string, now: number): boolean;
   /** Logout: that session is gone for good. Unknown values are ignored. */
   revoke(cookie: string): void;
+  /**
+   * How a session is named where it acted (an acknowledgement's "by"): the start of its row's id hash. A login
+   * proves the token, not a person, so this is all a session can say; it reveals nothing that logs anyone in.
+   */
+  labelOf(cookie: string): string;
 }
 
 /** 256 random bits: unguessable, so a session cookie needs no throttling of its own. */
@@ -46,6 +51,9 @@ export function createSessionStore(db: Db, tokenTag: string, ttlMs: number): Ses
     },
     revoke(cookie) {
       s().remove.run(hashOf(cookie));
+    },
+    labelOf(cookie) {
+      return `session ${hashOf(cookie).slice(0, 8)}`;
     },
   };
 }

@@ -72,6 +72,8 @@ export interface PipelineSummary {
   medianDurationMs: number | null;
   /** Errors of the last finished run (the ones still "open"). */
   openErrors: number;
+  /** That run, whose errors `openErrors` counts (the overview's link to exactly them); null before any finished. */
+  openErrorsRunId: number | null;
   /** The last ~20 runs, oldest first. */
   recent: RunDot[];
   /** Its health and schedule; null when runboard judges no health (no health monitor running). */
@@ -90,6 +92,7 @@ export function emptyPipelineSummary(club: string, pipeline: string, health: Pip
     unstableRate24h: null,
     medianDurationMs: null,
     openErrors: 0,
+    openErrorsRunId: null,
     recent: [],
     health,
   };
@@ -156,8 +159,21 @@ export interface ErrorView {
 export const ERROR_GROUP_SORTS = ['lastSeen', 'count', 'runs', 'firstSeen'] as const;
 export type ErrorGroupSort = (typeof ERROR_GROUP_SORTS)[number];
 
+/** Someone said they have seen a group; it holds until an occurrence newer than `through` arrives. */
+export interface ErrorGroupAck {
+  /** Who: the session that acknowledged it (sessions hold no user name; see server/auth.ts `actorOf`). */
+  by: string;
+  /** When (ms, the server's clock). */
+  at: number;
+  /** The group's last occurrence (its time) that the acknowledgement covers. */
+  through: number;
+}
+
 export interface ErrorGroup {
   fingerprint: string;
+  /** The message with what the group varies on as placeholders (`<n>`, `<uuid>`, ...): the fingerprint's text. */
+  title: string;
+  /** One real message of the group (its latest). */
   sampleMessage: string;
   system: string | null;
   club: string;
@@ -172,6 +188,8 @@ export interface ErrorGroup {
   /** First seen in the pipeline's latest run (otherwise recurring). */
   isNew: boolean;
   latestRunId: number;
+  /** Acknowledged and not seen again since; null otherwise. */
+  acknowledged: ErrorGroupAck | null;
 }
 
 /** A record failing in several consecutive runs of the same pipeline. */

@@ -260,3 +260,23 @@ export const alertMemory = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.clubSlug, t.pipeline] })],
 );
+
+/**
+ * Error groups someone has acknowledged (POST /api/errors/groups/:fingerprint/ack), one row per group (club,
+ * pipeline, fingerprint). Never touched by ingest: a group counts as acknowledged while its last occurrence is no
+ * newer than `through`, judged when groups are read, so a new occurrence undoes it without a write.
+ */
+export const errorAcknowledgements = sqliteTable(
+  'error_acknowledgements',
+  {
+    clubSlug: text('club_slug').notNull(),
+    pipeline: text('pipeline').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    /** Who, as the session can say it (sessions are token-only: a session label, "API token" or "no token"). */
+    acknowledgedBy: text('acknowledged_by').notNull(),
+    acknowledgedAt: integer('acknowledged_at').notNull(),
+    /** The time of the group's last occurrence the acknowledgement covers (a line time, like run_errors.time). */
+    through: integer('through').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clubSlug, t.pipeline, t.fingerprint] })],
+);

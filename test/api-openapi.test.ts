@@ -56,6 +56,7 @@ describe('GET /api/openapi.json', () => {
         '/api/runs/{id}/compare',
         '/api/errors',
         '/api/errors/groups',
+        '/api/errors/groups/{fingerprint}/ack',
         '/api/rejects',
         '/api/ingest/problems',
         '/api/config',
@@ -82,7 +83,9 @@ describe('GET /api/openapi.json', () => {
     );
     expect(params('/api/runs/{id}/compare')).toEqual(['path:id', 'query:with']);
     expect(params('/api/errors/groups')).toEqual(
-      ['club', 'consecutive', 'limit', 'pipeline', 'since', 'sort'].map((n) => `query:${n}`),
+      ['acknowledged', 'club', 'consecutive', 'identifier', 'limit', 'pipeline', 'runId', 'since', 'sort'].map(
+        (n) => `query:${n}`,
+      ),
     );
   });
 

@@ -30,7 +30,11 @@ describe('routes', () => {
       fingerprint: 'ab12',
       sort: null,
       window: null,
+      run: null,
+      acked: null,
     });
+    expect(parseRoute('/errors', '?run=12&acked=hide')).toMatchObject({ run: 12, acked: 'hide' });
+    expect(parseRoute('/errors', '?run=x&acked=yes')).toMatchObject({ run: null, acked: null });
     expect(parseRoute('/errors', '?sort=count&window=30d')).toMatchObject({ sort: 'count', window: '30d' });
     expect(parseRoute('/errors', '?sort=loud&window=1y')).toMatchObject({ sort: null, window: null });
   });
@@ -61,6 +65,8 @@ describe('routes', () => {
         fingerprint: null,
         sort: null,
         window: null,
+        run: null,
+        acked: null,
       },
       {
         view: 'errors',
@@ -71,6 +77,20 @@ describe('routes', () => {
         fingerprint: null,
         sort: 'firstSeen',
         window: 'all',
+        run: null,
+        acked: null,
+      },
+      {
+        view: 'errors',
+        club: 'c',
+        pipeline: 'p',
+        system: null,
+        identifier: null,
+        fingerprint: null,
+        sort: null,
+        window: 'all',
+        run: 42,
+        acked: 'hide',
       },
     ];
     for (const route of routes) {

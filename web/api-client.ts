@@ -2,6 +2,8 @@
 // request waiting on it), logs in with POST /api/login — which sets the cookie that also authenticates the
 // live socket — and retries. DOM-free: fetch and the prompt are injected.
 import type {
+  ErrorGroup,
+  ErrorGroupAck,
   ErrorGroupSort,
   ErrorGroupsResponse,
   ErrorView,
@@ -14,6 +16,9 @@ import type {
 } from '../shared/api.js';
 
 export type QueryValue = string | number | null | undefined;
+
+/** What names an error group for a write. */
+export type ErrorGroupKey = Pick<ErrorGroup, 'club' | 'pipeline' | 'fingerprint'>;
 
 /** `/api/runs?club=a&limit=50`; empty, null and undefined values are left out. */
 export function apiPath(path: string, params: Record<string, QueryValue> = {}): string {
@@ -220,11 +225,48 @@ export class ApiClient {
       pipeline?: string | null;
       since?: number | null;
       sort?: ErrorGroupSort | null;
+      identifier?: string | null;
+      runId?: number | null;
+      acknowledged?: 'show' | 'hide' | null;
       consecutive?: number;
     },
     signal?: AbortSignal,
   ) {
     return this.get<ErrorGroupsResponse>(apiPath('/api/errors/groups', { ...query }), signal);
+  }
+
+  /** Acknowledges a group through the last occurrence the page showed (`lastSeen`). */
+  acknowledgeErrorGroup(group: ErrorGroupKey, lastSeen: number): Promise<ErrorGroupAck> {
+    return this.send<ErrorGroupAck>('POST', this.ackPath(group, lastSeen));
+  }
+
+  unacknowledgeErrorGroup(group: ErrorGroupKey): Promise<void> {
+    return this.send<void>('DELETE', this.ackPath(group));
+  }
+
+  private ackPath(group: ErrorGroupKey, lastSeen?: number): string {
+    return apiPath(`/api/errors/groups/${encodeURIComponent(group.fingerprint)}/ack`, {
+      club: group.club,
+      pipeline: group.pipeline,
+      lastSeen,
+    });
+  }
+
+  /** A write: no retries on 429 (it is not a heavy query), one login on 401; no body. */
+  private async send<T>(method: 'POST' | 'DELETE', path: string): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.fetchImpl(this.baseUrl + path, {
+        method,
+        headers: { accept: 'application/json' },
+        credentials: 'same-origin',
+      });
+      if (response.status === 401 && this.promptToken && attempt < 3) {
+        await this.authenticate();
+        continue;
+      }
+      if (!response.ok) throw new ApiRequestError(response.status, await errorMessage(response), path);
+      return (response.status === 204 ? undefined : await response.json()) as T;
+    }
   }
 
   logDownloadUrl(runId: number): string {

@@ -1,7 +1,11 @@
-// One group of errors sharing a fingerprint: sample message, how many, where, since when, new or recurring.
+// One group of errors sharing a fingerprint: its title (what varies as placeholders) with one real message, how
+// many, where, since when, new or recurring, and whether someone acknowledged it.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ErrorGroup } from '../shared/api.js';
+import type { ApiClient } from './api-client.js';
+import './error-ack.js';
+import { titleParts, titleText } from './error-title.js';
 import { ClockController } from './clock-controller.js';
 import { formatCount, formatDateTime, formatRelative, plural } from './format.js';
 import { errorsHref, pipelineHref, runHref } from './routes.js';
@@ -31,6 +35,19 @@ export class ErrorGroupCard extends LitElement {
         overflow-wrap: anywhere;
         white-space: pre-wrap;
         flex: 1 1 300px;
+      }
+      .title var {
+        font-style: normal;
+        font-family: var(--mono);
+        font-size: 0.9em;
+        padding: 0 3px;
+        border-radius: 3px;
+        background: var(--surface-2);
+      }
+      .example {
+        font-size: 12px;
+        overflow-wrap: anywhere;
+        white-space: pre-wrap;
       }
       .new {
         color: var(--tone-failure);
@@ -65,21 +82,38 @@ export class ErrorGroupCard extends LitElement {
   ];
 
   @property({ attribute: false }) group!: ErrorGroup;
+  /** For the acknowledgement's writes; without it the card shows the acknowledgement but offers no button. */
+  @property({ attribute: false }) api: ApiClient | null = null;
   private readonly clock = new ClockController(this);
 
   override render() {
     const g = this.group;
     const now = this.clock.now;
-    return html`<article class="card" data-fingerprint=${g.fingerprint} aria-label="Error group: ${g.sampleMessage}">
+    const title = titleText(g.title);
+    return html`<article
+      class="card"
+      data-fingerprint=${g.fingerprint}
+      data-acknowledged=${g.acknowledged !== null}
+      aria-label="Error group: ${title}"
+    >
       <div class="top">
         <span class="count" title="occurrences">${formatCount(g.count)}×</span>
-        <span class="message">${g.sampleMessage}</span>
+        <span class="message title"
+          >${titleParts(g.title).map((part) =>
+            'text' in part ? part.text : html`<var title=${part.meaning}>${part.placeholder}</var>`,
+          )}</span
+        >
         ${
           g.isNew
             ? html`<span class="badge new" data-badge="new">new</span>`
             : html`<span class="badge recurring" data-badge="recurring">recurring</span>`
         }
       </div>
+      ${
+        title === g.sampleMessage
+          ? nothing
+          : html`<div class="example"><span class="muted">For example:</span> ${g.sampleMessage}</div>`
+      }
       <div class="meta">
         <span><a href=${pipelineHref(g.club, g.pipeline)}>${g.club} / ${g.pipeline}</a></span>
         ${g.system === null ? nothing : html`<span>system <strong>${g.system}</strong></span>`}
@@ -113,6 +147,15 @@ export class ErrorGroupCard extends LitElement {
         >
         <a href=${runHref(g.latestRunId)}>Latest run #${g.latestRunId}</a>
       </div>
+      ${
+        this.api === null
+          ? g.acknowledged === null
+            ? nothing
+            : html`<div class="muted acked">
+                Acknowledged by ${g.acknowledged.by} at ${formatDateTime(g.acknowledged.at)}
+              </div>`
+          : html`<error-ack .group=${g} .api=${this.api}></error-ack>`
+      }
     </article>`;
   }
 }

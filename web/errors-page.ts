@@ -14,8 +14,10 @@ import {
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ErrorGroupsResponse, ErrorView } from '../shared/api.js';
+import './error-ack.js';
+import { titleText } from './error-title.js';
 import { describeErrorFilters } from './filter-description.js';
-import { formatCount, formatDateTime, formatRelative } from './format.js';
+import { formatCount, formatDateTime, formatRelative, plural } from './format.js';
 import { errorsHref, pipelineHref, routeHref, runHref, type Route } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
 import { baseStyles } from './ui-styles.js';
@@ -167,12 +169,12 @@ export class ErrorsPage extends LitElement {
   }
 
   private get listMode(): boolean {
-    return this.route.fingerprint !== null || this.route.identifier !== null;
+    return this.route.fingerprint !== null || this.route.identifier !== null || this.route.run !== null;
   }
 
   private async load(): Promise<void> {
     const generation = ++this.generation;
-    const { club, pipeline, system, identifier, fingerprint, sort, window } = this.route;
+    const { club, pipeline, system, identifier, fingerprint, sort, window, run, acked } = this.route;
     try {
       const [groups, pipelines, list] = await Promise.all([
         this.services.api.errorGroups({
@@ -180,10 +182,13 @@ export class ErrorsPage extends LitElement {
           pipeline,
           sort,
           since: window === null ? null : windowSince(window, Date.now()),
+          identifier,
+          runId: run,
+          acknowledged: acked,
         }),
         this.services.api.pipelines(club),
         this.listMode
-          ? this.services.api.errors({ club, pipeline, system, identifier, fingerprint, limit: LIST_PAGE })
+          ? this.services.api.errors({ club, pipeline, system, identifier, fingerprint, runId: run, limit: LIST_PAGE })
           : Promise.resolve(null),
       ]);
       if (generation !== this.generation) return;
@@ -209,7 +214,7 @@ export class ErrorsPage extends LitElement {
   private async loadMore(): Promise<void> {
     if (this.listCursor === null || this.listLoading) return;
     const generation = this.generation;
-    const { club, pipeline, system, identifier, fingerprint } = this.route;
+    const { club, pipeline, system, identifier, fingerprint, run } = this.route;
     this.listLoading = true;
     this.loadMoreError = null;
     try {
@@ -219,6 +224,7 @@ export class ErrorsPage extends LitElement {
         system,
         identifier,
         fingerprint,
+        runId: run,
         cursor: this.listCursor,
         limit: LIST_PAGE,
       });
@@ -313,9 +319,18 @@ export class ErrorsPage extends LitElement {
           )}
         </select></label
       >
+      <label
+        ><input
+          class="hide-acked"
+          type="checkbox"
+          .checked=${r.acked === 'hide'}
+          @change=${(e: Event) => this.setFilter({ acked: (e.target as HTMLInputElement).checked ? 'hide' : null })}
+        />
+        Hide acknowledged</label
+      >
       <button type="submit">Apply</button>
       ${
-        r.pipeline !== null || r.system !== null || r.identifier !== null || r.fingerprint !== null
+        r.pipeline !== null || r.system !== null || r.identifier !== null || r.fingerprint !== null || r.run !== null
           ? html`<a href=${errorsHref({ club: r.club })}>Clear filters</a>`
           : nothing
       }
@@ -327,8 +342,10 @@ export class ErrorsPage extends LitElement {
     const group = r.fingerprint === null ? null : this.response?.groups.find((g) => g.fingerprint === r.fingerprint);
     const title =
       r.fingerprint !== null
-        ? html`Occurrences of <q>${group?.sampleMessage ?? r.fingerprint}</q>`
-        : html`Errors of record <span class="mono">${r.identifier}</span>`;
+        ? html`Occurrences of <q>${group ? titleText(group.title) : r.fingerprint}</q>`
+        : r.identifier !== null
+          ? html`Errors of record <span class="mono">${r.identifier}</span>`
+          : html`Errors of run <a href=${runHref(r.run ?? 0)}>#${r.run}</a>`;
     return html`<section aria-labelledby="list-title" class="card" style="padding: 10px 12px">
       <h2 id="list-title">${title}</h2>
       <div class="table-wrap">
@@ -413,6 +430,7 @@ export class ErrorsPage extends LitElement {
       (x) => r.identifier === null || x.identifier === r.identifier,
     );
     const now = Date.now();
+    const total = groups.reduce((sum, g) => sum + g.count, 0);
     return html`
       ${this.listMode ? this.renderList() : nothing}
       <section aria-labelledby="groups-title">
@@ -425,11 +443,21 @@ export class ErrorsPage extends LitElement {
         </h2>
         ${
           response === null
+            ? nothing
+            : html`<p class="total" data-total=${total}>
+                ${plural(total, 'error')} in
+                ${plural(groups.length, 'group')}${r.acked === 'hide' ? ' (acknowledged groups hidden)' : ''}
+              </p>`
+        }
+        ${
+          response === null
             ? html`<p class="muted">Loading…</p>`
             : groups.length === 0
               ? html`<p class="muted">No errors in this window.</p>`
-              : html`<div class="groups">
-                  ${groups.map((g) => html`<error-group-card .group=${g}></error-group-card>`)}
+              : html`<div class="groups" @error-ack-changed=${() => void this.load()}>
+                  ${groups.map(
+                    (g) => html`<error-group-card .group=${g} .api=${this.services.api}></error-group-card>`,
+                  )}
                 </div>`
         }
       </section>

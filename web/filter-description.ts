@@ -17,12 +17,15 @@ export function describeLogFilter(filter: LogFilter): string {
   return joined(parts);
 }
 
-export function describeErrorFilters(route: Omit<ErrorsRoute, 'view' | 'sort' | 'window'>): string {
+export function describeErrorFilters(
+  route: Omit<ErrorsRoute, 'view' | 'sort' | 'window' | 'run' | 'acked'> & { run?: number | null },
+): string {
   const parts: string[] = [];
   if (route.club !== null) parts.push(`club ${route.club}`);
   if (route.pipeline !== null) parts.push(`pipeline ${route.pipeline}`);
   if (route.system !== null) parts.push(`system ${route.system}`);
   if (route.identifier !== null) parts.push(`record ${route.identifier}`);
   if (route.fingerprint !== null) parts.push(`group ${route.fingerprint}`);
+  if (route.run !== undefined && route.run !== null) parts.push(`run #${route.run}`);
   return joined(parts);
 }

@@ -70,7 +70,10 @@ export function applyRun(pipelines: readonly PipelineSummary[], run: RunView): P
     updated.lastRun = run;
     if (last === null || last.id !== run.id) updated.lastRunSteps = [];
     // The open errors are the last finished run's.
-    if (run.status !== 'running') updated.openErrors = run.errorCount;
+    if (run.status !== 'running') {
+      updated.openErrors = run.errorCount;
+      updated.openErrorsRunId = run.id;
+    }
   }
   if (index >= 0) return pipelines.map((p, i) => (i === index ? updated : p));
   return [...pipelines, updated];

@@ -115,7 +115,13 @@ export class PipelineRow extends LitElement {
       <div class="errors">
         ${
           p.openErrors > 0
-            ? html`<a href=${errorsHref({ club: p.club, pipeline: p.pipeline })}
+            ? html`<a
+                href=${
+                  // Exactly the errors counted: the last finished run's, whenever they happened.
+                  p.openErrorsRunId === null
+                    ? errorsHref({ club: p.club, pipeline: p.pipeline })
+                    : errorsHref({ club: p.club, pipeline: p.pipeline, run: p.openErrorsRunId, window: 'all' })
+                }
                 ><span class="badge">${plural(p.openErrors, 'error')}</span
                 ><span class="visually-hidden"> open in ${p.pipeline}</span></a
               >`

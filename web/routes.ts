@@ -33,6 +33,10 @@ export type Route =
       sort: ErrorGroupSort | null;
       /** Group time window; null: the default (7 days). */
       window: ErrorWindow | null;
+      /** Only this run's errors (the overview's "N errors" link). */
+      run: number | null;
+      /** 'hide': leave out acknowledged groups; null: show them. */
+      acked: 'hide' | null;
     }
   | { view: 'not-found'; path: string };
 
@@ -92,6 +96,8 @@ export function parseRoute(pathname: string, searchText: string): Route {
       fingerprint: param(search, 'fingerprint'),
       sort: isErrorGroupSort(sort) ? sort : null,
       window: isErrorWindow(window) ? window : null,
+      run: nonNegativeInt(param(search, 'run')),
+      acked: param(search, 'acked') === 'hide' ? 'hide' : null,
     };
   }
   return { view: 'not-found', path: pathname };
@@ -123,6 +129,8 @@ export function routeHref(route: Route): string {
         fingerprint: route.fingerprint,
         sort: route.sort,
         window: route.window,
+        run: route.run,
+        acked: route.acked,
       })}`;
     case 'not-found':
       return route.path;
@@ -151,6 +159,8 @@ export function errorsHref(filters: Partial<Omit<Extract<Route, { view: 'errors'
     fingerprint: filters.fingerprint ?? null,
     sort: filters.sort ?? null,
     window: filters.window ?? null,
+    run: filters.run ?? null,
+    acked: filters.acked ?? null,
   });
 }
 

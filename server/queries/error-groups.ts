@@ -1,6 +1,7 @@
 // Errors grouped by fingerprint per pipeline, and the per-run identifier failures behind the streaks.
 import type { Db } from '../../shared/db.js';
-import type { ErrorGroup, ErrorGroupSort } from '../../shared/api.js';
+import type { ErrorGroup, ErrorGroupAck, ErrorGroupSort } from '../../shared/api.js';
+import { errorTitle } from '../../shared/error-fingerprint.js';
 import type { PipelineKey } from './pipelines.js';
 import { budgetCheck } from './budget.js';
 import { statement } from './statements.js';
@@ -18,6 +19,12 @@ export interface GroupFilter {
   limit: number;
   /** Default: most recently seen first. */
   sort?: ErrorGroupSort | undefined;
+  /** Only this record's errors: the groups it appears in, counted for it alone. */
+  identifier?: string | undefined;
+  /** Only this run's errors (the overview's "N errors" of a run). */
+  runId?: number | undefined;
+  /** Leave out groups acknowledged and not seen since. */
+  hideAcknowledged?: boolean | undefined;
 }
 
 /** ORDER BY per sort, ties broken the same way every time (the limit must cut a stable list). */
@@ -40,6 +47,9 @@ interface GroupRow {
   sampleMessage: string;
   system: string | null;
   latestRunId: number;
+  ackBy: string | null;
+  ackAt: number | null;
+  ackThrough: number | null;
 }
 
 /** A run's place in its pipeline's order (newest first by start, then id; undated runs oldest). */
@@ -78,19 +88,41 @@ export function listErrorGroups(db: Db, filter: GroupFilter): ErrorGroup[] {
     clauses.push('pipeline = ?');
     params.push(filter.pipeline);
   }
+  if (filter.identifier !== undefined) {
+    clauses.push('identifier = ?');
+    params.push(filter.identifier);
+  }
+  if (filter.runId !== undefined) {
+    clauses.push('run_id = ?');
+    params.push(filter.runId);
+  }
   // With one max() in the select, SQLite takes the bare columns (message, system, run_id) from that row.
+  // An acknowledgement holds while the group's last occurrence over all history (not just this window or record)
+  // is no newer than what it covered: judged here, at read time, so ingest never has to clear it.
   const groups = statement(
     client,
-    `SELECT club_slug AS club, pipeline, fingerprint, count(*) AS count, count(DISTINCT run_id) AS runsAffected,
-            count(DISTINCT identifier) AS identifiersAffected, max(time) AS lastSeen, message AS sampleMessage,
-            system, run_id AS latestRunId${
-              filter.sort === 'firstSeen'
-                ? `, (SELECT min(h.time) FROM run_errors h WHERE h.fingerprint = run_errors.fingerprint
-                      AND h.club_slug = run_errors.club_slug AND h.pipeline = run_errors.pipeline) AS firstSeenAll`
-                : ''
+    `SELECT g.club AS club, g.pipeline AS pipeline, g.fingerprint AS fingerprint, g.count AS count,
+            g.runsAffected AS runsAffected, g.identifiersAffected AS identifiersAffected, g.lastSeen AS lastSeen,
+            g.sampleMessage AS sampleMessage, g.system AS system, g.latestRunId AS latestRunId,
+            a.acknowledged_by AS ackBy, a.acknowledged_at AS ackAt, a.through AS ackThrough${
+              filter.sort === 'firstSeen' ? ', g.firstSeenAll AS firstSeenAll' : ''
             }
-       FROM run_errors WHERE ${clauses.join(' AND ')}
-      GROUP BY club_slug, pipeline, fingerprint
+       FROM (SELECT club_slug AS club, pipeline, fingerprint, count(*) AS count,
+                    count(DISTINCT run_id) AS runsAffected, count(DISTINCT identifier) AS identifiersAffected,
+                    max(time) AS lastSeen, message AS sampleMessage, system, run_id AS latestRunId${
+                      filter.sort === 'firstSeen'
+                        ? `, (SELECT min(h.time) FROM run_errors h WHERE h.fingerprint = run_errors.fingerprint
+                              AND h.club_slug = run_errors.club_slug AND h.pipeline = run_errors.pipeline)
+                              AS firstSeenAll`
+                        : ''
+                    }
+               FROM run_errors WHERE ${clauses.join(' AND ')}
+              GROUP BY club_slug, pipeline, fingerprint) g
+       LEFT JOIN error_acknowledgements a
+         ON a.club_slug = g.club AND a.pipeline = g.pipeline AND a.fingerprint = g.fingerprint
+        AND a.through >= (SELECT max(h.time) FROM run_errors h WHERE h.fingerprint = g.fingerprint
+                             AND h.club_slug = g.club AND h.pipeline = g.pipeline)
+      ${filter.hideAcknowledged === true ? 'WHERE a.fingerprint IS NULL' : ''}
       ORDER BY ${GROUP_ORDER[filter.sort ?? 'lastSeen']} LIMIT ?`,
   ).all(...params, filter.limit) as GroupRow[];
 
@@ -105,6 +137,7 @@ export function listErrorGroups(db: Db, filter: GroupFilter): ErrorGroup[] {
     client,
     `SELECT DISTINCT identifier FROM run_errors
       WHERE fingerprint = ? AND club_slug = ? AND pipeline = ? AND time >= ? AND identifier IS NOT NULL
+        AND (? IS NULL OR identifier = ?) AND (? IS NULL OR run_id = ?)
       ORDER BY identifier LIMIT ${SAMPLE_IDENTIFIERS}`,
   );
   const latestFinishedRun = statement(
@@ -121,17 +154,34 @@ export function listErrorGroups(db: Db, filter: GroupFilter): ErrorGroup[] {
     return latestByPipeline.get(key) ?? null;
   };
 
-  return groups.map((g) => {
+  const identifier = filter.identifier ?? null;
+  const runId = filter.runId ?? null;
+  return groups.map(({ ackBy, ackAt, ackThrough, ...g }) => {
     const first = firstOccurrence.get(g.fingerprint, g.club, g.pipeline) as {
       time: number;
       runStartedAt: number | null;
       runId: number;
     };
     const identifiers = (
-      sampleIdentifiers.all(g.fingerprint, g.club, g.pipeline, filter.since) as Array<{ identifier: string }>
+      sampleIdentifiers.all(
+        g.fingerprint,
+        g.club,
+        g.pipeline,
+        filter.since,
+        identifier,
+        identifier,
+        runId,
+        runId,
+      ) as Array<{
+        identifier: string;
+      }>
     ).map((r) => r.identifier);
+    const acknowledged: ErrorGroupAck | null =
+      ackBy !== null && ackAt !== null && ackThrough !== null ? { by: ackBy, at: ackAt, through: ackThrough } : null;
     return {
       ...g,
+      title: errorTitle(g.sampleMessage),
+      acknowledged,
       sampleIdentifiers: identifiers,
       firstSeen: first.time,
       isNew: isNewGroup({ startedAt: first.runStartedAt, id: first.runId }, latestFinishedOf(g.club, g.pipeline)),

@@ -13,6 +13,9 @@ export interface ErrorOverviewQuery {
   limit: number;
   consecutive: number;
   sort?: ErrorGroupSort | undefined;
+  identifier?: string | undefined;
+  runId?: number | undefined;
+  hideAcknowledged?: boolean | undefined;
 }
 
 export interface ErrorOverview {
@@ -45,6 +48,9 @@ export function errorOverview(db: Db, query: ErrorOverviewQuery): ErrorOverview 
       since: query.since,
       limit: query.limit,
       sort: query.sort,
+      identifier: query.identifier,
+      runId: query.runId,
+      hideAcknowledged: query.hideAcknowledged,
     }),
     recurringIdentifiers: recurringIdentifiers(db, query),
   }))();

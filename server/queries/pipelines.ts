@@ -83,13 +83,11 @@ export function windowStats(db: Db, key: PipelineKey, since: number): WindowStat
   ).get(key.club, key.pipeline, since) as WindowStats;
 }
 
-/** Error count of the newest run that is no longer running (its errors are the pipeline's open errors). */
-export function lastFinishedErrorCount(db: Db, key: PipelineKey): number | undefined {
+/** The newest run that is no longer running (its errors are the pipeline's open errors): its id and error count. */
+export function lastFinishedRun(db: Db, key: PipelineKey): { id: number; errorCount: number } | undefined {
   return statement(
     db.$client,
-    `SELECT error_count FROM runs WHERE club_slug = ? AND pipeline = ? AND status <> 'running'
+    `SELECT id, error_count AS errorCount FROM runs WHERE club_slug = ? AND pipeline = ? AND status <> 'running'
       ORDER BY started_at DESC, id DESC LIMIT 1`,
-  )
-    .pluck()
-    .get(key.club, key.pipeline) as number | undefined;
+  ).get(key.club, key.pipeline) as { id: number; errorCount: number } | undefined;
 }

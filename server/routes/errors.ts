@@ -35,6 +35,9 @@ interface GroupsQuery {
   pipeline?: string;
   since?: number;
   sort?: ErrorGroupSort;
+  identifier?: string;
+  runId?: number;
+  acknowledged?: 'show' | 'hide';
   limit: number;
   consecutive: number;
 }
@@ -129,6 +132,21 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
               enum: ERROR_GROUP_SORTS,
               description: 'lastSeen (default), count, runs (runs affected) or firstSeen (newest first)',
             },
+            identifier: {
+              ...textParam,
+              description: 'Only the groups this record appears in, counted for this record alone',
+            },
+            runId: {
+              type: 'integer',
+              minimum: 1,
+              maximum: Number.MAX_SAFE_INTEGER,
+              description: "Only this run's errors (with since=0: exactly the run's error count)",
+            },
+            acknowledged: {
+              type: 'string',
+              enum: ['show', 'hide'],
+              description: 'hide: leave out groups acknowledged and not seen since (default show)',
+            },
             limit: limitParam(100, 500),
             consecutive: { type: 'integer', minimum: 2, maximum: STREAK_LOOKBACK_RUNS, default: 2 },
           },
@@ -148,9 +166,13 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
       },
     },
     async (request): Promise<ErrorGroupsResponse> => {
-      const query = request.query;
+      const { acknowledged, ...query } = request.query;
       const since = query.since ?? Date.now() - GROUPS_DEFAULT_DAYS * DAY_MS;
-      const overview = await ctx.queries.run('errorOverview', [{ ...query, since }], { heavy: true });
+      const overview = await ctx.queries.run(
+        'errorOverview',
+        [{ ...query, since, hideAcknowledged: acknowledged === 'hide' }],
+        { heavy: true },
+      );
       return { ...overview, since };
     },
   );

@@ -18,6 +18,8 @@ export interface PipelineFacts {
   succeededWithFailures24h?: number;
   /** Error count of the newest run no longer running, when it is not among `recent`. */
   olderFinishedErrorCount: number | undefined;
+  /** That run's id. */
+  olderFinishedRunId?: number | undefined;
   /** Steps of the newest run still running, when the newest run is running. */
   runningSteps: StepView[];
 }
@@ -52,6 +54,7 @@ export function summarisePipeline(facts: PipelineFacts): Omit<PipelineSummary, '
     unstableRate24h: facts.finished24h === 0 ? null : (facts.succeededWithFailures24h ?? 0) / facts.finished24h,
     medianDurationMs: median(durations),
     openErrors: lastFinished?.errorCount ?? facts.olderFinishedErrorCount ?? 0,
+    openErrorsRunId: lastFinished?.id ?? facts.olderFinishedRunId ?? null,
     recent: facts.recent.map(dot).reverse(),
   };
 }

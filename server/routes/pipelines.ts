@@ -1,7 +1,7 @@
 // GET /api/pipelines: every (club, pipeline) with its last run, 24 h figures, median duration and open errors.
 import type { FastifyInstance } from 'fastify';
 import { emptyPipelineSummary, type PipelineSummary } from '../../shared/api.js';
-import { lastFinishedErrorCount, listPipelineKeys, recentRuns, windowStats } from '../queries/pipelines.js';
+import { lastFinishedRun, listPipelineKeys, recentRuns, windowStats } from '../queries/pipelines.js';
 import { getRun, getRunSteps } from '../queries/runs.js';
 import { stepView } from '../views.js';
 import type { RouteContext } from './context.js';
@@ -19,7 +19,7 @@ export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext):
         summary: 'Every pipeline (optionally of one club) with its last run and recent figures',
         description:
           '`recent` holds the last 20 runs, oldest first; `medianDurationMs` is over those that succeeded or ' +
-          'failed; `openErrors` is the error count of the newest run that is no longer running.',
+          'failed; `openErrors` is the error count of the newest run that is no longer running, `openErrorsRunId` that run.',
         tags: ['pipelines'],
         querystring: { type: 'object', properties: { club: nameParam } },
         response: { 200: { type: 'array', items: { $ref: 'PipelineSummary#' } }, ...errorResponses },
@@ -39,6 +39,7 @@ export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext):
           const window = windowStats(ctx.db, key, since);
           const newest = recent[0];
           const lastRun = newest && getRun(ctx.db, newest.id);
+          const olderFinished = recent.some((r) => r.status !== 'running') ? undefined : lastFinishedRun(ctx.db, key);
           const summary = summarisePipeline({
             ...key,
             lastRun,
@@ -47,9 +48,8 @@ export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext):
             finished24h: window.finished,
             succeeded24h: window.succeeded,
             succeededWithFailures24h: window.succeededWithFailures,
-            olderFinishedErrorCount: recent.some((r) => r.status !== 'running')
-              ? undefined
-              : lastFinishedErrorCount(ctx.db, key),
+            olderFinishedErrorCount: olderFinished?.errorCount,
+            olderFinishedRunId: olderFinished?.id,
             runningSteps:
               lastRun?.status === 'running'
                 ? getRunSteps(ctx.db, lastRun.id)

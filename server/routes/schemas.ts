@@ -135,6 +135,7 @@ export const PipelineSummarySchema = {
     'unstableRate24h',
     'medianDurationMs',
     'openErrors',
+    'openErrorsRunId',
     'recent',
     'health',
   ],
@@ -150,6 +151,7 @@ export const PipelineSummarySchema = {
     unstableRate24h: { type: ['number', 'null'] },
     medianDurationMs: { type: ['number', 'null'] },
     openErrors: { type: 'integer' },
+    openErrorsRunId: { type: ['integer', 'null'] },
     recent: { type: 'array', items: { $ref: 'RunDot#' } },
     health: {
       type: ['object', 'null'],
@@ -218,6 +220,7 @@ export const ErrorGroupSchema = {
   type: 'object',
   required: [
     'fingerprint',
+    'title',
     'sampleMessage',
     'system',
     'club',
@@ -230,9 +233,14 @@ export const ErrorGroupSchema = {
     'lastSeen',
     'isNew',
     'latestRunId',
+    'acknowledged',
   ],
   properties: {
     fingerprint: { type: 'string' },
+    title: {
+      type: 'string',
+      description: 'The message with the parts the group varies on as placeholders (<n>, <uuid>, <str>, ...)',
+    },
     sampleMessage: { type: 'string' },
     system: nullableString,
     club: { type: 'string' },
@@ -245,6 +253,12 @@ export const ErrorGroupSchema = {
     lastSeen: { type: 'integer' },
     isNew: { type: 'boolean' },
     latestRunId: { type: 'integer' },
+    acknowledged: {
+      type: ['object', 'null'],
+      description: 'Acknowledged by whom and when, through which occurrence; null once a newer one arrives',
+      required: ['by', 'at', 'through'],
+      properties: { by: { type: 'string' }, at: { type: 'integer' }, through: { type: 'integer' } },
+    },
   },
 } as const;
 
