@@ -25,8 +25,11 @@ export interface LocalEndpoint {
 export interface HostPolicy {
   /** Why this Host header is refused, or null when it names this server. */
   hostProblem(host: string | undefined, local: LocalEndpoint): string | null;
-  /** Why a WebSocket upgrade with this Origin is refused, or null (no Origin is fine: not a browser). */
-  originProblem(origin: string | undefined, host: string | undefined): string | null;
+  /**
+   * Why a WebSocket upgrade (or a write, `what` says which) with this Origin is refused, or null (no Origin is fine:
+   * not a browser).
+   */
+  originProblem(origin: string | undefined, host: string | undefined, what?: string): string | null;
 }
 
 /** `name`, `1.2.3.4` or `[::1]`, then an optional `:port`. Nothing else belongs in a Host header. */
@@ -116,14 +119,18 @@ export function createHostPolicy(options: HostPolicyOptions): HostPolicy {
     return `Host "${host}" is not a name of this server (${advice})`;
   }
 
-  function originProblem(origin: string | undefined, host: string | undefined): string | null {
+  function originProblem(
+    origin: string | undefined,
+    host: string | undefined,
+    what = 'open the live socket',
+  ): string | null {
     if (origin === undefined) return null;
     const normal = normalOrigin(origin);
-    if (normal === null) return `Origin "${origin}" may not open the live socket`;
+    if (normal === null) return `Origin "${origin}" may not ${what}`;
     // Same origin as the (already checked) Host; the scheme may differ behind a TLS-terminating proxy.
     if (host !== undefined && new URL(normal).host === authorityOfHost(host)) return null;
     if (origins.has(normal)) return null;
-    return `Origin "${origin}" may not open the live socket (allow it with --allowed-origin)`;
+    return `Origin "${origin}" may not ${what} (allow it with --allowed-origin)`;
   }
 
   return { hostProblem, originProblem };

@@ -1,8 +1,10 @@
 // What route modules need from the app, passed explicitly rather than decorated onto Fastify.
+import type { AlertChannelInfo, TestAlertOutcome } from '../../shared/alerts.js';
 import type { ConfigView, IngestProblem } from '../../shared/api.js';
 import type { PipelineHealthChange } from '../../shared/health.js';
 import type { Db } from '../../shared/db.js';
 import type { TokenAuth } from '../auth.js';
+import type { HostPolicy } from '../host-policy.js';
 import type { Metrics } from '../metrics.js';
 import type { QueryRunner } from '../query-pool/pool.js';
 
@@ -21,4 +23,16 @@ export interface RouteContext {
   pipelineHealth: () => PipelineHealthChange[];
   /** The effective configuration for GET /api/config. */
   configView: () => ConfigView;
+  /** The alert channels and the test send (the app's alert shell); no channels when none is configured. */
+  alerts: AlertsSurface;
+  /** This server's Host and Origin names: writes from a browser must come from one of its own origins. */
+  hostPolicy: HostPolicy;
+}
+
+/** What the alert routes need from the app: server/ does not import alerts/ or app/, so these are passed in. */
+export interface AlertsSurface {
+  /** The configured channels as of now (a reload changes them), credentials masked. */
+  channels: () => AlertChannelInfo[];
+  /** Sends a test message through the named channel now; resolves with the outcome, never rejects. */
+  sendTest: (channel: string) => Promise<TestAlertOutcome>;
 }
