@@ -1,6 +1,7 @@
-// Typed client for the REST API (shapes from shared/api.ts). A 401 asks for the token once (shared by every
+// Typed client for the REST API (shapes from shared/api.ts and shared/alerts.ts). A 401 asks for the token once (shared by every
 // request waiting on it), logs in with POST /api/login — which sets the cookie that also authenticates the
 // live socket — and retries. DOM-free: fetch and the prompt are injected.
+import type { AlertChannelsResponse, AlertKind, AlertView, TestAlertOutcome } from '../shared/alerts.js';
 import type {
   ErrorGroupSort,
   ErrorGroupsResponse,
@@ -126,13 +127,26 @@ export class ApiClient {
     this.onLoginCancelled = options.onLoginCancelled;
   }
 
-  async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.request<T>(path, { headers: { accept: 'application/json' } }, signal);
+  }
+
+  /** A JSON write; the session cookie and the page's own Origin go with it (the server checks both). */
+  post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    return this.request<T>(
+      path,
+      {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+      signal,
+    );
+  }
+
+  private async request<T>(path: string, init: RequestInit, signal?: AbortSignal): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const response = await this.fetchImpl(this.baseUrl + path, {
-        headers: { accept: 'application/json' },
-        credentials: 'same-origin',
-        signal,
-      });
+      const response = await this.fetchImpl(this.baseUrl + path, { ...init, credentials: 'same-origin', signal });
       if (response.status === 401 && this.promptToken && attempt < 3) {
         await this.authenticate();
         continue;
@@ -225,6 +239,28 @@ export class ApiClient {
     signal?: AbortSignal,
   ) {
     return this.get<ErrorGroupsResponse>(apiPath('/api/errors/groups', { ...query }), signal);
+  }
+
+  alerts(
+    query: {
+      club?: string | null;
+      pipeline?: string | null;
+      kind?: AlertKind | null;
+      cursor?: string | null;
+      limit?: number;
+    },
+    signal?: AbortSignal,
+  ): Promise<Page<AlertView>> {
+    return this.get(apiPath('/api/alerts', { ...query }), signal);
+  }
+
+  alertChannels(signal?: AbortSignal): Promise<AlertChannelsResponse> {
+    return this.get('/api/alerts/channels', signal);
+  }
+
+  /** Sends a test alert through the channel; resolves with the outcome (delivered or the channel's error). */
+  testAlert(channel: string): Promise<TestAlertOutcome> {
+    return this.post('/api/alerts/test', { channel });
   }
 
   logDownloadUrl(runId: number): string {

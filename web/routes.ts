@@ -34,6 +34,8 @@ export type Route =
       /** Group time window; null: the default (7 days). */
       window: ErrorWindow | null;
     }
+  /** Alert channels and the alerts sent, optionally of one club. */
+  | { view: 'alerts'; club: string | null }
   | { view: 'not-found'; path: string };
 
 function param(search: URLSearchParams, name: string): string | null {
@@ -94,6 +96,7 @@ export function parseRoute(pathname: string, searchText: string): Route {
       window: isErrorWindow(window) ? window : null,
     };
   }
+  if (head === 'alerts' && rest.length === 0) return { view: 'alerts', club: param(search, 'club') };
   return { view: 'not-found', path: pathname };
 }
 
@@ -124,6 +127,8 @@ export function routeHref(route: Route): string {
         sort: route.sort,
         window: route.window,
       })}`;
+    case 'alerts':
+      return `/alerts${query({ club: route.club })}`;
     case 'not-found':
       return route.path;
   }
@@ -154,9 +159,15 @@ export function errorsHref(filters: Partial<Omit<Extract<Route, { view: 'errors'
   });
 }
 
+export function alertsHref(club: string | null = null): string {
+  return routeHref({ view: 'alerts', club });
+}
+
 /** The club the header's filter shows for a route. */
 export function routeClub(route: Route): string | null {
-  return route.view === 'overview' || route.view === 'errors' || route.view === 'pipeline' ? route.club : null;
+  return route.view === 'overview' || route.view === 'errors' || route.view === 'pipeline' || route.view === 'alerts'
+    ? route.club
+    : null;
 }
 
 export function routeTitle(route: Route): string {
@@ -169,6 +180,8 @@ export function routeTitle(route: Route): string {
       return `Run ${route.runId}`;
     case 'errors':
       return 'Errors';
+    case 'alerts':
+      return route.club === null ? 'Alerts' : `Alerts · ${route.club}`;
     case 'not-found':
       return 'Not found';
   }
