@@ -213,7 +213,11 @@ export class AlertsPage extends LitElement {
           d.status === 'delivered'
             ? formatRelative(d.deliveredAt, now)
             : d.status === 'failing'
-              ? `${d.attempts} ${d.attempts === 1 ? 'try' : 'tries'}, next ${formatRelative(d.nextAttemptAt, now)}`
+              ? `${d.attempts} ${d.attempts === 1 ? 'try' : 'tries'}, ${
+                  d.nextAttemptAt !== null && d.nextAttemptAt > now + 5_000
+                    ? `next ${formatRelative(d.nextAttemptAt, now)}`
+                    : 'retrying now'
+                }`
               : d.status === 'given-up'
                 ? `after ${d.attempts} ${d.attempts === 1 ? 'try' : 'tries'}`
                 : '';
