@@ -13,6 +13,7 @@ import type { Page } from '../shared/api.js';
 import { startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
 import { killChildren, spawnRunboard, type StartedChild } from './fixtures/live-child-process.js';
 import { finishedRun, waitFor } from './e2e/run-writer.js';
+import { testServer } from './helpers/seed-server.js';
 
 const TOKEN = 'alerts-test-token-0123456789';
 const SECRET = 'hook-secret';
@@ -215,4 +216,39 @@ it('is in the OpenAPI document', async () => {
   expect(Object.keys(doc.components.schemas)).toEqual(
     expect.arrayContaining(['AlertView', 'AlertChannelView', 'TestAlertOutcome']),
   );
+});
+
+describe('POST /api/alerts/test with no token configured', () => {
+  it('is still refused from another origin or a cross-site fetch, before anything is sent', async () => {
+    const sent: string[] = [];
+    const server = await testServer({
+      alerts: {
+        channels: () => [{ name: 'hook', type: 'webhook', target: 'http://127.0.0.1/********' }],
+        sendTest: (channel) => {
+          sent.push(channel);
+          return Promise.resolve({ channel, ok: true, at: Date.now(), error: null });
+        },
+      },
+    });
+    try {
+      const post = (headers: Record<string, string>) =>
+        server.app.inject({
+          method: 'POST',
+          url: '/api/alerts/test',
+          headers: { host: '127.0.0.1:3000', 'content-type': 'application/json', ...headers },
+          payload: { channel: 'hook' },
+        });
+      expect((await post({ origin: 'http://evil.example' })).statusCode).toBe(403);
+      expect((await post({ origin: 'null' })).statusCode).toBe(403);
+      expect((await post({ 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+      expect(sent).toEqual([]);
+      expect((await post({ origin: 'http://127.0.0.1:3000', 'sec-fetch-site': 'same-origin' })).json()).toMatchObject({
+        ok: true,
+      });
+      expect((await post({})).statusCode).toBe(200);
+      expect(sent).toEqual(['hook', 'hook']);
+    } finally {
+      await server.close();
+    }
+  });
 });
