@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertChannelsResponse, AlertView, TestAlertOutcome } from '../shared/alerts.js';
 import type { Page } from '../shared/api.js';
 import { startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
+import { startSmtpReceiver, type SmtpReceiver } from './fixtures/smtp-receiver.js';
 import { killChildren, spawnRunboard, type StartedChild } from './fixtures/live-child-process.js';
 import { finishedRun, waitFor } from './e2e/run-writer.js';
 import { testServer } from './helpers/seed-server.js';
@@ -20,6 +21,7 @@ const SECRET = 'hook-secret';
 let dir: string;
 let good: AlertReceiver;
 let bad: AlertReceiver;
+let smtp: SmtpReceiver;
 let daemon: StartedChild;
 let url: string;
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -40,7 +42,7 @@ function postTest(channel: unknown, headers: Record<string, string> = {}): Promi
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'runboard-api-alerts-'));
-  [good, bad] = await Promise.all([startAlertReceiver(204), startAlertReceiver(500)]);
+  [good, bad, smtp] = await Promise.all([startAlertReceiver(204), startAlertReceiver(500), startSmtpReceiver()]);
   const config = join(dir, 'runboard.yaml');
   writeFileSync(
     config,
@@ -48,6 +50,7 @@ beforeAll(async () => {
   channels:
     - { name: good-hook, type: webhook, url: "${good.url}", secret: "\${HOOK_SECRET}" }
     - { name: bad-hook, type: webhook, url: "${bad.url}" }
+    - { name: mail, type: email, smtp: "${smtp.url}", from: runboard@example.org, to: [ops@example.org] }
   rules:
     - { channels: [good-hook, bad-hook], on: [failed, recovered] }
 `,
@@ -78,7 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await killChildren();
-  await Promise.all([good?.close(), bad?.close()]);
+  await Promise.all([good?.close(), bad?.close(), smtp?.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -135,15 +138,18 @@ describe('GET /api/alerts', () => {
 describe('GET /api/alerts/channels', () => {
   it('shows the refusing channel as failing with its last error, the other as healthy, targets masked', async () => {
     const { channels } = await getJson<AlertChannelsResponse>('/api/alerts/channels');
-    expect(channels.map((c) => c.name)).toEqual(['good-hook', 'bad-hook']);
-    const [ok, failing] = channels;
+    expect(channels.map((c) => c.name)).toEqual(['good-hook', 'bad-hook', 'mail']);
+    const [ok, failing, mail] = channels;
+    // In no rule: configured, nothing sent yet.
+    expect(mail).toMatchObject({ type: 'email', target: `ops@example.org via ${smtp.url.replace('://', ' ')}` });
+    expect(mail).toMatchObject({ lastDeliveredAt: null, failingSince: null, pending: 0 });
     expect(ok).toMatchObject({ type: 'webhook', failingSince: null, lastError: null, pending: 0, givenUp: 0 });
     expect(ok?.lastDeliveredAt).toBeGreaterThan(0);
     expect(failing).toMatchObject({ lastDeliveredAt: null, lastError: 'HTTP 500 Internal Server Error', pending: 2 });
     expect(failing?.failingSince).toBeGreaterThan(0);
-    for (const channel of channels) {
+    for (const channel of [ok, failing]) {
       // The path of a hook URL is its credential.
-      expect(channel.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\*+$/);
+      expect(channel?.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\*+$/);
       expect(JSON.stringify(channel)).not.toContain('s3cr3t-path');
     }
   });
@@ -166,6 +172,15 @@ describe('POST /api/alerts/test', () => {
     );
     // A test is no alert: the outbox is unchanged.
     expect((await getJson<Page<AlertView>>('/api/alerts')).items).toHaveLength(2);
+  });
+
+  it('sends a marked test email through a real SMTP server', async () => {
+    const response = await postTest('mail', auth);
+    expect(await response.json()).toMatchObject({ channel: 'mail', ok: true, error: null });
+    const mail = smtp.messages.at(-1);
+    expect(mail?.subject).toMatch(/^\[runboard\] TEST: runboard test alert through mail/);
+    expect(mail?.headers.get('x-runboard-alert-kind')).toBe('test');
+    expect(mail?.text).toContain('No pipeline changed state');
   });
 
   it('answers the error of a refusing channel, and the channel list shows that last test', async () => {
