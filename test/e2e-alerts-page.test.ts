@@ -93,6 +93,11 @@ it('shows the failing channel first with its error as text, and each test button
   await failed.waitFor();
   expect(await failed.innerText()).toContain(`HTTP 500 refused ${HOSTILE}`);
 
+  // A new alert shows up without a reload (a health change on the live socket, or the poll, makes the page look again).
+  await finishedRun(server.runsDir, 'e2e', 'fees', { outcome: 'failure' });
+  await page.locator('alerts-page tr[data-alert-id] a[href="/pipelines/e2e/fees"]').waitFor({ timeout: 20_000 });
+  expect(await page.locator('alerts-page tr[data-alert-id]').count()).toBe(2);
+
   // Hostile text stayed text.
   expect(await page.evaluate<unknown>(PWNED)).toBeUndefined();
   expect(await page.evaluate<number>(COUNT_IMAGES)).toBe(0);

@@ -101,13 +101,7 @@ export class AlertsPage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.unsubscribe = this.services.live.subscribe({
-      topics: [this.club === null ? { kind: 'overview' } : { kind: 'overview', club: this.club }],
-      onBatch: (messages) => {
-        if (messages.some((m) => m.type === 'health')) this.scheduleRefresh();
-      },
-      onResync: () => void this.load(),
-    });
+    this.subscribe();
     this.pollTimer = setInterval(() => {
       if (document.visibilityState === 'visible') void this.load();
     }, POLL_MS);
@@ -125,7 +119,22 @@ export class AlertsPage extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('club') && changed.get('club') !== undefined && this.isConnected) void this.load();
+    if (changed.has('club') && changed.get('club') !== undefined && this.isConnected) {
+      this.subscribe();
+      void this.load();
+    }
+  }
+
+  /** Health changes of the shown club: an alert may have been written. */
+  private subscribe(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = this.services.live.subscribe({
+      topics: [this.club === null ? { kind: 'overview' } : { kind: 'overview', club: this.club }],
+      onBatch: (messages) => {
+        if (messages.some((m) => m.type === 'health')) this.scheduleRefresh();
+      },
+      onResync: () => void this.load(),
+    });
   }
 
   private scheduleRefresh(): void {
