@@ -2,7 +2,7 @@
 // the tests can check every header. The HMAC is computed here (CPU, not I/O) so the signature and the body it
 // signs can never come from two different serialisations.
 import { createHmac } from 'node:crypto';
-import type { Alert, AlertKind } from '../shared/alerts.js';
+import type { AlertMessage, AlertMessageKind } from '../shared/alerts.js';
 import type { EmailChannel, NtfyChannel, SlackChannel, WebhookChannel } from './config.js';
 
 /** `sha256=<hex>` of the raw body with the channel's secret, like GitHub's X-Hub-Signature-256. */
@@ -28,7 +28,7 @@ export interface EmailSpec {
 /** The webhook JSON body (issue 13's field list). */
 export interface WebhookBody {
   alertId: string;
-  kind: AlertKind;
+  kind: AlertMessageKind;
   club: string;
   pipeline: string;
   state: string;
@@ -42,8 +42,10 @@ export interface WebhookBody {
 }
 
 /** Absolute link to the run (or the pipeline) in the UI; null without a public URL. */
-export function alertLink(alert: Alert, publicUrl: string | null): string | null {
+export function alertLink(alert: AlertMessage, publicUrl: string | null): string | null {
   if (publicUrl === null) return null;
+  // A test names no pipeline: it links to the page it was sent from.
+  if (alert.kind === 'test') return `${publicUrl}/alerts`;
   if (alert.runId !== null) return `${publicUrl}/runs/${encodeURIComponent(alert.runId)}`;
   return `${publicUrl}/pipelines/${encodeURIComponent(alert.club)}/${encodeURIComponent(alert.pipeline)}`;
 }
@@ -52,9 +54,13 @@ export function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-const GOOD_KINDS: readonly AlertKind[] = ['recovered'];
+const GOOD_KINDS: readonly AlertMessageKind[] = ['recovered', 'test'];
 
-export function webhookRequest(alert: Alert, channel: WebhookChannel, publicUrl: string | null): HttpRequestSpec {
+export function webhookRequest(
+  alert: AlertMessage,
+  channel: WebhookChannel,
+  publicUrl: string | null,
+): HttpRequestSpec {
   const payload: WebhookBody = {
     alertId: alert.alertId,
     kind: alert.kind,
@@ -80,7 +86,7 @@ export function webhookRequest(alert: Alert, channel: WebhookChannel, publicUrl:
 }
 
 /** Slack's incoming-webhook shape (`text` plus one attachment), which Mattermost and Rocket.Chat also accept. */
-export function slackRequest(alert: Alert, channel: SlackChannel, publicUrl: string | null): HttpRequestSpec {
+export function slackRequest(alert: AlertMessage, channel: SlackChannel, publicUrl: string | null): HttpRequestSpec {
   const link = alertLink(alert, publicUrl);
   const good = GOOD_KINDS.includes(alert.kind);
   const body = JSON.stringify({
@@ -108,7 +114,7 @@ export function slackRequest(alert: Alert, channel: SlackChannel, publicUrl: str
   };
 }
 
-const NTFY_PRIORITY: Record<AlertKind, number> = {
+const NTFY_PRIORITY: Record<AlertMessageKind, number> = {
   failed: 5,
   missed: 5,
   stuck: 4,
@@ -119,10 +125,11 @@ const NTFY_PRIORITY: Record<AlertKind, number> = {
   'new-error': 3,
   flapping: 4,
   recovered: 2,
+  test: 1,
 };
 
 /** ntfy's publish-as-HTTP: the message is the body, title/priority/tags/click are headers. */
-export function ntfyRequest(alert: Alert, channel: NtfyChannel, publicUrl: string | null): HttpRequestSpec {
+export function ntfyRequest(alert: AlertMessage, channel: NtfyChannel, publicUrl: string | null): HttpRequestSpec {
   const link = alertLink(alert, publicUrl);
   const headers: Record<string, string> = {
     // HTTP header values must be Latin-1; a pipeline name outside it is percent-escaped rather than rejected.
@@ -145,7 +152,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function emailMessage(alert: Alert, channel: EmailChannel, publicUrl: string | null): EmailSpec {
+export function emailMessage(alert: AlertMessage, channel: EmailChannel, publicUrl: string | null): EmailSpec {
   const link = alertLink(alert, publicUrl);
   const subject = `[runboard] ${alert.reminder ? 'Reminder: ' : ''}${alert.summary}`.replace(/[\r\n]+/g, ' ');
   const lines = [

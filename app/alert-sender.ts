@@ -6,7 +6,7 @@ import { createTransport } from 'nodemailer';
 import type { AlertChannel, AlertsConfig } from '../alerts/config.js';
 import { emailMessage, ntfyRequest, slackRequest, webhookRequest, type HttpRequestSpec } from '../alerts/payloads.js';
 import type { AlertStore, DueDelivery } from '../ingest/alert-store.js';
-import type { Alert } from '../shared/alerts.js';
+import type { AlertMessage } from '../shared/alerts.js';
 
 export const GIVE_UP_AFTER_MS = 24 * 3_600_000;
 const FIRST_RETRY_MS = 1_000;
@@ -32,7 +32,7 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
 }
 
-export async function deliver(alert: Alert, channel: AlertChannel, publicUrl: string | null): Promise<void> {
+export async function deliver(alert: AlertMessage, channel: AlertChannel, publicUrl: string | null): Promise<void> {
   if (channel.type === 'email') {
     const mail = emailMessage(alert, channel, publicUrl);
     const transport = createTransport(channel.smtp);

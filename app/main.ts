@@ -30,6 +30,8 @@ import { createAlertStore } from '../ingest/alert-store.js';
 import { EMPTY_ALERTS } from '../alerts/config.js';
 import { alertOutboxWriter } from './alert-outbox-writer.js';
 import { startAlertSender, type AlertSender } from './alert-sender.js';
+import { createTestAlertSender } from './alert-test.js';
+import { channelInfo } from '../alerts/channel-target.js';
 
 /** The running ingest daemon (ingest/daemon.ts). */
 type IngestDaemon = ReturnType<typeof createIngestDaemon>;
@@ -261,11 +263,12 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     const defaultTimezone = machineTimezone();
     const alertStore = createAlertStore(db);
     const alertsConfig = () => loaded?.config.alertsConfig ?? EMPTY_ALERTS;
-    const sender = startAlertSender({
-      store: alertStore,
-      config: () => ({ alerts: alertsConfig(), publicUrl: loaded?.config.publicUrl ?? config.publicUrl ?? null }),
-      logger: logger.child({ component: 'alerts' }),
+    const alertDelivery = () => ({
+      alerts: alertsConfig(),
+      publicUrl: loaded?.config.publicUrl ?? config.publicUrl ?? null,
     });
+    const alertsLogger = logger.child({ component: 'alerts' });
+    const sender = startAlertSender({ store: alertStore, config: alertDelivery, logger: alertsLogger });
     alertSender = sender;
     const healthMonitor = createHealthMonitor({
       inTransaction: alertOutboxWriter(alertStore, alertsConfig),
@@ -303,6 +306,10 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       pipelineHealth: () =>
         healthMonitor.list().map(({ club, pipeline, health: view }) => ({ club, pipeline, health: view })),
       configView: () => buildConfigView(loaded, crontabSources.files(), healthMonitor.list()),
+      alerts: {
+        channels: () => alertsConfig().channels.map(channelInfo),
+        sendTest: createTestAlertSender({ config: alertDelivery, logger: alertsLogger }),
+      },
       hosts: {
         bindHost: config.host,
         publicUrl: config.publicUrl,

@@ -18,7 +18,8 @@ import { QueryPool, QueryPoolBusy, type QueryPoolOptions } from './query-pool/po
 import { countRunsByStatus } from './queries/runs.js';
 import { registerCompareRoute } from './routes/compare.js';
 import { registerConfigRoute } from './routes/config.js';
-import type { RouteContext } from './routes/context.js';
+import type { AlertsSurface, RouteContext } from './routes/context.js';
+import { registerAlertRoutes } from './routes/alerts.js';
 import { registerErrorAckRoutes } from './routes/error-acks.js';
 import { registerErrorRoutes } from './routes/errors.js';
 import { registerHealthRoute, registerReadyRoute } from './routes/health.js';
@@ -64,6 +65,8 @@ export interface AppOptions {
   pipelineHealth?: () => PipelineHealthChange[];
   /** The effective configuration for GET /api/config (default: no config file, nothing scheduled). */
   configView?: () => ConfigView;
+  /** The alert channels and their test send (default: no channels). */
+  alerts?: AlertsSurface;
   /** The REST queries' worker pool (server/query-pool), on the database `db` was opened from. Closed with the app. */
   queryPool?: Omit<QueryPoolOptions, 'dbFile'>;
 }
@@ -73,6 +76,12 @@ const LOOPBACK_ONLY: HostPolicyOptions = {
   publicUrl: null,
   allowedHosts: [],
   allowedOrigins: [],
+};
+
+const NO_ALERTS: AlertsSurface = {
+  channels: () => [],
+  sendTest: (channel) =>
+    Promise.resolve({ channel, ok: false, at: Date.now(), error: 'no alert channels are configured' }),
 };
 
 /** Requests carry tokens and small JSON bodies at most (login). */
@@ -106,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Reads run on worker threads with their own connections, so a search never holds up ingest or /api/health.
   const queries = new QueryPool({ ...options.queryPool, dbFile: options.db.$client.name });
   app.addHook('onClose', () => queries.close());
+  const hostPolicy = createHostPolicy(options.hosts ?? LOOPBACK_ONLY);
   const ctx: RouteContext = {
     queries,
     db: options.db,
@@ -117,6 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     pipelineHealth: options.pipelineHealth ?? (() => []),
     configView:
       options.configView ?? (() => ({ file: null, loadedAt: null, document: {}, crontabs: [], pipelines: [] })),
+    alerts: options.alerts ?? NO_ALERTS,
   };
   options.metrics.setRunsByStatusSource(() => countRunsByStatus(options.db));
   options.metrics.setIngestProblemsSource(() => ctx.ingestProblems());
@@ -126,7 +137,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return apiErrorHandler(error, request, reply);
   });
   // First of all hooks: a request for another host, or a socket from another origin, gets nothing else.
-  app.addHook('onRequest', guardHostAndOrigin(createHostPolicy(options.hosts ?? LOOPBACK_ONLY)));
+  app.addHook('onRequest', guardHostAndOrigin(hostPolicy));
   for (const schema of sharedSchemas) app.addSchema(schema);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
@@ -170,6 +181,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerRejectsRoute(scope, ctx);
     registerIngestProblemsRoute(scope, ctx);
     registerConfigRoute(scope, ctx);
+    registerAlertRoutes(scope, ctx);
     registerMetricsRoute(scope, ctx);
     registerOpenApiRoute(scope);
     if (options.registerLive) await options.registerLive(scope);

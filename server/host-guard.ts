@@ -21,7 +21,10 @@ export function guardHostAndOrigin(policy: HostPolicy) {
       return;
     }
     if (request.headers.upgrade === undefined && SAFE_METHODS.has(request.method)) return;
-    const originProblem = policy.originProblem(request.headers.origin, host);
+    // Fetch metadata: a browser too old to send Origin still says a request is cross-site.
+    const originProblem =
+      policy.originProblem(request.headers.origin, host) ??
+      (request.headers['sec-fetch-site'] === 'cross-site' ? 'a cross-site request may not change anything' : null);
     if (originProblem !== null) {
       closeAfterRefusal(request, reply);
       await sendError(reply, 403, originProblem);

@@ -15,6 +15,12 @@ export const ALERT_KINDS = [
   'flapping',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+/**
+ * The kind of a test message (`POST /api/alerts/test`): never decided by a rule nor stored in the outbox, so no
+ * rule can ask for it, but a receiver sees it in `kind` and can tell a test from a real alert.
+ */
+export const TEST_ALERT_KIND = 'test';
+export type AlertMessageKind = AlertKind | typeof TEST_ALERT_KIND;
 
 /** One alert, as decided and as stored in the outbox: every channel gets the same alertId. */
 export interface Alert {
@@ -37,6 +43,9 @@ export interface Alert {
   channels: string[];
 }
 
+/** What a channel is sent: an alert, or a test message (never stored in the outbox). */
+export type AlertMessage = Omit<Alert, 'kind'> & { kind: AlertMessageKind };
+
 export type DeliveryStatus = 'pending' | 'sent' | 'failed';
 
 /** One channel's delivery of one alert. */
@@ -48,4 +57,79 @@ export interface AlertDelivery {
   nextAttemptAt: number;
   lastError: string | null;
   deliveredAt: number | null;
+}
+
+// What the API serves (GET /api/alerts, GET /api/alerts/channels, POST /api/alerts/test) and the Alerts page reads.
+
+/**
+ * One channel's delivery of an alert, as the operator reads it: `pending` (not tried yet, or waiting without an
+ * error), `delivered`, `failing` (tried and refused; retried with backoff), `given-up` (no more tries: 24 h passed
+ * or the channel was removed from the config).
+ */
+export const DELIVERY_STATES = ['pending', 'delivered', 'failing', 'given-up'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+export interface AlertDeliveryView {
+  channel: string;
+  status: DeliveryState;
+  attempts: number;
+  lastError: string | null;
+  deliveredAt: number | null;
+  /** The next try, while pending or failing; null once delivered or given up. */
+  nextAttemptAt: number | null;
+}
+
+export interface AlertView {
+  alertId: string;
+  kind: AlertKind;
+  club: string;
+  pipeline: string;
+  state: string;
+  previousState: string | null;
+  reason: string;
+  summary: string;
+  /** The run that caused it (a link to /runs/:id), or null (a late or missed run has none). */
+  runId: number | null;
+  reminder: boolean;
+  /** When the alert was written to the outbox (ms). */
+  created: number;
+  deliveries: AlertDeliveryView[];
+}
+
+export type AlertChannelType = 'webhook' | 'slack' | 'ntfy' | 'email';
+
+/** A configured channel as the server may show it: its target with every credential masked. */
+export interface AlertChannelInfo {
+  name: string;
+  type: AlertChannelType;
+  /** `https://hooks.example/********`, `ops@example.org via smtp 127.0.0.1:2525`: never a secret. */
+  target: string;
+}
+
+export interface TestAlertOutcome {
+  channel: string;
+  ok: boolean;
+  /** When the test finished (ms). */
+  at: number;
+  /** Why it was not delivered; null when ok. */
+  error: string | null;
+}
+
+export interface AlertChannelView extends AlertChannelInfo {
+  /** The last alert delivered through it (ms), or null. */
+  lastDeliveredAt: number | null;
+  /** The newest error of a delivery still failing or given up, or null. */
+  lastError: string | null;
+  /** When the alert it has been failing to deliver since was written, or null while it is healthy. */
+  failingSince: number | null;
+  /** Deliveries waiting (not tried yet, or retrying). */
+  pending: number;
+  /** Deliveries given up. */
+  givenUp: number;
+  /** The last test sent from the API since the server started, or null. */
+  lastTest: TestAlertOutcome | null;
+}
+
+export interface AlertChannelsResponse {
+  channels: AlertChannelView[];
 }

@@ -29,6 +29,8 @@ const protectedUrls = (): string[] => [
   '/api/errors',
   '/api/errors/groups',
   '/api/rejects',
+  '/api/alerts',
+  '/api/alerts/channels',
   '/api/openapi.json',
   '/metrics',
 ];

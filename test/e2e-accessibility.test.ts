@@ -1,16 +1,24 @@
 // Accessibility: axe-core over every route, light and dark, in a real browser against a real
 // `runboard start`. Zero violations is the bar (issue 10).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe as group, expect, it } from 'vitest';
+import type { AlertView } from '../shared/alerts.js';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
 import { axeViolations, type AxeViolation } from './e2e/axe.js';
 import { launchBrowser, openPage } from './e2e/browser.js';
 import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
 import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
 import { ensureUiBuilt } from './e2e/ui-build.js';
+import { startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
 
 let server: RunboardProcess;
 let browser: Browser;
+/** Alert channels for the Alerts page: one that accepts, one that refuses (shown failing). */
+let receivers: AlertReceiver[] = [];
+let configDir: string;
 /** Path and the element that says the page has loaded its data. */
 let routes: Array<[string, string]> = [];
 
@@ -30,7 +38,20 @@ function describe(violation: AxeViolation): string {
 
 beforeAll(async () => {
   ensureUiBuilt();
-  [server, browser] = await Promise.all([startRunboardProcess(), launchBrowser()]);
+  receivers = await Promise.all([startAlertReceiver(204), startAlertReceiver(500)]);
+  configDir = mkdtempSync(join(tmpdir(), 'runboard-a11y-config-'));
+  const config = join(configDir, 'runboard.yaml');
+  writeFileSync(
+    config,
+    `alerts:
+  channels:
+    - { name: ok-hook, type: webhook, url: "${receivers[0]!.url}" }
+    - { name: refusing-hook, type: webhook, url: "${receivers[1]!.url}" }
+  rules:
+    - { channels: [ok-hook, refusing-hook], on: [failed] }
+`,
+  );
+  [server, browser] = await Promise.all([startRunboardProcess({ args: ['--config', config] }), launchBrowser()]);
   const errors = [{ identifier: 'member-17', system: 'crm', message: 'HTTP 429 from crm: rate limited' }];
   await finishedRun(server.runsDir, 'a11y', 'members');
   await finishedRun(server.runsDir, 'a11y', 'members', { errors });
@@ -42,6 +63,11 @@ beforeAll(async () => {
   const lines = (await (await fetch(`${server.url}/api/runs/${run.id}/logs`)).json()) as {
     lines: Array<{ offset: number }>;
   };
+  // The failed `fees` run's alert, tried on both channels, before the Alerts page is checked.
+  await waitFor('the failed alert tried on both channels', async () => {
+    const alerts = (await (await fetch(`${server.url}/api/alerts`)).json()) as ApiPage<AlertView>;
+    return alerts.items[0]?.deliveries.every((d) => d.attempts > 0);
+  });
   routes = [
     ['/', 'pipeline-row'],
     ['/?club=a11y', 'pipeline-row'],
@@ -52,6 +78,7 @@ beforeAll(async () => {
     ['/errors', 'error-group-card'],
     ['/errors?club=a11y', 'errors-page tr[data-identifier]'],
     ['/errors?identifier=member-17', 'errors-page tr[data-error-id]'],
+    ['/alerts', 'alerts-page tr[data-alert-id]'],
     ['/no/such/page', 'runboard-app h1'],
   ];
 }, 180_000);
@@ -59,6 +86,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.dispose();
+  await Promise.all(receivers.map((r) => r.close()));
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 group('accessibility', () => {

@@ -87,6 +87,23 @@ describe('ApiClient with a token', () => {
     expect(cancelled).toBe(1);
   });
 
+  it('posts a write as JSON, logging in on its 401 and sending it again', async () => {
+    let prompts = 0;
+    const api = new ApiClient({
+      baseUrl: server.url,
+      fetch: cookieFetch(),
+      promptToken: () => {
+        prompts++;
+        return Promise.resolve(TOKEN);
+      },
+    });
+    // No channel is configured here: the server read the body and named the channel in its 404.
+    const refused = await api.testAlert('ops-hook').catch((error: unknown) => error);
+    expect(prompts).toBe(1);
+    expect(refused).toBeInstanceOf(ApiRequestError);
+    expect(refused).toMatchObject({ status: 404, message: 'no alert channel named "ops-hook" is configured' });
+  });
+
   it("reports the server's error message and status", async () => {
     const api = new ApiClient({ baseUrl: server.url, fetch: cookieFetch(), promptToken: () => Promise.resolve(TOKEN) });
     const error = await api.run(999_999).catch((e: unknown) => e);

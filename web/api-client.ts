@@ -1,6 +1,7 @@
-// Typed client for the REST API (shapes from shared/api.ts). A 401 asks for the token once (shared by every
+// Typed client for the REST API (shapes from shared/api.ts and shared/alerts.ts). A 401 asks for the token once (shared by every
 // request waiting on it), logs in with POST /api/login — which sets the cookie that also authenticates the
 // live socket — and retries. DOM-free: fetch and the prompt are injected.
+import type { AlertChannelsResponse, AlertKind, AlertView, TestAlertOutcome } from '../shared/alerts.js';
 import type {
   ErrorGroup,
   ErrorGroupAck,
@@ -131,13 +132,26 @@ export class ApiClient {
     this.onLoginCancelled = options.onLoginCancelled;
   }
 
-  async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.request<T>(path, { headers: { accept: 'application/json' } }, signal);
+  }
+
+  /** A JSON write; the session cookie and the page's own Origin go with it (the server checks both). */
+  post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    return this.request<T>(
+      path,
+      {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+      signal,
+    );
+  }
+
+  private async request<T>(path: string, init: RequestInit, signal?: AbortSignal): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const response = await this.fetchImpl(this.baseUrl + path, {
-        headers: { accept: 'application/json' },
-        credentials: 'same-origin',
-        signal,
-      });
+      const response = await this.fetchImpl(this.baseUrl + path, { ...init, credentials: 'same-origin', signal });
       if (response.status === 401 && this.promptToken && attempt < 3) {
         await this.authenticate();
         continue;
@@ -150,7 +164,7 @@ export class ApiClient {
         continue;
       }
       if (!response.ok) throw new ApiRequestError(response.status, await errorMessage(response), path);
-      return (await response.json()) as T;
+      return (response.status === 204 ? undefined : await response.json()) as T;
     }
   }
 
@@ -237,11 +251,14 @@ export class ApiClient {
 
   /** Acknowledges a group through the last occurrence the page showed (`lastSeen`). */
   acknowledgeErrorGroup(group: ErrorGroupKey, lastSeen: number): Promise<ErrorGroupAck> {
-    return this.send<ErrorGroupAck>('POST', this.ackPath(group, lastSeen));
+    return this.request<ErrorGroupAck>(this.ackPath(group, lastSeen), {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+    });
   }
 
   unacknowledgeErrorGroup(group: ErrorGroupKey): Promise<void> {
-    return this.send<void>('DELETE', this.ackPath(group));
+    return this.request<void>(this.ackPath(group), { method: 'DELETE', headers: { accept: 'application/json' } });
   }
 
   private ackPath(group: ErrorGroupKey, lastSeen?: number): string {
@@ -252,21 +269,26 @@ export class ApiClient {
     });
   }
 
-  /** A write: no retries on 429 (it is not a heavy query), one login on 401; no body. */
-  private async send<T>(method: 'POST' | 'DELETE', path: string): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const response = await this.fetchImpl(this.baseUrl + path, {
-        method,
-        headers: { accept: 'application/json' },
-        credentials: 'same-origin',
-      });
-      if (response.status === 401 && this.promptToken && attempt < 3) {
-        await this.authenticate();
-        continue;
-      }
-      if (!response.ok) throw new ApiRequestError(response.status, await errorMessage(response), path);
-      return (response.status === 204 ? undefined : await response.json()) as T;
-    }
+  alerts(
+    query: {
+      club?: string | null;
+      pipeline?: string | null;
+      kind?: AlertKind | null;
+      cursor?: string | null;
+      limit?: number;
+    },
+    signal?: AbortSignal,
+  ): Promise<Page<AlertView>> {
+    return this.get(apiPath('/api/alerts', { ...query }), signal);
+  }
+
+  alertChannels(signal?: AbortSignal): Promise<AlertChannelsResponse> {
+    return this.get('/api/alerts/channels', signal);
+  }
+
+  /** Sends a test alert through the channel; resolves with the outcome (delivered or the channel's error). */
+  testAlert(channel: string): Promise<TestAlertOutcome> {
+    return this.post('/api/alerts/test', { channel });
   }
 
   logDownloadUrl(runId: number): string {

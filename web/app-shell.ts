@@ -7,7 +7,7 @@ import { CLUB_STORAGE_KEY, clubChoice, storedClub } from './club-choice.js';
 import type { ConnectionState } from './live-state.js';
 import { readSetting, writeSetting } from './local-setting.js';
 import { clubsOf } from './overview-model.js';
-import { errorsHref, overviewHref, parseRoute, routeHref, routeTitle, type Route } from './routes.js';
+import { alertsHref, errorsHref, overviewHref, parseRoute, routeHref, routeTitle, type Route } from './routes.js';
 import type { NavigateDetail, Services } from './services.js';
 import {
   TIME_ZONE_STORAGE_KEY,
@@ -20,6 +20,7 @@ import type { TokenPrompt } from './token-prompt.js';
 import { baseStyles } from './ui-styles.js';
 import './club-filter.js';
 import './connection-indicator.js';
+import './alerts-page.js';
 import './errors-page.js';
 import './overview-page.js';
 import './pipeline-page.js';
@@ -56,6 +57,7 @@ function routeWithChosenClub(): { route: Route; club: string | null } {
 function withClub(route: Route, club: string | null): string {
   if (route.view === 'errors')
     return routeHref({ ...route, club, pipeline: club === route.club ? route.pipeline : null });
+  if (route.view === 'alerts') return alertsHref(club);
   return overviewHref(club);
 }
 
@@ -310,6 +312,8 @@ export class RunboardApp extends LitElement {
         return html`<run-page .services=${this.services} .route=${route}></run-page>`;
       case 'errors':
         return html`<errors-page .services=${this.services} .route=${route}></errors-page>`;
+      case 'alerts':
+        return html`<alerts-page .services=${this.services} .club=${route.club}></alerts-page>`;
       case 'not-found':
         return html`<h1>Not found</h1>
           <p>Nothing lives at <code>${route.path}</code>. <a href="/">Back to the overview</a>.</p>`;
@@ -353,6 +357,9 @@ export class RunboardApp extends LitElement {
             </li>
             <li>
               <a href=${errorsHref({ club })} aria-current=${view === 'errors' ? 'page' : 'false'}>Errors</a>
+            </li>
+            <li>
+              <a href=${alertsHref(club)} aria-current=${view === 'alerts' ? 'page' : 'false'}>Alerts</a>
             </li>
           </ul>
         </nav>

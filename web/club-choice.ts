@@ -1,5 +1,5 @@
 // The club the operator chose in the header filter. It stays until they change it: pages whose URL carries a
-// club (overview, errors) set it; the others (pipeline, run) show it and link back with it; a new visit to a
+// club (overview, errors, alerts) set it; the others (pipeline, run) show it and link back with it; a new visit to a
 // bare address gets it back from storage. Pure, so the rules are unit-tested in node.
 import { routeHref, type Route } from './routes.js';
 
@@ -14,7 +14,8 @@ export interface ClubChoice {
 
 /** The choice for a route, given the stored one. */
 export function clubChoice(route: Route, stored: string | null): ClubChoice {
-  if (route.view !== 'overview' && route.view !== 'errors') return { club: stored, redirect: null };
+  if (route.view !== 'overview' && route.view !== 'errors' && route.view !== 'alerts')
+    return { club: stored, redirect: null };
   if (route.club !== null) return { club: route.club, redirect: null };
   if (stored === null) return { club: null, redirect: null };
   return { club: stored, redirect: routeHref({ ...route, club: stored }) };

@@ -38,6 +38,8 @@ export type Route =
       /** 'hide': leave out acknowledged groups; null: show them. */
       acked: 'hide' | null;
     }
+  /** Alert channels and the alerts sent, optionally of one club. */
+  | { view: 'alerts'; club: string | null }
   | { view: 'not-found'; path: string };
 
 function param(search: URLSearchParams, name: string): string | null {
@@ -100,6 +102,7 @@ export function parseRoute(pathname: string, searchText: string): Route {
       acked: param(search, 'acked') === 'hide' ? 'hide' : null,
     };
   }
+  if (head === 'alerts' && rest.length === 0) return { view: 'alerts', club: param(search, 'club') };
   return { view: 'not-found', path: pathname };
 }
 
@@ -132,6 +135,8 @@ export function routeHref(route: Route): string {
         run: route.run,
         acked: route.acked,
       })}`;
+    case 'alerts':
+      return `/alerts${query({ club: route.club })}`;
     case 'not-found':
       return route.path;
   }
@@ -164,9 +169,15 @@ export function errorsHref(filters: Partial<Omit<Extract<Route, { view: 'errors'
   });
 }
 
+export function alertsHref(club: string | null = null): string {
+  return routeHref({ view: 'alerts', club });
+}
+
 /** The club the header's filter shows for a route. */
 export function routeClub(route: Route): string | null {
-  return route.view === 'overview' || route.view === 'errors' || route.view === 'pipeline' ? route.club : null;
+  return route.view === 'overview' || route.view === 'errors' || route.view === 'pipeline' || route.view === 'alerts'
+    ? route.club
+    : null;
 }
 
 export function routeTitle(route: Route): string {
@@ -179,6 +190,8 @@ export function routeTitle(route: Route): string {
       return `Run ${route.runId}`;
     case 'errors':
       return 'Errors';
+    case 'alerts':
+      return route.club === null ? 'Alerts' : `Alerts · ${route.club}`;
     case 'not-found':
       return 'Not found';
   }

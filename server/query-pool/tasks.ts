@@ -2,6 +2,7 @@
 // connection; the main thread only imports the types, so routes get typed arguments and results.
 import type { Db } from '../../shared/db.js';
 import type { ErrorRow, RunRow, StepRow } from '../../shared/schema.js';
+import { alertChannelStats, listAlerts } from '../queries/alerts.js';
 import { errorOverview } from '../queries/error-overview.js';
 import { listErrors, listRunErrors } from '../queries/errors.js';
 import { readLogs, type LogPage, type LogQuery } from '../queries/logs.js';
@@ -13,6 +14,8 @@ export const queryTasks = {
   listErrors,
   listRejects,
   errorOverview,
+  listAlerts,
+  alertChannelStats,
   runDetail(db: Db, runId: number): { run: RunRow; steps: StepRow[] } | null {
     const run = getRun(db, runId);
     return run ? { run, steps: getRunSteps(db, runId) } : null;

@@ -1,4 +1,5 @@
 // What route modules need from the app, passed explicitly rather than decorated onto Fastify.
+import type { AlertChannelInfo, TestAlertOutcome } from '../../shared/alerts.js';
 import type { ConfigView, IngestProblem } from '../../shared/api.js';
 import type { PipelineHealthChange } from '../../shared/health.js';
 import type { Db } from '../../shared/db.js';
@@ -21,4 +22,14 @@ export interface RouteContext {
   pipelineHealth: () => PipelineHealthChange[];
   /** The effective configuration for GET /api/config. */
   configView: () => ConfigView;
+  /** The alert channels and the test send (the app's alert shell); no channels when none is configured. */
+  alerts: AlertsSurface;
+}
+
+/** What the alert routes need from the app: server/ does not import alerts/ or app/, so these are passed in. */
+export interface AlertsSurface {
+  /** The configured channels as of now (a reload changes them), credentials masked. */
+  channels: () => AlertChannelInfo[];
+  /** Sends a test message through the named channel now; resolves with the outcome, never rejects. */
+  sendTest: (channel: string) => Promise<TestAlertOutcome>;
 }

@@ -1,6 +1,7 @@
 // JSON schemas of the API's shapes (shared/api.ts), registered once with $id and referenced by the routes.
 // They validate nothing on the way out but drive serialisation (unknown fields are dropped) and the OpenAPI document.
 import { RUN_STATUSES, STEP_STATUSES } from '../../shared/events.js';
+import { AlertChannelViewSchema, AlertViewSchema, TestAlertOutcomeSchema } from './alerts-schema.js';
 import { FigureChangeSchema, RunComparisonSchema } from './compare-schema.js';
 
 const nullableInteger = { type: ['integer', 'null'] } as const;
@@ -349,6 +350,9 @@ export const sharedSchemas = [
   RejectViewSchema,
   FigureChangeSchema,
   RunComparisonSchema,
+  AlertViewSchema,
+  AlertChannelViewSchema,
+  TestAlertOutcomeSchema,
 ];
 
 /** A keyset page of `itemRef` items. */

@@ -57,6 +57,7 @@ try {
     { name: 'errors', path: '/errors', ready: 'error-group-card' },
     { name: 'errors-club', path: '/errors?club=rondo', ready: 'errors-page tr[data-identifier]' },
     { name: 'errors-record', path: '/errors?identifier=member-1042', ready: 'errors-page tr[data-error-id]' },
+    { name: 'alerts', path: '/alerts', ready: 'alerts-page >> text=No alerts sent' },
     { name: 'not-found', path: '/no/such/page', ready: 'runboard-app h1' },
   ];
   let count = 0;
