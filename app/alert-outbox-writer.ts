@@ -2,9 +2,12 @@
 // asks the pure rules (alerts/decide.ts) what to send, and writes the alerts and the rules' new memory to the outbox.
 import { randomUUID } from 'node:crypto';
 import type { AlertsConfig } from '../alerts/config.js';
-import { decideAlerts, type PipelineAlertMemory } from '../alerts/decide.js';
+import { decideAlerts, ruleMatches, type PipelineAlertMemory } from '../alerts/decide.js';
 import type { AlertStore } from '../ingest/alert-store.js';
 import type { JudgedHealth } from './health-monitor.js';
+
+/** "An error fingerprint that pipeline has not had in its last 30 days" (issue 13). */
+export const NEW_ERROR_LOOK_BACK_MS = 30 * 86_400_000;
 
 export function alertOutboxWriter(store: AlertStore, alerts: () => AlertsConfig): (judged: JudgedHealth) => void {
   return (judged) => {
@@ -19,6 +22,19 @@ export function alertOutboxWriter(store: AlertStore, alerts: () => AlertsConfig)
       if (run.status !== 'failure' && run.status !== 'abandoned') break;
       consecutiveBadRuns++;
     }
+    // new-error looks at the newest finished run (its errors are all in), once: the memory says which was checked.
+    // The look-up runs only when a rule wants new-error and the run logged errors; otherwise the run is still
+    // marked checked, so a rule added later doesn't announce old news.
+    const finished = judged.runs.find((run) => run.status !== 'running') ?? null;
+    let errorsRunId: string | null = null;
+    let newErrors: string[] = [];
+    if (finished !== null && finished.id !== (memory?.newErrorsRunId ?? null)) {
+      errorsRunId = finished.id;
+      const wanted = rules.some((rule) => rule.on.includes('new-error') && ruleMatches(rule, club, pipeline));
+      if (wanted && finished.errorCount > 0) {
+        newErrors = store.newErrorTitles(club, pipeline, finished.id, finished.startedAt - NEW_ERROR_LOOK_BACK_MS);
+      }
+    }
     const decision = decideAlerts(
       {
         club,
@@ -29,8 +45,8 @@ export function alertOutboxWriter(store: AlertStore, alerts: () => AlertsConfig)
         at: judged.at,
         runId: judged.runs[0]?.id ?? null,
         consecutiveBadRuns,
-        // new-error needs per-pipeline fingerprint history; not wired yet (see the issue 13 report).
-        newErrors: [],
+        errorsRunId,
+        newErrors,
       },
       rules,
       memory,

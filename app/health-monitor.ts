@@ -69,7 +69,10 @@ export interface HealthMonitor {
 
 interface Tracked {
   key: PipelineKey;
-  /** Newest run id last handed to `inTransaction`: a new one is news for `after: N`. */
+  /**
+   * Newest run and newest finished run last handed to `inTransaction` (runsNews): a change is news for `after: N`
+   * and for `new-error`, even when the state stays the same (failing → failing, only the reason's run id moves).
+   */
   announcedRunId?: string | null;
   policy: HealthPolicy;
   runs: RunForHealth[];
@@ -125,7 +128,7 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     const verdict = evaluateHealth({ policy: item.policy, runs: item.runs, previous: item.stored, now: at });
     item.recheckAt = verdict.recheckAt;
     const previous = item.stored;
-    const newestRunId = item.runs[0]?.id ?? null;
+    const newestRunId = runsNews(item.runs);
     const saving = verdict.change !== 'none' || previous === null || previous.watchingSince === undefined;
     const newRun = item.announcedRunId !== undefined && item.announcedRunId !== newestRunId;
     if (options.inTransaction && !saving && newRun && previous !== null) {
@@ -147,11 +150,11 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
       const stateChanged = previous === null || previous.state !== next.state;
       store.inTransaction(() => {
         store.save(item.key, next, at);
-        if (hook && stateChanged) hook({ key: item.key, from: previous, to: next, at, runs: item.runs });
+        if (hook && (stateChanged || newRun)) hook({ key: item.key, from: previous, to: next, at, runs: item.runs });
       });
       item.stored = next;
       item.announcedRunId = newestRunId;
-      if (stateChanged) options.committed?.();
+      if (stateChanged || newRun) options.committed?.();
       if (previous === null || previous.state !== next.state) {
         const transition: HealthTransition = { ...item.key, from: previous, to: next, at };
         for (const listener of listeners) {
@@ -304,6 +307,12 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
       if (wakeTimer) clearTimeout(wakeTimer);
     },
   };
+}
+
+/** The runs the alert hook has to hear about: the newest, and the newest finished (a run ending is news too). */
+function runsNews(runs: readonly RunForHealth[]): string | null {
+  if (runs.length === 0) return null;
+  return `${runs[0]?.id ?? ''}/${runs.find((run) => run.status !== 'running')?.id ?? ''}`;
 }
 
 function sameView(a: PipelineHealth | null, b: PipelineHealth): boolean {
