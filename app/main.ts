@@ -30,6 +30,7 @@ import { createAlertStore } from '../ingest/alert-store.js';
 import { EMPTY_ALERTS } from '../alerts/config.js';
 import { alertOutboxWriter } from './alert-outbox-writer.js';
 import { startAlertSender, type AlertSender } from './alert-sender.js';
+import { alertReminders } from './alert-reminders.js';
 
 /** The running ingest daemon (ingest/daemon.ts). */
 type IngestDaemon = ReturnType<typeof createIngestDaemon>;
@@ -261,16 +262,18 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     const defaultTimezone = machineTimezone();
     const alertStore = createAlertStore(db);
     const alertsConfig = () => loaded?.config.alertsConfig ?? EMPTY_ALERTS;
+    const healthStore = createHealthStore(db);
     const sender = startAlertSender({
       store: alertStore,
       config: () => ({ alerts: alertsConfig(), publicUrl: loaded?.config.publicUrl ?? config.publicUrl ?? null }),
       logger: logger.child({ component: 'alerts' }),
+      beforeDrain: alertReminders({ store: alertStore, health: healthStore, alerts: alertsConfig }),
     });
     alertSender = sender;
     const healthMonitor = createHealthMonitor({
       inTransaction: alertOutboxWriter(alertStore, alertsConfig),
       committed: () => sender.wake(),
-      store: createHealthStore(db),
+      store: healthStore,
       sources: () => ({
         config: loaded?.config.pipelines ?? [],
         crontab: crontabSources.entries(),
