@@ -112,7 +112,7 @@ function error(message: string, system = 'crm'): { identifier: string; system: s
 describe('alerts in the daemon', () => {
   it('new-error: one message per run, listing only the fingerprints the pipeline had not had', async () => {
     const d = await daemon('    - { channels: [hook], on: [new-error] }');
-    await d.start();
+    const first = await d.start();
     const r1 = await finishedRun(d.runsDir, CLUB, 'people', { errors: [error('CRM timeout after 30 s')] });
     await waitFor(() => accepted(d.hook).length === 1, 'the first run’s new-error', { timeoutMs: 30_000 });
     await d.judged('people', r1);
@@ -133,13 +133,26 @@ describe('alerts in the daemon', () => {
       errors: [error('CRM timeout after 2 s'), error('duplicate key 99 in members')],
     });
     await d.judged('people', r3);
-    await finishedRun(d.runsDir, CLUB, 'invoices', { errors: [error('CRM timeout after 30 s')] });
+    const invoices = await finishedRun(d.runsDir, CLUB, 'invoices', { errors: [error('CRM timeout after 30 s')] });
     await waitFor(() => accepted(d.hook).length === 3, 'the other pipeline’s new-error', { timeoutMs: 30_000 });
+    await d.settled();
+    // A run that ends while the daemon is down is checked when it starts again; the runs checked before are not news.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const r4 = await finishedRun(d.runsDir, CLUB, 'people', {
+      errors: [error('CRM timeout after 9 s'), error('quota exceeded', 'mail')],
+    });
+    await d.start();
+    await waitFor(() => accepted(d.hook).length === 4, 'the new-error of a run ended while down', {
+      timeoutMs: 30_000,
+    });
+    await d.judged('people', r4);
+    await d.judged('invoices', invoices);
     await d.settled();
 
     const alerts = accepted(d.hook);
     const runIds = d.read((db) =>
-      [r1, r2].map((key) => String(db.prepare('SELECT id FROM runs WHERE run_key = ?').pluck().get(key))),
+      [r1, r2, r4].map((key) => String(db.prepare('SELECT id FROM runs WHERE run_key = ?').pluck().get(key))),
     );
     expect(alerts.map((a) => [a.kind, a.pipeline, a.runId, a.reason])).toEqual([
       ['new-error', 'people', runIds[0], '1 error not seen in 30 days: "CRM timeout after 30 s"'],
@@ -150,6 +163,7 @@ describe('alerts in the daemon', () => {
         '2 errors not seen in 30 days: "duplicate key 17 in members", "address missing"',
       ],
       ['new-error', 'invoices', expect.any(String), '1 error not seen in 30 days: "CRM timeout after 30 s"'],
+      ['new-error', 'people', runIds[2], '1 error not seen in 30 days: "quota exceeded"'],
     ]);
   }, 90_000);
 
