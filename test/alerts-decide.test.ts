@@ -334,4 +334,18 @@ alerts:
     }
     expect(lines[0]).toMatch(/^rb\.yaml:\d+:\d+: alerts\./);
   });
+
+  it('remind: takes a second or more (seconds to try a rule out), not less', () => {
+    const file = (remind: string): string => `
+alerts:
+  channels: [{ name: h, type: webhook, url: "http://127.0.0.1:9/h" }]
+  rules: [{ channels: [h], remind: ${remind} }]
+`;
+    const seconds = parseConfigFile(file('30s'), { file: 'rb.yaml', env: {} });
+    expect(seconds.ok && seconds.config.alertsConfig.rules[0]?.remindMs).toBe(30_000);
+    const tooShort = parseConfigFile(file('500ms'), { file: 'rb.yaml', env: {} });
+    expect(tooShort.ok ? [] : tooShort.problems.map(formatConfigProblem)).toEqual([
+      expect.stringContaining('alerts.rules[0].remind: "500ms" is not a duration of a second or more, e.g. 24h'),
+    ]);
+  });
 });
