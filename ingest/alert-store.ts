@@ -70,10 +70,12 @@ export function createAlertStore(db: Db): AlertStore {
     `SELECT fingerprint, message, min(id) AS first FROM run_errors WHERE run_id = ? GROUP BY fingerprint ORDER BY first`,
   );
   // One look-up per fingerprint through the (fingerprint, time) index: a run has a handful of distinct fingerprints,
-  // its pipeline may have millions of errors. `run_id < ?`: earlier runs only (ids grow with ingestion), so two
-  // overlapping runs with the same new error don't each hide it from the other.
+  // its pipeline may have millions of errors. The unary `+` keeps SQLite off the (club, pipeline, time) index, which
+  // it prefers without statistics and which would scan every error of the pipeline's 30 days for a fingerprint that
+  // is new (the case that matters). `run_id < ?`: earlier runs only (ids grow with ingestion), so two overlapping
+  // runs with the same new error don't each hide it from the other.
   const seenBefore = client.prepare(
-    `SELECT 1 FROM run_errors WHERE fingerprint = ? AND time >= ? AND club_slug = ? AND pipeline = ? AND run_id < ?
+    `SELECT 1 FROM run_errors WHERE fingerprint = ? AND time >= ? AND +club_slug = ? AND +pipeline = ? AND run_id < ?
       LIMIT 1`,
   );
 
