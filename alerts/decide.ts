@@ -51,7 +51,10 @@ export interface HealthObservation {
   consecutiveBadRuns: number;
   /** The finished run whose errors `newErrors` lists; null when no run was checked this time. */
   errorsRunId: string | null;
-  /** Titles of that run's error fingerprints not seen in this pipeline in the 30 days before it. */
+  /**
+   * Titles of that run's error fingerprints not seen in this pipeline in the 30 days before it (with those of the
+   * unchecked runs before it, when several ended together or while the daemon was down).
+   */
   newErrors: string[];
 }
 

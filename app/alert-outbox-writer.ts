@@ -1,7 +1,7 @@
 // The health shell's alert hook: inside the transaction that saves a health change, turns it into an observation,
 // asks the pure rules (alerts/decide.ts) what to send, and writes the alerts and the rules' new memory to the outbox.
 import { randomUUID } from 'node:crypto';
-import type { AlertsConfig } from '../alerts/config.js';
+import type { AlertRule, AlertsConfig } from '../alerts/config.js';
 import { decideAlerts, ruleMatches, type PipelineAlertMemory } from '../alerts/decide.js';
 import type { AlertStore } from '../ingest/alert-store.js';
 import type { JudgedHealth } from './health-monitor.js';
@@ -22,19 +22,7 @@ export function alertOutboxWriter(store: AlertStore, alerts: () => AlertsConfig)
       if (run.status !== 'failure' && run.status !== 'abandoned') break;
       consecutiveBadRuns++;
     }
-    // new-error looks at the newest finished run (its errors are all in), once: the memory says which was checked.
-    // The look-up runs only when a rule wants new-error and the run logged errors; otherwise the run is still
-    // marked checked, so a rule added later doesn't announce old news.
-    const finished = judged.runs.find((run) => run.status !== 'running') ?? null;
-    let errorsRunId: string | null = null;
-    let newErrors: string[] = [];
-    if (finished !== null && finished.id !== (memory?.newErrorsRunId ?? null)) {
-      errorsRunId = finished.id;
-      const wanted = rules.some((rule) => rule.on.includes('new-error') && ruleMatches(rule, club, pipeline));
-      if (wanted && finished.errorCount > 0) {
-        newErrors = store.newErrorTitles(club, pipeline, finished.id, finished.startedAt - NEW_ERROR_LOOK_BACK_MS);
-      }
-    }
+    const { errorsRunId, newErrors } = newErrorsSince(store, judged, memory?.newErrorsRunId ?? null, rules);
     const decision = decideAlerts(
       {
         club,
@@ -54,4 +42,36 @@ export function alertOutboxWriter(store: AlertStore, alerts: () => AlertsConfig)
     for (const alert of decision.alerts) store.enqueue({ ...alert, alertId: randomUUID() }, judged.at);
     store.saveMemory(club, pipeline, JSON.stringify(decision.memory));
   };
+}
+
+/**
+ * new-error looks at the finished runs the rules have not checked yet (newer than the memory's last one): usually
+ * just the run that ended, but several when they ended together or while the daemon was down, and then their new
+ * titles go in one message for the newest. The first check of a pipeline looks at its newest finished run only, so
+ * adopting runboard over an old runs directory doesn't announce its history. The look-up runs only when a rule wants
+ * new-error and a run logged errors; otherwise the runs are still marked checked, so a rule added later doesn't
+ * announce old news.
+ */
+function newErrorsSince(
+  store: AlertStore,
+  judged: JudgedHealth,
+  checkedRunId: string | null,
+  rules: readonly AlertRule[],
+): { errorsRunId: string | null; newErrors: string[] } {
+  const { club, pipeline } = judged.key;
+  const finished = judged.runs.filter((run) => run.status !== 'running');
+  const newest = finished[0];
+  if (newest === undefined || newest.id === checkedRunId) return { errorsRunId: null, newErrors: [] };
+  const wanted = rules.some((rule) => rule.on.includes('new-error') && ruleMatches(rule, club, pipeline));
+  if (!wanted) return { errorsRunId: newest.id, newErrors: [] };
+  // Run ids are the runs table's integer ids: they grow with ingestion.
+  const unchecked = checkedRunId === null ? [newest] : finished.filter((run) => Number(run.id) > Number(checkedRunId));
+  const titles = new Set<string>();
+  for (const run of unchecked.reverse()) {
+    if (run.errorCount === 0) continue;
+    for (const title of store.newErrorTitles(club, pipeline, run.id, run.startedAt - NEW_ERROR_LOOK_BACK_MS)) {
+      titles.add(title);
+    }
+  }
+  return { errorsRunId: newest.id, newErrors: [...titles] };
 }

@@ -136,14 +136,19 @@ describe('alerts in the daemon', () => {
     const invoices = await finishedRun(d.runsDir, CLUB, 'invoices', { errors: [error('CRM timeout after 30 s')] });
     await waitFor(() => accepted(d.hook).length === 3, 'the other pipeline’s new-error', { timeoutMs: 30_000 });
     await d.settled();
-    // A run that ends while the daemon is down is checked when it starts again; the runs checked before are not news.
+    // Runs that end while the daemon is down are checked when it starts again, in one message for them; the runs
+    // checked before are not news again.
     first.child.kill('SIGKILL');
     await first.exited;
-    const r4 = await finishedRun(d.runsDir, CLUB, 'people', {
+    await finishedRun(d.runsDir, CLUB, 'people', {
       errors: [error('CRM timeout after 9 s'), error('quota exceeded', 'mail')],
     });
+    await finishedRun(d.runsDir, CLUB, 'people', { outcome: 'success' });
+    const r4 = await finishedRun(d.runsDir, CLUB, 'people', {
+      errors: [error('disk full'), error('quota exceeded', 'mail')],
+    });
     await d.start();
-    await waitFor(() => accepted(d.hook).length === 4, 'the new-error of a run ended while down', {
+    await waitFor(() => accepted(d.hook).length === 4, 'the new-error of the runs ended while down', {
       timeoutMs: 30_000,
     });
     await d.judged('people', r4);
@@ -163,7 +168,7 @@ describe('alerts in the daemon', () => {
         '2 errors not seen in 30 days: "duplicate key 17 in members", "address missing"',
       ],
       ['new-error', 'invoices', expect.any(String), '1 error not seen in 30 days: "CRM timeout after 30 s"'],
-      ['new-error', 'people', runIds[2], '1 error not seen in 30 days: "quota exceeded"'],
+      ['new-error', 'people', runIds[2], '2 errors not seen in 30 days: "quota exceeded", "disk full"'],
     ]);
   }, 90_000);
 
