@@ -15,7 +15,7 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
+  { files: ['**/*.js', '**/*.mjs'], extends: [tseslint.configs.disableTypeChecked] },
   // The architecture, enforced (README "Code map"): shared imports nothing of ours; ingest and server never import
   // each other; health and alerts are pure (health may call alerts' config reader); app/ is the composition root that wires them; the browser takes only types from
   // shared/, plus the few browser-safe value modules named below.

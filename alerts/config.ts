@@ -214,8 +214,9 @@ function readRules(
     if (item.remind !== undefined && item.remind !== null) {
       const ms =
         typeof item.remind === 'string' || typeof item.remind === 'number' ? parseDuration(String(item.remind)) : null;
-      if (ms === null || ms < 60_000) {
-        report([...base, 'remind'], `${JSON.stringify(item.remind)} is not a duration of a minute or more, e.g. 24h`);
+      // A second or more: seconds are for trying a rule out (and for the tests); a real rule says 24h.
+      if (ms === null || ms < 1_000) {
+        report([...base, 'remind'], `${JSON.stringify(item.remind)} is not a duration of a second or more, e.g. 24h`);
         ok = false;
       } else remindMs = ms;
     }

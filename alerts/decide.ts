@@ -33,6 +33,8 @@ export interface PipelineAlertMemory {
   changes: number[];
   /** By AlertRule.key. */
   rules: Record<string, RuleMemory>;
+  /** The last run whose errors were checked for new ones: one `new-error` per run, however often it is judged. */
+  newErrorsRunId?: string | null;
 }
 
 export interface HealthObservation {
@@ -47,7 +49,12 @@ export interface HealthObservation {
   runId: string | null;
   /** How many of the newest runs in a row failed (for `after:` on failed/unstable). */
   consecutiveBadRuns: number;
-  /** Error fingerprints of the newest run not seen in this pipeline in the last 30 days. */
+  /** The finished run whose errors `newErrors` lists; null when no run was checked this time. */
+  errorsRunId: string | null;
+  /**
+   * Titles of that run's error fingerprints not seen in this pipeline in the 30 days before it (with those of the
+   * unchecked runs before it, when several ended together or while the daemon was down).
+   */
   newErrors: string[];
 }
 
@@ -101,7 +108,27 @@ function cloneMemory(memory: PipelineAlertMemory | null): PipelineAlertMemory {
   if (memory === null) return emptyAlertMemory();
   const rules: Record<string, RuleMemory> = {};
   for (const [key, value] of Object.entries(memory.rules)) rules[key] = { ...value };
-  return { settled: memory.settled, changes: [...memory.changes], rules };
+  return {
+    settled: memory.settled,
+    changes: [...memory.changes],
+    rules,
+    newErrorsRunId: memory.newErrorsRunId ?? null,
+  };
+}
+
+/** Titles listed in one new-error message; the rest are counted. */
+export const NEW_ERROR_TITLES = 5;
+const TITLE_CHARS = 120;
+
+/** One message per run: every new fingerprint's title (first line, capped), not one message per error. */
+export function newErrorsReason(titles: readonly string[]): string {
+  const count = titles.length;
+  const shown = titles.slice(0, NEW_ERROR_TITLES).map((title) => {
+    const line = (title.split(/\r?\n/, 1)[0] ?? '').trim();
+    return line.length > TITLE_CHARS ? `${line.slice(0, TITLE_CHARS - 1)}…` : line;
+  });
+  const more = count > shown.length ? `; and ${count - shown.length} more` : '';
+  return `${count} error${count === 1 ? '' : 's'} not seen in 30 days: ${shown.map((t) => `"${t}"`).join(', ')}${more}`;
 }
 
 export function decideAlerts(
@@ -121,6 +148,10 @@ export function decideAlerts(
   }
   memory.changes = memory.changes.filter((t) => t > at - HOUR_MS);
   const flapping = memory.changes.length > FLAP_LIMIT;
+  // A run is checked once: judged again (a later state change, a restart) it is no longer news.
+  const errorsNews =
+    observation.errorsRunId !== null && observation.errorsRunId !== memory.newErrorsRunId ? observation.newErrors : [];
+  if (observation.errorsRunId !== null) memory.newErrorsRunId = observation.errorsRunId;
 
   for (const rule of rules) {
     if (!ruleMatches(rule, club, pipeline)) continue;
@@ -131,7 +162,8 @@ export function decideAlerts(
       flappingSentAt: null,
     };
     memory.rules[rule.key] = ruleMemory;
-    const emit = (alertKind: AlertKind, reason: string): void => {
+    const announceNewErrors = errorsNews.length > 0 && rule.on.includes('new-error');
+    const emit = (alertKind: AlertKind, reason: string, runId = observation.runId): void => {
       alerts.push({
         kind: alertKind,
         club,
@@ -139,7 +171,7 @@ export function decideAlerts(
         state: observation.to,
         previousState: observation.from,
         reason,
-        runId: observation.runId,
+        runId,
         at,
         summary: alertSummary(alertKind, club, pipeline, reason),
         reminder: false,
@@ -163,6 +195,8 @@ export function decideAlerts(
         ruleMemory.flappingSentAt = at;
         emit('flapping', `${memory.changes.length} state changes in the last hour; now ${observation.to}`);
       }
+      // A new error is news of its own, not one more state change: flapping does not swallow it.
+      if (announceNewErrors) emit('new-error', newErrorsReason(errorsNews), observation.errorsRunId);
       continue;
     }
 
@@ -191,13 +225,7 @@ export function decideAlerts(
       ruleMemory.lastSentAt = null;
     }
 
-    if (observation.newErrors.length > 0 && rule.on.includes('new-error')) {
-      const count = observation.newErrors.length;
-      emit(
-        'new-error',
-        `${count} error${count === 1 ? '' : 's'} not seen in 30 days (${observation.newErrors.join(', ')})`,
-      );
-    }
+    if (announceNewErrors) emit('new-error', newErrorsReason(errorsNews), observation.errorsRunId);
   }
   return { alerts, memory };
 }

@@ -19,6 +19,11 @@ export interface AlertSenderOptions {
   config: () => { alerts: AlertsConfig; publicUrl: string | null };
   logger: Logger;
   now?: () => number;
+  /**
+   * Work on the sender's clock (the reminders): called before each pass over the outbox, so what it enqueues goes
+   * out in that pass; returns when it wants to run again (null: only when woken).
+   */
+  beforeDrain?: () => number | null;
 }
 
 export interface AlertSender {
@@ -66,6 +71,7 @@ export function startAlertSender(options: AlertSenderOptions): AlertSender {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  let beforeDrainAt: number | null = null;
 
   async function attempt(item: DueDelivery): Promise<void> {
     const { alerts, publicUrl } = options.config();
@@ -101,6 +107,15 @@ export function startAlertSender(options: AlertSenderOptions): AlertSender {
   async function drain(): Promise<void> {
     do {
       again = false;
+      if (options.beforeDrain) {
+        try {
+          beforeDrainAt = options.beforeDrain();
+        } catch (error) {
+          // Retried on the next pass; deliveries already in the outbox must not wait for it.
+          beforeDrainAt = null;
+          logger.error({ err: error }, 'alert reminders failed');
+        }
+      }
       for (;;) {
         if (stopped) return;
         const due = store.due(now(), BATCH);
@@ -133,6 +148,7 @@ export function startAlertSender(options: AlertSenderOptions): AlertSender {
     } catch (error) {
       logger.error({ err: error }, 'alert sender could not read the outbox');
     }
+    if (beforeDrainAt !== null) next = next === null ? beforeDrainAt : Math.min(next, beforeDrainAt);
     const wait = next === null ? 60_000 : Math.min(60_000, Math.max(0, next - now()));
     timer = setTimeout(run, wait + 1);
     timer.unref();

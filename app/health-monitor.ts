@@ -112,7 +112,9 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     const previous = item.stored;
     const newestMark = newestRunMark(item.runs);
     const saving = verdict.change !== 'none' || previous === null || previous.watchingSince === undefined;
-    const newRun = item.announcedRunMark !== undefined && item.announcedRunMark !== newestMark;
+    // The first judgement after a start counts as news too: runs may have ended while the daemon was down (a new
+    // error, the Nth failure). The rules' memory keeps it from repeating what was already announced.
+    const newRun = item.announcedRunMark !== newestMark && newestMark !== null;
     if (options.inTransaction && !saving && newRun && previous !== null) {
       const hook = options.inTransaction;
       const judged = { key: item.key, from: previous, to: previous, at, runs: item.runs };

@@ -32,6 +32,7 @@ import { alertOutboxWriter } from './alert-outbox-writer.js';
 import { startAlertSender, type AlertSender } from './alert-sender.js';
 import { createTestAlertSender } from './alert-test.js';
 import { channelInfo } from '../alerts/channel-target.js';
+import { alertReminders } from './alert-reminders.js';
 
 /** The running ingest daemon (ingest/daemon.ts). */
 type IngestDaemon = ReturnType<typeof createIngestDaemon>;
@@ -267,13 +268,19 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       alerts: alertsConfig(),
       publicUrl: loaded?.config.publicUrl ?? config.publicUrl ?? null,
     });
+    const healthStore = createHealthStore(db);
     const alertsLogger = logger.child({ component: 'alerts' });
-    const sender = startAlertSender({ store: alertStore, config: alertDelivery, logger: alertsLogger });
+    const sender = startAlertSender({
+      store: alertStore,
+      config: alertDelivery,
+      logger: alertsLogger,
+      beforeDrain: alertReminders({ store: alertStore, health: healthStore, alerts: alertsConfig }),
+    });
     alertSender = sender;
     const healthMonitor = createHealthMonitor({
       inTransaction: alertOutboxWriter(alertStore, alertsConfig),
       committed: () => sender.wake(),
-      store: createHealthStore(db),
+      store: healthStore,
       sources: () => ({
         config: loaded?.config.pipelines ?? [],
         crontab: crontabSources.entries(),

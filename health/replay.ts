@@ -143,6 +143,8 @@ function replayPipeline(
           at: t,
           runId: newest?.id ?? null,
           consecutiveBadRuns: consecutiveBadRuns(view),
+          // As the live outbox writer: the newest finished run's errors, checked once when it is news.
+          errorsRunId: newRun && newest && newest.status !== 'running' ? newest.id : null,
           newErrors: newRun && newest && newest.status !== 'running' ? (newErrors.get(newest.id) ?? []) : [],
         },
         rules,

@@ -23,6 +23,11 @@ export interface AlertStore {
   markSent(alertId: string, channel: string, at: number): void;
   markRetry(alertId: string, channel: string, nextAttemptAt: number, error: string): void;
   markFailed(alertId: string, channel: string, error: string): void;
+  /**
+   * Titles (the first message) of the run's error fingerprints that its pipeline did not log in an earlier run
+   * since `since` (ms): the `new-error` alert's content. In the order they first appeared in the run.
+   */
+  newErrorTitles(club: string, pipeline: string, runId: string, since: number): string[];
 }
 
 export function createAlertStore(db: Db): AlertStore {
@@ -60,8 +65,29 @@ export function createAlertStore(db: Db): AlertStore {
     `UPDATE alert_deliveries SET status = 'failed', attempts = attempts + 1, last_error = ?
       WHERE alert_id = ? AND channel = ?`,
   );
+  // SQLite's min() makes the bare `message` column come from the fingerprint's first row in the run.
+  const runFingerprints = client.prepare(
+    `SELECT fingerprint, message, min(id) AS first FROM run_errors WHERE run_id = ? GROUP BY fingerprint ORDER BY first`,
+  );
+  // One look-up per fingerprint through the (fingerprint, time) index: a run has a handful of distinct fingerprints,
+  // its pipeline may have millions of errors. The unary `+` keeps SQLite off the (club, pipeline, time) index, which
+  // it prefers without statistics and which would scan every error of the pipeline's 30 days for a fingerprint that
+  // is new (the case that matters). `run_id < ?`: earlier runs only (ids grow with ingestion), so two overlapping
+  // runs with the same new error don't each hide it from the other.
+  const seenBefore = client.prepare(
+    `SELECT 1 FROM run_errors WHERE fingerprint = ? AND time >= ? AND +club_slug = ? AND +pipeline = ? AND run_id < ?
+      LIMIT 1`,
+  );
 
   return {
+    newErrorTitles(club, pipeline, runId, since) {
+      const id = Number(runId);
+      if (!Number.isSafeInteger(id)) return [];
+      const rows = runFingerprints.all(id) as Array<{ fingerprint: string; message: string }>;
+      return rows
+        .filter((row) => seenBefore.get(row.fingerprint, since, club, pipeline, id) === undefined)
+        .map((row) => row.message);
+    },
     memory: (club, pipeline) => (getMemory.get(club, pipeline) as string | undefined) ?? null,
     saveMemory: (club, pipeline, memory) => void putMemory.run(club, pipeline, memory),
     allMemories: () => allMemory.all() as Array<{ club: string; pipeline: string; memory: string }>,

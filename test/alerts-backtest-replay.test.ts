@@ -190,8 +190,8 @@ ${HOOK}  rules:
       ['failed', true, 42 * DAY + 5 * MIN + HOUR],
       ['failed', true, 42 * DAY + 5 * MIN + 2 * HOUR],
     ]);
-    expect(result.alerts[0]?.reason).toContain('(aaaa)');
-    expect(result.alerts[1]?.reason).toContain('(bbbb)');
+    expect(result.alerts[0]?.reason).toContain('"aaaa"');
+    expect(result.alerts[1]?.reason).toContain('"bbbb"');
   });
 
   it('a schedule a run declared counts, as live; rules narrow by club and pipeline', () => {

@@ -46,6 +46,7 @@ class Simulator {
       at,
       runId: '7',
       consecutiveBadRuns: this.bad,
+      errorsRunId: null,
       newErrors: [],
       ...extra,
     };
@@ -196,8 +197,37 @@ describe('decideAlerts: kinds and rules', () => {
   it('new-error is sent for fingerprints the pipeline has not had, on the rules that list it', () => {
     const sim = new Simulator([rule({ on: ['new-error'] }), rule({ channels: ['x'], on: ['failed'] })]);
     sim.observe('ok', T0);
-    const alerts = sim.observe('ok', T0 + 1, { newErrors: ['abc123'] });
-    expect(alerts.map((a) => [a.kind, a.channels])).toEqual([['new-error', ['hook']]]);
+    const alerts = sim.observe('ok', T0 + 1, { errorsRunId: '7', newErrors: ['boom'] });
+    expect(alerts.map((a) => [a.kind, a.channels, a.runId])).toEqual([['new-error', ['hook'], '7']]);
+  });
+
+  it('new-error: one message per run listing every new title, however often that run is judged', () => {
+    const sim = new Simulator([rule({ on: ['new-error', 'failed', 'late'] })]);
+    sim.observe('ok', T0);
+    const titles = ['Timeout talking to "crm"', 'duplicate key\nsecond line', 'x'.repeat(300), 'd', 'e', 'f', 'g'];
+    const first = sim.observe('failing', T0 + 1, { runId: '8', errorsRunId: '8', newErrors: titles });
+    expect(first.map((a) => a.kind)).toEqual(['failed', 'new-error']);
+    const reason = first[1]?.reason ?? '';
+    expect(reason).toMatch(/^7 errors not seen in 30 days: "Timeout talking to "crm"", "duplicate key", "x{119}…"/);
+    expect(reason).toMatch(/; and 2 more$/);
+    // The same run judged again (a later state change, a restart's first judgement): no second message.
+    expect(sim.observe('late', T0 + 2, { runId: '8', errorsRunId: '8', newErrors: titles })).toEqual([
+      expect.objectContaining({ kind: 'late' }),
+    ]);
+    // The next run with a new error is news again; a run without errors checked in between changes nothing.
+    sim.observe('failing', T0 + 3, { runId: '9', errorsRunId: '9', newErrors: [] });
+    expect(sim.observe('failing', T0 + 4, { runId: '10', errorsRunId: '10', newErrors: ['h'] })).toMatchObject([
+      { kind: 'new-error', runId: '10', reason: '1 error not seen in 30 days: "h"' },
+    ]);
+  });
+
+  it('new-error is still sent while the pipeline is flapping', () => {
+    const sim = new Simulator([rule()]);
+    sim.observe('ok', T0);
+    for (let i = 1; i <= 6; i++) sim.observe(i % 2 === 1 ? 'failing' : 'ok', T0 + i * 60_000);
+    expect(sim.kinds().at(-1)).toBe('flapping');
+    const alerts = sim.observe('failing', T0 + 7 * 60_000, { errorsRunId: '11', newErrors: ['boom'] });
+    expect(alerts.map((a) => a.kind)).toEqual(['new-error']);
   });
 
   it('remind: repeats the open alert at its interval, flagged as a reminder, and stops once recovered', () => {
@@ -303,5 +333,19 @@ alerts:
       expect(text).toContain(expected);
     }
     expect(lines[0]).toMatch(/^rb\.yaml:\d+:\d+: alerts\./);
+  });
+
+  it('remind: takes a second or more (seconds to try a rule out), not less', () => {
+    const file = (remind: string): string => `
+alerts:
+  channels: [{ name: h, type: webhook, url: "http://127.0.0.1:9/h" }]
+  rules: [{ channels: [h], remind: ${remind} }]
+`;
+    const seconds = parseConfigFile(file('30s'), { file: 'rb.yaml', env: {} });
+    expect(seconds.ok && seconds.config.alertsConfig.rules[0]?.remindMs).toBe(30_000);
+    const tooShort = parseConfigFile(file('500ms'), { file: 'rb.yaml', env: {} });
+    expect(tooShort.ok ? [] : tooShort.problems.map(formatConfigProblem)).toEqual([
+      expect.stringContaining('alerts.rules[0].remind: "500ms" is not a duration of a second or more, e.g. 24h'),
+    ]);
   });
 });

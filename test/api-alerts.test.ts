@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertChannelsResponse, AlertView, TestAlertOutcome } from '../shared/alerts.js';
 import type { Page } from '../shared/api.js';
-import { startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
+import { HOOK_PATH, startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
 import { startSmtpReceiver, type SmtpReceiver } from './fixtures/smtp-receiver.js';
 import { killChildren, spawnRunboard, type StartedChild } from './fixtures/live-child-process.js';
 import { finishedRun, waitFor } from './e2e/run-writer.js';
@@ -42,7 +42,11 @@ function postTest(channel: unknown, headers: Record<string, string> = {}): Promi
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'runboard-api-alerts-'));
-  [good, bad, smtp] = await Promise.all([startAlertReceiver(204), startAlertReceiver(500), startSmtpReceiver()]);
+  [good, bad, smtp] = await Promise.all([
+    startAlertReceiver({ path: HOOK_PATH }),
+    startAlertReceiver({ status: 500, path: HOOK_PATH }),
+    startSmtpReceiver(),
+  ]);
   const config = join(dir, 'runboard.yaml');
   writeFileSync(
     config,

@@ -12,7 +12,7 @@ import { launchBrowser, openPage } from './e2e/browser.js';
 import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
 import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
 import { ensureUiBuilt } from './e2e/ui-build.js';
-import { startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
+import { HOOK_PATH, startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
 
 let server: RunboardProcess;
 let browser: Browser;
@@ -38,7 +38,10 @@ function describe(violation: AxeViolation): string {
 
 beforeAll(async () => {
   ensureUiBuilt();
-  receivers = await Promise.all([startAlertReceiver(204), startAlertReceiver(500)]);
+  receivers = await Promise.all([
+    startAlertReceiver({ path: HOOK_PATH }),
+    startAlertReceiver({ status: 500, path: HOOK_PATH }),
+  ]);
   configDir = mkdtempSync(join(tmpdir(), 'runboard-a11y-config-'));
   const config = join(configDir, 'runboard.yaml');
   writeFileSync(

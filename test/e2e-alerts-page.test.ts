@@ -14,7 +14,7 @@ import { COUNT_IMAGES, PWNED } from './e2e/page-scripts.js';
 import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
 import { finishedRun, waitFor } from './e2e/run-writer.js';
 import { ensureUiBuilt } from './e2e/ui-build.js';
-import { startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
+import { HOOK_PATH, startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 let dir: string;
@@ -26,7 +26,10 @@ let bad: AlertReceiver;
 beforeAll(async () => {
   ensureUiBuilt();
   dir = mkdtempSync(join(tmpdir(), 'runboard-e2e-alerts-'));
-  [good, bad] = await Promise.all([startAlertReceiver(204), startAlertReceiver(500, `refused ${HOSTILE}`)]);
+  [good, bad] = await Promise.all([
+    startAlertReceiver({ path: HOOK_PATH }),
+    startAlertReceiver({ status: 500, statusMessage: `refused ${HOSTILE}`, path: HOOK_PATH }),
+  ]);
   const config = join(dir, 'runboard.yaml');
   writeFileSync(
     config,
