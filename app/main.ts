@@ -26,6 +26,7 @@ import { loadConfigFile } from './config-file-load.js';
 import { buildConfigView } from './config-view.js';
 import { createCrontabSources, type CrontabSources } from './crontab-sources.js';
 import { createHealthMonitor, type HealthMonitor } from './health-monitor.js';
+import { scheduleHistoryView } from './schedule-history-view.js';
 import { createAlertStore } from '../ingest/alert-store.js';
 import { EMPTY_ALERTS } from '../alerts/config.js';
 import { alertOutboxWriter } from './alert-outbox-writer.js';
@@ -267,10 +268,11 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       logger: logger.child({ component: 'alerts' }),
     });
     alertSender = sender;
+    const healthStore = createHealthStore(db);
     const healthMonitor = createHealthMonitor({
       inTransaction: alertOutboxWriter(alertStore, alertsConfig),
       committed: () => sender.wake(),
-      store: createHealthStore(db),
+      store: healthStore,
       sources: () => ({
         config: loaded?.config.pipelines ?? [],
         crontab: crontabSources.entries(),
@@ -302,6 +304,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       registerLive: (scope) => liveRoute.register(scope),
       pipelineHealth: () =>
         healthMonitor.list().map(({ club, pipeline, health: view }) => ({ club, pipeline, health: view })),
+      scheduleHistory: (key) => scheduleHistoryView(healthMonitor, healthStore, key, Date.now()),
       configView: () => buildConfigView(loaded, crontabSources.files(), healthMonitor.list()),
       hosts: {
         bindHost: config.host,

@@ -5,6 +5,7 @@ import type { ErrorRow, RunRow, StepRow } from '../../shared/schema.js';
 import { errorOverview } from '../queries/error-overview.js';
 import { listErrors, listRunErrors } from '../queries/errors.js';
 import { readLogs, type LogPage, type LogQuery } from '../queries/logs.js';
+import { listHealthHistory } from '../queries/health-history.js';
 import { listRejects } from '../queries/rejects.js';
 import { getRun, getRunSteps, listRuns, type RowPage } from '../queries/runs.js';
 
@@ -12,6 +13,7 @@ export const queryTasks = {
   listRuns,
   listErrors,
   listRejects,
+  listHealthHistory,
   errorOverview,
   runDetail(db: Db, runId: number): { run: RunRow; steps: StepRow[] } | null {
     const run = getRun(db, runId);

@@ -2,6 +2,11 @@
 // They validate nothing on the way out but drive serialisation (unknown fields are dropped) and the OpenAPI document.
 import { RUN_STATUSES, STEP_STATUSES } from '../../shared/events.js';
 import { FigureChangeSchema, RunComparisonSchema } from './compare-schema.js';
+import {
+  HealthHistoryEntrySchema,
+  ScheduleHistoryViewSchema,
+  ScheduledStartSchema,
+} from './pipeline-history-schema.js';
 
 const nullableInteger = { type: ['integer', 'null'] } as const;
 const nullableString = { type: ['string', 'null'] } as const;
@@ -335,6 +340,9 @@ export const sharedSchemas = [
   RejectViewSchema,
   FigureChangeSchema,
   RunComparisonSchema,
+  HealthHistoryEntrySchema,
+  ScheduledStartSchema,
+  ScheduleHistoryViewSchema,
 ];
 
 /** A keyset page of `itemRef` items. */
