@@ -27,6 +27,7 @@ import { buildConfigView } from './config-view.js';
 import { createCrontabSources, type CrontabSources } from './crontab-sources.js';
 import { createHealthMonitor, type HealthMonitor } from './health-monitor.js';
 import { scheduleHistoryView } from './schedule-history-view.js';
+import { effectivePublicUrl } from './public-url.js';
 import { createAlertStore } from '../ingest/alert-store.js';
 import { EMPTY_ALERTS } from '../alerts/config.js';
 import { alertOutboxWriter } from './alert-outbox-writer.js';
@@ -262,9 +263,11 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     const defaultTimezone = machineTimezone();
     const alertStore = createAlertStore(db);
     const alertsConfig = () => loaded?.config.alertsConfig ?? EMPTY_ALERTS;
+    // Read at each use, so a reloaded config file's publicUrl applies to the next alert (the flag still wins).
+    const publicUrl = () => effectivePublicUrl(config.publicUrl, loaded?.config.publicUrl);
     const sender = startAlertSender({
       store: alertStore,
-      config: () => ({ alerts: alertsConfig(), publicUrl: loaded?.config.publicUrl ?? config.publicUrl ?? null }),
+      config: () => ({ alerts: alertsConfig(), publicUrl: publicUrl() }),
       logger: logger.child({ component: 'alerts' }),
     });
     alertSender = sender;
@@ -305,10 +308,11 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       pipelineHealth: () =>
         healthMonitor.list().map(({ club, pipeline, health: view }) => ({ club, pipeline, health: view })),
       scheduleHistory: (key) => scheduleHistoryView(healthMonitor, healthStore, key, Date.now()),
-      configView: () => buildConfigView(loaded, crontabSources.files(), healthMonitor.list()),
+      configView: () => buildConfigView(loaded, crontabSources.files(), healthMonitor.list(), publicUrl()),
       hosts: {
         bindHost: config.host,
-        publicUrl: config.publicUrl,
+        // As at start: the host check is built once (a reload changes links, not which names are answered).
+        publicUrl: publicUrl(),
         allowedHosts: config.allowedHosts,
         allowedOrigins: config.allowedOrigins,
       },

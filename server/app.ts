@@ -119,7 +119,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     pipelineHealth: options.pipelineHealth ?? (() => []),
     scheduleHistory: options.scheduleHistory ?? (() => null),
     configView:
-      options.configView ?? (() => ({ file: null, loadedAt: null, document: {}, crontabs: [], pipelines: [] })),
+      options.configView ??
+      (() => ({ publicUrl: null, file: null, loadedAt: null, document: {}, crontabs: [], pipelines: [] })),
   };
   options.metrics.setRunsByStatusSource(() => countRunsByStatus(options.db));
   options.metrics.setIngestProblemsSource(() => ctx.ingestProblems());
