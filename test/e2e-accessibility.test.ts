@@ -1,5 +1,8 @@
 // Accessibility: axe-core over every route, light and dark, in a real browser against a real
 // `runboard start`. Zero violations is the bar (issue 10).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe as group, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
@@ -13,6 +16,7 @@ let server: RunboardProcess;
 let browser: Browser;
 /** Path and the element that says the page has loaded its data. */
 let routes: Array<[string, string]> = [];
+let configDir: string | undefined;
 
 async function latestRun(pipeline: string): Promise<RunView> {
   return waitFor(`a finished run of ${pipeline}`, async () => {
@@ -30,7 +34,14 @@ function describe(violation: AxeViolation): string {
 
 beforeAll(async () => {
   ensureUiBuilt();
-  [server, browser] = await Promise.all([startRunboardProcess(), launchBrowser()]);
+  // A schedule for one pipeline, so its page shows the expected and actual starts and the health history too.
+  configDir = mkdtempSync(join(tmpdir(), 'runboard-a11y-config-'));
+  const config = join(configDir, 'runboard.yaml');
+  writeFileSync(
+    config,
+    'pipelines:\n  - { pipeline: members, club: a11y, schedule: "*/5 * * * * *", timezone: UTC, grace: 2s }\n',
+  );
+  [server, browser] = await Promise.all([startRunboardProcess({ args: ['--config', config] }), launchBrowser()]);
   const errors = [{ identifier: 'member-17', system: 'crm', message: 'HTTP 429 from crm: rate limited' }];
   await finishedRun(server.runsDir, 'a11y', 'members');
   await finishedRun(server.runsDir, 'a11y', 'members', { errors });
@@ -47,6 +58,7 @@ beforeAll(async () => {
     ['/?club=a11y', 'pipeline-row'],
     ['/pipelines/a11y/members', 'pipeline-page tr[data-run-id]'],
     ['/pipelines/a11y/members?status=unstable', 'pipeline-page tr[data-run-id]'],
+    ['/pipelines/a11y/members', 'schedule-history tr[data-timing]'],
     [`/runs/${run.id}`, 'log-viewer a.row'],
     [`/runs/${run.id}?line=${lines.lines[1]!.offset}`, 'log-viewer section.detail'],
     ['/errors', 'error-group-card'],
@@ -59,6 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.dispose();
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 group('accessibility', () => {

@@ -4,8 +4,8 @@ import { delayWords, scheduleSummary } from '../web/schedule-history-model.js';
 
 describe('schedule history words', () => {
   it('says how late or early a run started', () => {
-    expect(delayWords({ delayMs: 3500 })).toBe('3.5 s late');
-    expect(delayWords({ delayMs: -400 })).toBe('400 ms early');
+    expect(delayWords({ delayMs: 3500 })).toBe('3.5 s after due');
+    expect(delayWords({ delayMs: -400 })).toBe('400 ms before due');
     expect(delayWords({ delayMs: 0 })).toBe('on the dot');
     expect(delayWords({ delayMs: null })).toBe('—');
   });

@@ -15,12 +15,12 @@ export const TIMING_LABELS: Readonly<Record<StartTiming, string>> = {
 /** Timings an operator should look at: coloured as failures (with words, never colour alone). */
 export const ATTENTION_TIMINGS: ReadonlySet<StartTiming> = new Set<StartTiming>(['late', 'missed', 'overdue']);
 
-/** `3.5 s late`, `400 ms early`, `on the dot`, or `—` when the start has no occurrence (or no run). */
+/** `3.5 s after due`, `400 ms before due`, `on the dot`, or `—` when the start has no occurrence (or no run). */
 export function delayWords(start: Pick<ScheduledStart, 'delayMs'>): string {
   const delay = start.delayMs;
   if (delay === null) return '—';
   if (delay === 0) return 'on the dot';
-  return delay > 0 ? `${formatDuration(delay)} late` : `${formatDuration(-delay)} early`;
+  return delay > 0 ? `${formatDuration(delay)} after due` : `${formatDuration(-delay)} before due`;
 }
 
 /** `Every 5 seconds (*\/5 * * * * *, UTC), grace 2.0 s, from config`. */

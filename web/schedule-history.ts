@@ -112,7 +112,7 @@ export class ScheduleHistory extends LitElement {
                             <tr>
                               <th>Due</th>
                               <th>Started</th>
-                              <th>Late or early</th>
+                              <th>Started vs due</th>
                               <th>Run</th>
                               <th>Result</th>
                             </tr>
