@@ -9,8 +9,10 @@ export function buildConfigView(
   loaded: { config: RunboardFileConfig; loadedAt: number } | null,
   crontabs: CrontabFileStatus[],
   pipelines: PipelineHealthEntry[],
+  publicUrl: string | null = null,
 ): ConfigView {
   return {
+    publicUrl,
     file: loaded?.config.file ?? null,
     loadedAt: loaded?.loadedAt ?? null,
     document: loaded ? maskConfigForDisplay(loaded.config) : {},

@@ -190,7 +190,9 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     valueName: 'URL',
     defaultText: 'none',
-    help: 'The URL browsers use to reach runboard (behind a proxy); requests for its host are answered',
+    help:
+      'The URL browsers use to reach runboard (behind a proxy): requests for its host are answered, and alerts and ' +
+      "`runboard tail` link to it; wins over the config file's publicUrl",
   },
   {
     flag: 'allowed-host',

@@ -62,6 +62,8 @@ export interface HealthMonitor {
   /** The config or a crontab changed: policies are resolved again for every pipeline. */
   sourcesChanged(): void;
   get(key: PipelineKey): PipelineHealth | null;
+  /** The policy a pipeline is judged by and since when it is watched; null for a pipeline not tracked. */
+  policyOf(key: PipelineKey): { policy: HealthPolicy; watchingSince: number | null } | null;
   list(): PipelineHealthEntry[];
   /** "Health changed", with the old and the new state; returns an unsubscribe function. */
   onTransition(listener: HealthListener): () => void;
@@ -136,6 +138,8 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
       const news = stateChanged || newRun;
       store.inTransaction(() => {
         store.save(item.key, next, at);
+        // The history row commits with the state it records, so the two never disagree after a crash.
+        if (stateChanged) store.appendHistory(item.key, previous, next, at);
         if (hook && news) hook({ key: item.key, from: previous, to: next, at, runs: item.runs });
       });
       item.stored = next;
@@ -275,6 +279,10 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     },
     get(key) {
       return tracked.get(healthKey(key))?.health ?? null;
+    },
+    policyOf(key) {
+      const item = tracked.get(healthKey(key));
+      return item ? { policy: item.policy, watchingSince: item.stored?.watchingSince ?? null } : null;
     },
     list() {
       const out: PipelineHealthEntry[] = [];

@@ -26,6 +26,8 @@ import { loadConfigFile } from './config-file-load.js';
 import { buildConfigView } from './config-view.js';
 import { createCrontabSources, type CrontabSources } from './crontab-sources.js';
 import { createHealthMonitor, type HealthMonitor } from './health-monitor.js';
+import { scheduleHistoryView } from './schedule-history-view.js';
+import { effectivePublicUrl } from './public-url.js';
 import { createAlertStore } from '../ingest/alert-store.js';
 import { EMPTY_ALERTS } from '../alerts/config.js';
 import { alertOutboxWriter } from './alert-outbox-writer.js';
@@ -264,10 +266,9 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     const defaultTimezone = machineTimezone();
     const alertStore = createAlertStore(db);
     const alertsConfig = () => loaded?.config.alertsConfig ?? EMPTY_ALERTS;
-    const alertDelivery = () => ({
-      alerts: alertsConfig(),
-      publicUrl: loaded?.config.publicUrl ?? config.publicUrl ?? null,
-    });
+    // Read at each use, so a reloaded config file's publicUrl applies to the next alert (the flag still wins).
+    const publicUrl = () => effectivePublicUrl(config.publicUrl, loaded?.config.publicUrl);
+    const alertDelivery = () => ({ alerts: alertsConfig(), publicUrl: publicUrl() });
     const healthStore = createHealthStore(db);
     const alertsLogger = logger.child({ component: 'alerts' });
     const sender = startAlertSender({
@@ -312,14 +313,16 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       registerLive: (scope) => liveRoute.register(scope),
       pipelineHealth: () =>
         healthMonitor.list().map(({ club, pipeline, health: view }) => ({ club, pipeline, health: view })),
-      configView: () => buildConfigView(loaded, crontabSources.files(), healthMonitor.list()),
+      scheduleHistory: (key) => scheduleHistoryView(healthMonitor, healthStore, key, Date.now()),
+      configView: () => buildConfigView(loaded, crontabSources.files(), healthMonitor.list(), publicUrl()),
       alerts: {
         channels: () => alertsConfig().channels.map(channelInfo),
         sendTest: createTestAlertSender({ config: alertDelivery, logger: alertsLogger }),
       },
       hosts: {
         bindHost: config.host,
-        publicUrl: config.publicUrl,
+        // As at start: the host check is built once (a reload changes links, not which names are answered).
+        publicUrl: publicUrl(),
         allowedHosts: config.allowedHosts,
         allowedOrigins: config.allowedOrigins,
       },

@@ -23,6 +23,12 @@ export interface HealthRunRow {
   errorCount: number;
 }
 
+/** A run's start, for matching runs to scheduled occurrences. */
+export interface RunStartRow {
+  id: number;
+  startedAt: number;
+}
+
 /** `schedule` and `timezone` a run.start line carried (in its data). */
 export interface DeclaredSchedule {
   schedule: string;
@@ -33,13 +39,20 @@ export interface HealthStore {
   /** Every stored verdict, keyed `club\npipeline`. */
   loadAll(): Map<string, StoredHealth>;
   save(key: PipelineKey, health: StoredHealth, evaluatedAt: number): void;
+  /** Appends a state change to `pipeline_health_history`; call inside the transaction that saves `to`. */
+  appendHistory(key: PipelineKey, from: StoredHealth | null, to: StoredHealth, at: number): void;
   /** Runs `work` in one (immediate) transaction: a health change and the alerts it causes commit together. */
   inTransaction(work: () => void): void;
+  /** Forgets a pipeline: its current health and its history (it has no run and no schedule any more). */
   remove(key: PipelineKey): void;
   /** Every (club, pipeline) with a run. */
   pipelinesWithRuns(): PipelineKey[];
   /** Newest first, undated runs left out (they can't be placed against a schedule). */
   recentRuns(key: PipelineKey, count: number): HealthRunRow[];
+  /** Start times of the runs that started at or after `since`, newest first, at most `limit`. */
+  runStartsSince(key: PipelineKey, since: number, limit: number): RunStartRow[];
+  /** When the pipeline's first recorded run started; null without one. */
+  firstRunStartedAt(key: PipelineKey): number | null;
   /** The schedule declared by the newest of the last `lookBack` runs whose run.start carried one. */
   declaredSchedule(key: PipelineKey, lookBack: number): DeclaredSchedule | null;
 }
@@ -63,6 +76,11 @@ export function createHealthStore(db: Db): HealthStore {
        reason = excluded.reason, watching_since = excluded.watching_since, evaluated_at = excluded.evaluated_at`,
   );
   const deleteOne = client.prepare('DELETE FROM pipeline_health WHERE club_slug = ? AND pipeline = ?');
+  const insertHistory = client.prepare(
+    `INSERT INTO pipeline_health_history (club_slug, pipeline, from_state, to_state, since, reason, at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const deleteHistory = client.prepare('DELETE FROM pipeline_health_history WHERE club_slug = ? AND pipeline = ?');
   // A DISTINCT over the (club_slug, pipeline, started_at) index: reads the index only, once at start and on changes.
   const keys = client.prepare('SELECT DISTINCT club_slug AS club, pipeline FROM runs');
   const runs = client.prepare(
@@ -70,6 +88,13 @@ export function createHealthStore(db: Db): HealthStore {
             duration_ms AS durationMs, created, updated, failed, error_count AS errorCount
        FROM runs WHERE club_slug = ? AND pipeline = ? AND started_at IS NOT NULL
       ORDER BY started_at DESC, id DESC LIMIT ?`,
+  );
+  const startsSince = client.prepare(
+    `SELECT id, started_at AS startedAt FROM runs WHERE club_slug = ? AND pipeline = ? AND started_at >= ?
+      ORDER BY started_at DESC, id DESC LIMIT ?`,
+  );
+  const firstStart = client.prepare(
+    'SELECT min(started_at) FROM runs WHERE club_slug = ? AND pipeline = ? AND started_at IS NOT NULL',
   );
   const recentIds = client.prepare(
     `SELECT id FROM runs WHERE club_slug = ? AND pipeline = ? ORDER BY started_at DESC, id DESC LIMIT ?`,
@@ -105,17 +130,29 @@ export function createHealthStore(db: Db): HealthStore {
         evaluatedAt,
       );
     },
+    appendHistory(key, from, to, at) {
+      insertHistory.run(key.club, key.pipeline, from?.state ?? null, to.state, to.since, to.reason, at);
+    },
     inTransaction(work) {
       client.transaction(work).immediate();
     },
     remove(key) {
-      deleteOne.run(key.club, key.pipeline);
+      client.transaction(() => {
+        deleteOne.run(key.club, key.pipeline);
+        deleteHistory.run(key.club, key.pipeline);
+      })();
     },
     pipelinesWithRuns() {
       return keys.all() as PipelineKey[];
     },
     recentRuns(key, count) {
       return runs.all(key.club, key.pipeline, count) as HealthRunRow[];
+    },
+    runStartsSince(key, since, limit) {
+      return startsSince.all(key.club, key.pipeline, since, limit) as RunStartRow[];
+    },
+    firstRunStartedAt(key) {
+      return (firstStart.pluck().get(key.club, key.pipeline) as number | null | undefined) ?? null;
     },
     declaredSchedule(key, lookBack) {
       for (const id of recentIds.pluck().all(key.club, key.pipeline, lookBack) as number[]) {

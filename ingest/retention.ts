@@ -30,6 +30,8 @@ export interface RetentionResult {
   /** Relative paths of the files whose runs were removed (deleted from disk when asked to). */
   files: string[];
   rejectsDeleted: number;
+  /** Health history rows older than the cutoff (each pipeline's newest change is kept: it says since when). */
+  healthHistoryDeleted: number;
 }
 
 /** `relativePath` inside `runsDir`, or null if it would escape it. */
@@ -72,7 +74,12 @@ export function applyRetention(
   const deleteRun = client.prepare<[number]>(`DELETE FROM runs WHERE id = ?`);
   const deleteFileRow = client.prepare<[string]>(`DELETE FROM ingest_files WHERE path = ?`);
   const deleteRejects = client.prepare<[number]>(`DELETE FROM ingest_rejects WHERE at < ?`);
-  const result: RetentionResult = { removedRunIds: [], files: [], rejectsDeleted: 0 };
+  // A pipeline's newest change stays whatever its age: "ok since March" is still the current state's story.
+  const deleteHealthHistory = client.prepare<[number]>(
+    `DELETE FROM pipeline_health_history WHERE at < ?
+       AND id NOT IN (SELECT max(id) FROM pipeline_health_history GROUP BY club_slug, pipeline)`,
+  );
+  const result: RetentionResult = { removedRunIds: [], files: [], rejectsDeleted: 0, healthHistoryDeleted: 0 };
 
   const removeRun = (id: number, files: ReadonlyArray<{ path: string; full: string | null }>) => {
     for (const { path, full } of files) {
@@ -123,5 +130,6 @@ export function applyRetention(
     if (!more) break;
   }
   result.rejectsDeleted = deleteRejects.run(cutoff).changes;
+  result.healthHistoryDeleted = deleteHealthHistory.run(cutoff).changes;
   return result;
 }

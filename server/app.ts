@@ -6,7 +6,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { ConfigView, IngestProblem } from '../shared/api.js';
-import type { PipelineHealthChange } from '../shared/health.js';
+import type { PipelineHealthChange, ScheduleHistoryView } from '../shared/health.js';
 import type { Db } from '../shared/db.js';
 import { migrationsFolder } from '../shared/db.js';
 import { DEFAULT_SESSION_TTL_MS, SESSION_COOKIE, createTokenAuth, requireToken } from './auth.js';
@@ -29,6 +29,7 @@ import { registerLogFileRoute } from './routes/log-file.js';
 import { registerLogsRoute } from './routes/logs.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
+import { registerPipelineHistoryRoutes } from './routes/pipeline-history.js';
 import { registerPipelinesRoute } from './routes/pipelines.js';
 import { registerRejectsRoute } from './routes/rejects.js';
 import { registerRunsRoutes } from './routes/runs.js';
@@ -63,6 +64,8 @@ export interface AppOptions {
   hosts?: HostPolicyOptions;
   /** Every judged pipeline's health, for GET /api/pipelines (default: none). */
   pipelineHealth?: () => PipelineHealthChange[];
+  /** Expected against actual start times of a tracked pipeline (default: none tracked). */
+  scheduleHistory?: (key: { club: string; pipeline: string }) => ScheduleHistoryView | null;
   /** The effective configuration for GET /api/config (default: no config file, nothing scheduled). */
   configView?: () => ConfigView;
   /** The alert channels and their test send (default: no channels). */
@@ -125,8 +128,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     metrics: options.metrics,
     auth,
     pipelineHealth: options.pipelineHealth ?? (() => []),
+    scheduleHistory: options.scheduleHistory ?? (() => null),
     configView:
-      options.configView ?? (() => ({ file: null, loadedAt: null, document: {}, crontabs: [], pipelines: [] })),
+      options.configView ??
+      (() => ({ publicUrl: null, file: null, loadedAt: null, document: {}, crontabs: [], pipelines: [] })),
     alerts: options.alerts ?? NO_ALERTS,
   };
   options.metrics.setRunsByStatusSource(() => countRunsByStatus(options.db));
@@ -172,6 +177,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     scope.addHook('onRequest', requireToken(auth));
     registerReadyRoute(scope, ctx);
     registerPipelinesRoute(scope, ctx);
+    registerPipelineHistoryRoutes(scope, ctx);
     registerRunsRoutes(scope, ctx);
     registerCompareRoute(scope, ctx);
     registerLogsRoute(scope, ctx);

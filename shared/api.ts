@@ -117,6 +117,8 @@ export interface ConfigPipelineView {
 
 /** GET /api/config: the effective configuration, credentials masked. */
 export interface ConfigView {
+  /** The URL absolute links use (`--public-url`, else the file's `publicUrl`), without a trailing slash; null: none. */
+  publicUrl: string | null;
   /** The config file, or null when runboard started without one. */
   file: string | null;
   /** When it was (re)loaded. */

@@ -210,6 +210,32 @@ export const pipelineHealth = sqliteTable(
   (t) => [primaryKey({ columns: [t.clubSlug, t.pipeline] })],
 );
 
+/**
+ * Every change of a pipeline's health state (from → to, since when, why), appended in the transaction that saves the
+ * new state in `pipeline_health`, so the history and the current state can never disagree. Rows older than the
+ * retention period are deleted with the runs (ingest/retention.ts).
+ */
+export const pipelineHealthHistory = sqliteTable(
+  'pipeline_health_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clubSlug: text('club_slug').notNull(),
+    pipeline: text('pipeline').notNull(),
+    /** null for the first judgement of a pipeline (nothing stored before). */
+    fromState: text('from_state').$type<HealthState>(),
+    toState: text('to_state').$type<HealthState>().notNull(),
+    /** When the new state began (the verdict's `since`; can be before `at`, e.g. late since due + grace). */
+    since: integer('since').notNull(),
+    reason: text('reason').notNull(),
+    /** When the change was noticed and written. */
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    index('pipeline_health_history_key').on(t.clubSlug, t.pipeline, t.id),
+    index('pipeline_health_history_at').on(t.at),
+  ],
+);
+
 export type RunRow = typeof runs.$inferSelect;
 export type StepRow = typeof runSteps.$inferSelect;
 export type ErrorRow = typeof runErrors.$inferSelect;
@@ -217,6 +243,7 @@ export type LogRow = typeof runLogs.$inferSelect;
 export type IngestFileRow = typeof ingestFiles.$inferSelect;
 export type RejectRow = typeof ingestRejects.$inferSelect;
 export type PipelineHealthRow = typeof pipelineHealth.$inferSelect;
+export type PipelineHealthHistoryRow = typeof pipelineHealthHistory.$inferSelect;
 
 /** Every alert decided, written in the transaction that saved the health change that caused it (the outbox). */
 export const alertOutbox = sqliteTable(

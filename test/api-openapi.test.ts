@@ -48,6 +48,8 @@ describe('GET /api/openapi.json', () => {
         '/api/login',
         '/api/logout',
         '/api/pipelines',
+        '/api/pipelines/{club}/{pipeline}/health-history',
+        '/api/pipelines/{club}/{pipeline}/schedule-history',
         '/api/runs',
         '/api/runs/{id}',
         '/api/runs/{id}/logs',
@@ -106,6 +108,9 @@ describe('GET /api/openapi.json', () => {
       'RunComparison',
       'FigureChange',
       'ApiError',
+      'HealthHistoryEntry',
+      'ScheduledStart',
+      'ScheduleHistoryView',
     ]) {
       expect(doc.components.schemas[name], name).toBeDefined();
     }

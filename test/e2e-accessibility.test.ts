@@ -18,9 +18,9 @@ let server: RunboardProcess;
 let browser: Browser;
 /** Alert channels for the Alerts page: one that accepts, one that refuses (shown failing). */
 let receivers: AlertReceiver[] = [];
-let configDir: string;
 /** Path and the element that says the page has loaded its data. */
 let routes: Array<[string, string]> = [];
+let configDir: string | undefined;
 
 async function latestRun(pipeline: string): Promise<RunView> {
   return waitFor(`a finished run of ${pipeline}`, async () => {
@@ -42,6 +42,7 @@ beforeAll(async () => {
     startAlertReceiver({ path: HOOK_PATH }),
     startAlertReceiver({ status: 500, path: HOOK_PATH }),
   ]);
+  // A schedule for one pipeline, so its page shows the expected and actual starts and the health history too.
   configDir = mkdtempSync(join(tmpdir(), 'runboard-a11y-config-'));
   const config = join(configDir, 'runboard.yaml');
   writeFileSync(
@@ -52,7 +53,7 @@ beforeAll(async () => {
     - { name: refusing-hook, type: webhook, url: "${receivers[1]!.url}" }
   rules:
     - { channels: [ok-hook, refusing-hook], on: [failed] }
-`,
+` + 'pipelines:\n  - { pipeline: members, club: a11y, schedule: "*/5 * * * * *", timezone: UTC, grace: 2s }\n',
   );
   [server, browser] = await Promise.all([startRunboardProcess({ args: ['--config', config] }), launchBrowser()]);
   const errors = [{ identifier: 'member-17', system: 'crm', message: 'HTTP 429 from crm: rate limited' }];
@@ -76,6 +77,7 @@ beforeAll(async () => {
     ['/?club=a11y', 'pipeline-row'],
     ['/pipelines/a11y/members', 'pipeline-page tr[data-run-id]'],
     ['/pipelines/a11y/members?status=unstable', 'pipeline-page tr[data-run-id]'],
+    ['/pipelines/a11y/members', 'schedule-history tr[data-timing]'],
     [`/runs/${run.id}`, 'log-viewer a.row'],
     [`/runs/${run.id}?line=${lines.lines[1]!.offset}`, 'log-viewer section.detail'],
     ['/errors', 'error-group-card'],

@@ -22,6 +22,7 @@ const tables: SQLiteTable[] = [
   schema.ingestRejects,
   schema.sessions,
   schema.pipelineHealth,
+  schema.pipelineHealthHistory,
 ];
 const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
   entries: Array<{ tag: string }>;

@@ -177,7 +177,8 @@ describe('runboard tail against a running daemon', () => {
     expect(new Set(lines.map((line) => line.runId)).size).toBe(1);
     expect(tail.stderr()).toContain('failure');
     expect(tail.stderr().trimEnd().split('\n').at(-1)).toMatch(
-      /^runboard tail: run club\/tailed #\d+ failure in .*, 1 error: one record failed$/,
+      // Without a public URL the link is to the URL tail talks to.
+      /^runboard tail: run club\/tailed #(\d+) failure in .*, 1 error: one record failed {2}http:\/\/127\.0\.0\.1:\d+\/runs\/\1$/,
     );
   }, 120_000);
 
@@ -219,7 +220,9 @@ describe('runboard tail against a running daemon', () => {
     // --level warn drops the info line but keeps the run's outline.
     expect(out).not.toContain('quiet line');
     expect(out).toContain('── run success ──');
-    expect(tail.stderr()).toMatch(/run club\/hostile #1 success in .* \(~4 updated\), 0 errors\n$/);
+    expect(tail.stderr()).toMatch(
+      /run club\/hostile #1 success in .* \(~4 updated\), 0 errors {2}http:\/\/[^ ]+\/runs\/1\n$/,
+    );
   }, 60_000);
 
   it('without --run follows every matching run: --since prints the window first, then live lines, none twice', async () => {

@@ -15,6 +15,7 @@ import type {
   RunView,
   SessionView,
 } from '../shared/api.js';
+import type { HealthHistoryEntry, ScheduleHistoryView } from '../shared/health.js';
 
 export type QueryValue = string | number | null | undefined;
 
@@ -30,6 +31,11 @@ export function apiPath(path: string, params: Record<string, QueryValue> = {}): 
   }
   const text = search.toString();
   return text === '' ? path : `${path}?${text}`;
+}
+
+/** `/api/pipelines/<club>/<pipeline>`, each name one path segment whatever it holds. */
+function pipelinePath(club: string, pipeline: string): string {
+  return `/api/pipelines/${encodeURIComponent(club)}/${encodeURIComponent(pipeline)}`;
 }
 
 export class ApiRequestError extends Error {
@@ -289,6 +295,21 @@ export class ApiClient {
   /** Sends a test alert through the channel; resolves with the outcome (delivered or the channel's error). */
   testAlert(channel: string): Promise<TestAlertOutcome> {
     return this.post('/api/alerts/test', { channel });
+  }
+
+  /** Expected against actual start times of a pipeline's recent runs. */
+  scheduleHistory(club: string, pipeline: string, signal?: AbortSignal): Promise<ScheduleHistoryView> {
+    return this.get(`${pipelinePath(club, pipeline)}/schedule-history`, signal);
+  }
+
+  /** A pipeline's health changes, newest first. */
+  healthHistory(
+    club: string,
+    pipeline: string,
+    query: { cursor?: string | null; limit?: number } = {},
+    signal?: AbortSignal,
+  ): Promise<Page<HealthHistoryEntry>> {
+    return this.get(apiPath(`${pipelinePath(club, pipeline)}/health-history`, { ...query }), signal);
   }
 
   logDownloadUrl(runId: number): string {

@@ -5,6 +5,8 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LiveDataMessage, RunView } from '../shared/api.js';
 import type { PipelineHealth } from '../shared/health.js';
 import './health-line.js';
+import './health-history.js';
+import './schedule-history.js';
 import type { ComparedFigure } from '../shared/api-compare.js';
 import { ClockController } from './clock-controller.js';
 import {
@@ -278,6 +280,24 @@ export class PipelinePage extends LitElement {
     </section>`;
   }
 
+  /** Expected against actual starts and the health history; only for a pipeline health tracks. */
+  private renderHistories() {
+    if (this.health === null) return null;
+    // The live health is the reload signal: a due time passed, a run started or ended, the state changed.
+    return html`<schedule-history
+        .services=${this.services}
+        club=${this.club}
+        pipeline=${this.pipeline}
+        .revision=${this.health}
+      ></schedule-history>
+      <health-history
+        .services=${this.services}
+        club=${this.club}
+        pipeline=${this.pipeline}
+        .revision=${this.health}
+      ></health-history>`;
+  }
+
   private async loadMore(): Promise<void> {
     if (this.loading || this.nextCursor === null) return;
     const generation = this.generation;
@@ -338,7 +358,8 @@ export class PipelinePage extends LitElement {
     )
       return html`<h1><a href=${overviewHref(this.club)} class="muted">${this.club}</a> / ${this.pipeline}</h1>
         ${this.renderHealth()}
-        <p class="muted">No run of it is recorded yet.</p>`;
+        <p class="muted">No run of it is recorded yet.</p>
+        ${this.renderHistories()}`;
     if (this.loaded && !this.loading && this.loadError === null && this.runs.length === 0 && this.status === null)
       return html`<h1>Pipeline <q>${this.club} / ${this.pipeline}</q> doesn't exist</h1>
         <p class="muted">No run of it is recorded. It appears here once it writes its first line.</p>
@@ -388,6 +409,7 @@ export class PipelinePage extends LitElement {
           .singlePointPad=${lonePad}
         ></time-chart>
       </div>
+      ${this.renderHistories()}
       <section aria-labelledby="history-title" class="card">
         <div class="history-head">
           <h2 id="history-title">Run history</h2>

@@ -3,7 +3,7 @@ import { parseTailArgs } from '../tail/args.js';
 import { EXIT_USAGE } from '../tail/exit-status.js';
 import { terminalSafeJson } from '../tail/escape.js';
 import { Tail, type LinePrinter } from '../tail/follow.js';
-import { formatLine } from '../tail/format.js';
+import { formatLine, summaryText } from '../tail/format.js';
 import { createTailApi } from '../tail/rest.js';
 import type { Command } from './command.js';
 
@@ -42,17 +42,22 @@ export const command: Command = {
     }
     const options = parsed.options;
     const color = useColor();
+    const api = createTailApi(options.baseUrl, options.token);
+    // Links point where the operator's browser reaches the UI: the daemon's public URL, else the URL tail uses.
+    // A daemon that can't say (down, refusing the token) is reported by the following itself, below.
+    const linkBase = (await api.publicUrl().catch(() => null)) ?? options.baseUrl;
     const print: LinePrinter = options.json
       ? (line) => terminalSafeJson(line)
-      : (line, run, step) => formatLine(line, { run, step }, { color });
+      : (line, run, step) => formatLine(line, { run, step }, { color, linkBase });
     const tail = new Tail(
       options,
-      createTailApi(options.baseUrl, options.token),
+      api,
       {
         lines: (text) => process.stdout.write(`${text}\n`),
         note: (text) => process.stderr.write(`runboard tail: ${text}\n`),
       },
       print,
+      (run) => summaryText(run, linkBase),
     );
     // `runboard tail | head`: the reader went away; stop quietly.
     process.stdout.on('error', () => tail.stop(0));

@@ -58,6 +58,8 @@ export class Tail {
     private readonly api: TailApi,
     private readonly output: TailOutput,
     private readonly print: LinePrinter,
+    /** The closing summary of `--run` (with the run's link, when the command has a link base). */
+    private readonly summarise: (run: RunView) => string = (run) => summaryText(run),
   ) {
     this.filter = { club: options.club, pipeline: options.pipeline };
     this.single = options.run !== null;
@@ -305,7 +307,7 @@ export class Tail {
     if (this.single) {
       if (runId !== this.target) return;
       const code = exitCodeForRun(followed.view.status) ?? 0;
-      this.finish(this.options.exitStatus ? code : 0, summaryText(followed.view));
+      this.finish(this.options.exitStatus ? code : 0, this.summarise(followed.view));
       return;
     }
     this.runs.delete(runId);

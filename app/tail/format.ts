@@ -9,6 +9,17 @@ export interface FormatOptions {
   color: boolean;
   /** Print times in UTC instead of the local zone (tests). */
   utc?: boolean;
+  /**
+   * Where the UI is (the daemon's public URL, else the URL tail talks to): run headers and error lines end with an
+   * absolute link to the run (or the line). Absent: no links.
+   */
+  linkBase?: string | null;
+}
+
+/** An absolute link to a run, or to one line of it (the run page opens it highlighted): `<base>/runs/12?line=345`. */
+export function runLink(linkBase: string, runId: number, offset: number | null = null): string {
+  const base = escapeControls(linkBase.trim().replace(/\/+$/, ''));
+  return `${base}/runs/${runId}${offset === null ? '' : `?line=${offset}`}`;
 }
 
 /** What a line is printed with besides itself: the run it belongs to and, for step.end, the step's final state. */
@@ -129,8 +140,11 @@ export function formatLine(line: LogLineView, context: LineContext, options: For
   const time = paint(options, 'gray', `[${formatClock(line.time, options.utc)}]`);
   const where = paint(options, 'magenta', `[${runLabel(context.run, line.runId)}]`);
   const header = stepHeaderText(line, context.step) ?? runHeaderText(line);
+  const linkBase = options.linkBase ?? null;
   if (header !== null) {
-    return `${time} ${where} ${paint(options, headerStyle(line, context.step), `── ${header} ──`)}`;
+    const isRunHeader = line.event === 'run.start' || line.event === 'run.end';
+    const link = isRunHeader && linkBase !== null ? `  ${paint(options, 'dim', runLink(linkBase, line.runId))}` : '';
+    return `${time} ${where} ${paint(options, headerStyle(line, context.step), `── ${header} ──`)}${link}`;
   }
   const label = levelLabel(line.level);
   const level = paint(options, LEVEL_STYLE[label] ?? 'green', label.toUpperCase().padEnd(5));
@@ -138,19 +152,25 @@ export function formatLine(line: LogLineView, context: LineContext, options: For
   const isError = line.level >= ERROR_LEVEL;
   const msg = line.msg === null ? '' : ` ${paint(options, isError ? 'boldRed' : 'cyan', escapeControls(line.msg))}`;
   const data = line.data === null ? '' : ` ${paint(options, 'gray', terminalSafeJson(line.data))}`;
-  const first = `${time} ${level} ${where}${step}${msg}${data}`;
+  const link =
+    isError && linkBase !== null ? `  ${paint(options, 'dim', runLink(linkBase, line.runId, line.offset))}` : '';
+  const first = `${time} ${level} ${where}${step}${msg}${data}${link}`;
   const stack = isError ? stackOf(line.data) : [];
   return [first, ...stack.map((part) => paint(options, 'red', part))].join('\n');
 }
 
-/** The closing line of `--exit-status`: `run rondo/people #12 failure in 4.2 s (+2 created ×1 failed), 3 errors`. */
-export function summaryText(run: RunView): string {
+/**
+ * The closing line of `--run`: `run rondo/people #12 failure in 4.2 s (+2 created ×1 failed), 3 errors`, then the
+ * run's link when there is a link base.
+ */
+export function summaryText(run: RunView, linkBase: string | null = null): string {
   const duration = formatDuration(run.durationMs);
   const counts = formatCounts(run.counts);
   const errors = `${run.errorCount} error${run.errorCount === 1 ? '' : 's'}`;
   const reason = run.endReason === null ? '' : `: ${escapeControls(run.endReason)}`;
   return (
     `run ${runLabel(run, run.id)} ${run.status}${duration === null ? '' : ` in ${duration}`}` +
-    `${counts === null ? '' : ` (${counts})`}, ${errors}${reason}`
+    `${counts === null ? '' : ` (${counts})`}, ${errors}${reason}` +
+    (linkBase === null ? '' : `  ${runLink(linkBase, run.id)}`)
   );
 }

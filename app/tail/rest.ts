@@ -1,6 +1,6 @@
 // The REST calls `runboard tail` makes, with the bearer token. A refused request is an ApiRefusal (401, 404: the
 // command cannot go on); a network failure or a 5xx is a plain Error (the daemon is restarting: try again).
-import type { LogLineView, LogsResponse, Page, RunDetail, RunView } from '../../shared/api.js';
+import type { ConfigView, LogLineView, LogsResponse, Page, RunDetail, RunView } from '../../shared/api.js';
 
 /** The biggest page the logs route serves (server/routes/logs.ts LOGS_MAX_LIMIT). */
 const LOG_PAGE = 2000;
@@ -27,6 +27,8 @@ export interface TailApi {
   linesSince(runId: number, sinceTime: number): Promise<{ lines: LogLineView[]; lastOffset: number }>;
   /** Offset of the run's last line, or -1 when it has none yet. */
   lastOffset(runId: number): Promise<number>;
+  /** The daemon's public URL (GET /api/config: --public-url, else the config file's publicUrl), or null. */
+  publicUrl(): Promise<string | null>;
 }
 
 export function createTailApi(baseUrl: string, token: string | null): TailApi {
@@ -94,6 +96,10 @@ export function createTailApi(baseUrl: string, token: string | null): TailApi {
     async lastOffset(runId) {
       const page = await logs(runId, { limit: 1 });
       return page.lines[0]?.offset ?? -1;
+    },
+    async publicUrl() {
+      const config = await get<Partial<ConfigView>>('api/config');
+      return typeof config.publicUrl === 'string' && config.publicUrl !== '' ? config.publicUrl : null;
     },
   };
 }

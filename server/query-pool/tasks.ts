@@ -6,6 +6,7 @@ import { alertChannelStats, listAlerts } from '../queries/alerts.js';
 import { errorOverview } from '../queries/error-overview.js';
 import { listErrors, listRunErrors } from '../queries/errors.js';
 import { readLogs, type LogPage, type LogQuery } from '../queries/logs.js';
+import { listHealthHistory } from '../queries/health-history.js';
 import { listRejects } from '../queries/rejects.js';
 import { getRun, getRunSteps, listRuns, type RowPage } from '../queries/runs.js';
 
@@ -13,6 +14,7 @@ export const queryTasks = {
   listRuns,
   listErrors,
   listRejects,
+  listHealthHistory,
   errorOverview,
   listAlerts,
   alertChannelStats,

@@ -19,8 +19,12 @@ export function registerConfigRoute(app: FastifyInstance, ctx: RouteContext): vo
         response: {
           200: {
             type: 'object',
-            required: ['file', 'loadedAt', 'document', 'crontabs', 'pipelines'],
+            required: ['publicUrl', 'file', 'loadedAt', 'document', 'crontabs', 'pipelines'],
             properties: {
+              publicUrl: {
+                ...nullableString,
+                description: 'The URL absolute links use: --public-url, else the config file’s publicUrl',
+              },
               file: nullableString,
               loadedAt: { type: ['integer', 'null'] },
               document: {},

@@ -1,7 +1,7 @@
 // What route modules need from the app, passed explicitly rather than decorated onto Fastify.
 import type { AlertChannelInfo, TestAlertOutcome } from '../../shared/alerts.js';
 import type { ConfigView, IngestProblem } from '../../shared/api.js';
-import type { PipelineHealthChange } from '../../shared/health.js';
+import type { PipelineHealthChange, ScheduleHistoryView } from '../../shared/health.js';
 import type { Db } from '../../shared/db.js';
 import type { TokenAuth } from '../auth.js';
 import type { Metrics } from '../metrics.js';
@@ -20,6 +20,8 @@ export interface RouteContext {
   queries: QueryRunner;
   /** Every judged pipeline's health (the app's health shell); empty when none runs. */
   pipelineHealth: () => PipelineHealthChange[];
+  /** Expected against actual start times of a pipeline (the app's health shell); null for a pipeline it doesn't track. */
+  scheduleHistory: (key: { club: string; pipeline: string }) => ScheduleHistoryView | null;
   /** The effective configuration for GET /api/config. */
   configView: () => ConfigView;
   /** The alert channels and the test send (the app's alert shell); no channels when none is configured. */

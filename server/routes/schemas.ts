@@ -3,6 +3,11 @@
 import { RUN_STATUSES, STEP_STATUSES } from '../../shared/events.js';
 import { AlertChannelViewSchema, AlertViewSchema, TestAlertOutcomeSchema } from './alerts-schema.js';
 import { FigureChangeSchema, RunComparisonSchema } from './compare-schema.js';
+import {
+  HealthHistoryEntrySchema,
+  ScheduleHistoryViewSchema,
+  ScheduledStartSchema,
+} from './pipeline-history-schema.js';
 
 const nullableInteger = { type: ['integer', 'null'] } as const;
 const nullableString = { type: ['string', 'null'] } as const;
@@ -353,6 +358,9 @@ export const sharedSchemas = [
   AlertViewSchema,
   AlertChannelViewSchema,
   TestAlertOutcomeSchema,
+  HealthHistoryEntrySchema,
+  ScheduledStartSchema,
+  ScheduleHistoryViewSchema,
 ];
 
 /** A keyset page of `itemRef` items. */
