@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IngestChange } from '../shared/ingest-change.js';
 import { createIngestDaemon } from '../ingest/daemon.js';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
-import { createLogSearchIndexer, type LogSearchIndexer } from '../ingest/log-search-index.js';
+import { createLogSearchIndexer, type LogSearchIndexer } from '../ingest/log-search-store.js';
 import { migrationsFolder, openDb, type Db } from '../shared/db.js';
 import { makeDirectory } from '../shared/make-directory.js';
 import { identifierFieldsOf } from './identifier-fields.js';

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { openDb } from '../shared/db.js';
 import { createIngestDaemon } from '../ingest/daemon.js';
-import { createLogSearchIndexer } from '../ingest/log-search-index.js';
+import { createLogSearchIndexer } from '../ingest/log-search-store.js';
 
 const self = fileURLToPath(import.meta.url);
 const { values: args } = parseArgs({

@@ -5,7 +5,7 @@ import { fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../shared/db.js';
 import { isPidAlive } from './abandoned.js';
-import { Checkpointer } from './checkpointer.js';
+import { Checkpointer } from './store-checkpointer.js';
 import type { FileRegistry } from './file-registry.js';
 import { retentionCutoff } from './retention.js';
 import { emptyChange } from './store.js';

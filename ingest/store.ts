@@ -4,8 +4,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../shared/db.js';
-import { markAbandonedRuns, type AbandonCheck } from './abandoned.js';
-import { applyRetention, type RetentionResult } from './retention.js';
+import type { AbandonCheck } from './abandoned.js';
+import { markAbandonedRuns } from './store-silent-runs.js';
+import { applyRetention, type RetentionResult } from './store-retention.js';
 import type { ErrorRow, RunRow, StepRow } from '../shared/schema.js';
 import type { BatchStats, IngestChange } from '../shared/ingest-change.js';
 import type { ClassifiedLines, RejectRecord } from './classify-lines.js';
@@ -66,7 +67,7 @@ export class IngestStore {
   private readonly s: IngestStatements;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly runsDir: string,
     /** How to fold a run's lines; per run, as its pipeline's own identifier fields may differ. */
     private readonly foldOptionsFor: (run: RunRow) => FoldOptions = () => DEFAULT_FOLD_OPTIONS,
@@ -130,7 +131,7 @@ export class IngestStore {
     check: AbandonCheck,
     hasPendingBytes: (runId: number) => boolean,
   ): { runs: RunRow[]; steps: StepRow[] } {
-    const ended = markAbandonedRuns(this.db, check, hasPendingBytes);
+    const ended = markAbandonedRuns(this.client, check, hasPendingBytes);
     for (const run of ended.runs) this.runStates.delete(run.id);
     return ended;
   }
@@ -141,7 +142,7 @@ export class IngestStore {
     deleteFiles: boolean,
     onFileError: (path: string, error: unknown) => void,
   ): RetentionResult {
-    const result = applyRetention(this.db, this.runsDir, cutoff, deleteFiles, onFileError);
+    const result = applyRetention(this.client, this.runsDir, cutoff, deleteFiles, onFileError);
     for (const id of result.removedRunIds) this.runStates.delete(id);
     return result;
   }

@@ -5,7 +5,7 @@
 // scan is refused (422) while an indexed search, which only looks at the lines that hold the text, is served.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogLineView, LogsResponse, Page, RunView } from '../shared/api.js';
-import { createLogSearchIndexer } from '../ingest/log-search-index.js';
+import { createLogSearchIndexer } from '../ingest/log-search-store.js';
 import type { QueryPoolOptions } from '../server/query-pool/pool.js';
 import { testServer, type TestServer } from './helpers/seed-server.js';
 import { recordRun } from './helpers/seed-run-files.js';

@@ -1,7 +1,7 @@
 // Text search in a run's log lines (`q=`): substring semantics, case-insensitive for ASCII, over msg and data, as
 // LIKE '%q%' always gave, but found through the trigram index (run_logs_fts) instead of a scan of the run.
 //
-// The index holds rows up to its watermark (ingest/log-search-index.ts); rows above it, the few just behind
+// The index holds rows up to its watermark (ingest/log-search-store.ts); rows above it, the few just behind
 // ingest, are scanned. Within a run, row ids grow with the byte offset (a run's lines are inserted in file order
 // and ids are AUTOINCREMENT), so the indexed rows of a run all come before its unindexed ones, and walking the
 // index in rowid order is walking the run in offset order: a page stops after `limit` matches.

@@ -1,11 +1,11 @@
-// Keeps the WAL copied back into the database file from a worker thread (ingest/checkpoint-worker.ts), so no
+// Keeps the WAL copied back into the database file from a worker thread (ingest/store-checkpoint-worker.ts), so no
 // checkpoint and no checkpoint fsync ever runs inside a commit on the daemon's thread, where the API and the live
 // socket run too. The daemon's connection stops checkpointing automatically while this runs; if the worker dies,
 // the connection's automatic checkpoints come back so the WAL still stays bounded.
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type pino from 'pino';
-import type { CheckpointCommand, CheckpointReport, CheckpointWorkerData } from './checkpoint-protocol.js';
+import type { CheckpointCommand, CheckpointReport, CheckpointWorkerData } from './store-checkpoint-protocol.js';
 
 export interface CheckpointerOptions {
   /** The daemon's connection (the one that commits). Its automatic checkpoints are off while the worker runs. */
@@ -38,9 +38,9 @@ const fromSource = import.meta.url.endsWith('.ts');
  * not: tsx registers its hooks on the main thread only).
  */
 function newWorker(workerData: CheckpointWorkerData): Worker {
-  if (!fromSource) return new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData });
+  if (!fromSource) return new Worker(new URL('./store-checkpoint-worker.js', import.meta.url), { workerData });
   const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./checkpoint-worker.ts', import.meta.url).href;
+  const entry = new URL('./store-checkpoint-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true, workerData });
 }
