@@ -3,8 +3,6 @@
 import type { RunStatus } from '../shared/events.js';
 import type { RunRow } from '../shared/schema.js';
 
-export const DEFAULT_STALE_AFTER_MS = 60 * 60 * 1000;
-
 export interface AbandonCheck {
   now: number;
   /** This machine's hostname: a pid only means something on the host that wrote it. */

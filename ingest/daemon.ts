@@ -11,14 +11,13 @@ import type { Db } from '../shared/db.js';
 import { DEFAULT_IDENTIFIER_FIELDS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINE_BYTES } from '../shared/events.js';
 import type { IngestChange } from '../shared/ingest-change.js';
 import { makeDirectory } from '../shared/make-directory.js';
-import { DEFAULT_STALE_AFTER_MS } from './abandoned.js';
+import { DEFAULT_RETENTION_DAYS, DEFAULT_STALE_AFTER_MS } from '../shared/defaults.js';
 import { Discovery } from './discovery.js';
 import { FileRegistry } from './file-registry.js';
 import type { FoldOptions } from './fold.js';
 import { Housekeeping } from './housekeeping.js';
 import { IngestProblems, type IngestProblemsView } from './ingest-problems.js';
 import { ReadPass } from './read-pass.js';
-import { DEFAULT_RETENTION_DAYS } from './retention.js';
 import type { RunRow } from '../shared/schema.js';
 import { IngestStore } from './store.js';
 import type { DaemonContext, Tracked } from './tracked-file.js';
@@ -38,9 +37,9 @@ export interface IngestOptions {
   identifierFields?: readonly string[];
   /** A pipeline's own identifier fields (the config file's `identifierFields`), tried before `identifierFields`. */
   identifierFieldsOf?: (club: string, pipeline: string) => readonly string[] | null;
-  /** Default 1 h. */
+  /** Default DEFAULT_STALE_AFTER_MS (1 h). */
   staleAfterMs?: number;
-  /** Default 90. */
+  /** Default DEFAULT_RETENTION_DAYS (90). */
   retentionDays?: number;
   /** Default false. */
   deleteFilesOnRetention?: boolean;

@@ -6,7 +6,6 @@
 // remove) falls back to its own last event time.
 // The decisions only; the store finds and removes the runs (store-retention.ts).
 
-export const DEFAULT_RETENTION_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Pure: runs whose last activity is older than this are expired. */
