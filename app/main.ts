@@ -7,6 +7,8 @@ import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { IngestChange } from '../shared/ingest-change.js';
 import { createIngestDaemon } from '../ingest/daemon.js';
+import { InstanceLockedError } from '../ingest/errors.js';
+import { StartupAborted, StartupError } from './errors.js';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
 import { startLogSearchThread, type LogSearchThread } from '../ingest/log-search-thread.js';
 import { migrationsFolder, openDb, type Db } from '../shared/db.js';
@@ -36,20 +38,11 @@ import { createTestAlertSender } from './alert-test.js';
 import { channelInfo } from '../alerts/channel-target.js';
 import { alertReminders } from './alert-reminders.js';
 
+// Re-exported: the commands take them from here.
+export { StartupAborted, StartupError };
+
 /** The running ingest daemon (ingest/daemon.ts). */
 type IngestDaemon = ReturnType<typeof createIngestDaemon>;
-
-/** A start-up failure the operator can fix; its message is the one line printed. */
-export class StartupError extends Error {
-  override name = 'StartupError';
-  /** 2 for a path the configuration names that cannot be used (as for a bad flag), 1 otherwise. */
-  constructor(
-    message: string,
-    readonly exitCode: 1 | 2 = 1,
-  ) {
-    super(message);
-  }
-}
 
 export interface StartOptions {
   /** Defaults to pino JSON on stdout at the configured level. */
@@ -69,11 +62,6 @@ export interface StartOptions {
   fileConfig?: RunboardFileConfig | null;
   /** How often listed crontab files are checked for changes (default 1 s). */
   crontabPollMs?: number;
-}
-
-/** Start-up was interrupted by `signal`; everything started was stopped cleanly. */
-export class StartupAborted extends Error {
-  override name = 'StartupAborted';
 }
 
 export type ReloadResult = { ok: true; file: string } | { ok: false; problems: string[] };
@@ -239,7 +227,7 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
     try {
       lock = acquireInstanceLock(config.dbFile);
     } catch (error) {
-      throw new StartupError(reasonOf(error).replace(/^runboard:\s*/, ''));
+      throw new StartupError(error instanceof InstanceLockedError ? error.message : reasonOf(error));
     }
     try {
       db = openDb(config.dbFile, { migrate: true });

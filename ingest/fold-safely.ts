@@ -55,3 +55,21 @@ export function foldSafely(
   }
   return { state: current, logs, errors, touchedSteps: [...touched] };
 }
+
+/** A batch's accepted lines folded onto their run's state as last committed, ready for the store to write. */
+export interface FoldedBatch {
+  /** The state folded from (the run as committed before this batch). */
+  from: RunState;
+  /** Its fold options: the store folds again with them if some lines turn out to be stored already (a replay). */
+  options: FoldOptions;
+  result: FoldResult;
+  /** `fold_failed` rejects for lines the fold threw on. */
+  failed: RejectRecord[];
+}
+
+/** Pure: fold a batch's accepted lines onto `from`, guarded (see foldSafely). */
+export function foldBatch(from: RunState, lines: readonly FoldLine[], options: FoldOptions): FoldedBatch {
+  const failed: RejectRecord[] = [];
+  const result = foldSafely(from, lines, failed, options);
+  return { from, options, result, failed };
+}

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { makeDirectory } from '../shared/make-directory.js';
+import { InstanceLockedError } from './errors.js';
 
 export interface InstanceLock {
   release(): void;
@@ -27,7 +28,7 @@ export function inodeLockFile(dbFile: string): string {
   return join(dirname(realpathSync(dbFile)), `.runboard-db-${st.dev}-${st.ino}.lock`);
 }
 
-/** Take the lock for `dbFile`, or throw an Error with a one-line message if another instance holds it. */
+/** Take the lock for `dbFile`, or throw an InstanceLockedError if another instance holds it. */
 export function acquireInstanceLock(dbFile: string): InstanceLock {
   // Taken before the database is opened (which would create its directory): a first start has none yet.
   makeDirectory(dirname(dbFile));
@@ -62,16 +63,13 @@ function holdLock(lockFile: string, dbFile: string): InstanceLock {
     conn.close();
     const code = (error as { code?: unknown }).code;
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      let owner = '';
+      let holder: string | null = null;
       try {
-        owner = ` (held by ${readFileSync(ownerFile, 'utf8').trim()})`;
+        holder = readFileSync(ownerFile, 'utf8').trim();
       } catch {
         // The holder's note is informational only.
       }
-      throw new Error(
-        `runboard: another ingest daemon is already running on ${dbFile}${owner}; stop it first (lock: ${lockFile})`,
-        { cause: error },
-      );
+      throw new InstanceLockedError(dbFile, holder, lockFile, { cause: error });
     }
     throw error;
   }

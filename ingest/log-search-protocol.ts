@@ -1,4 +1,4 @@
-// What ingest/log-search-thread.ts (the daemon's thread) and ingest/log-search-worker.ts (its own thread) say to
+// What ingest/log-search-thread.ts (the daemon's thread) and ingest/log-search-store-worker.ts (its own thread) say to
 // each other. Types only.
 
 export interface LogSearchWorkerData {

@@ -1,4 +1,4 @@
-// The daemon's handle on the log search indexer's thread (ingest/log-search-worker.ts): pokes after commits,
+// The daemon's handle on the log search indexer's thread (ingest/log-search-store-worker.ts): pokes after commits,
 // "caught up" promises, and the worker's failures in the daemon's log. It never blocks the daemon: a poke is a
 // message, and a lost worker only lets the index fall behind (searches scan what it has not reached).
 import type { Worker } from 'node:worker_threads';
@@ -35,7 +35,7 @@ export function startLogSearchThread(options: LogSearchThreadOptions): LogSearch
     pokeDelayMs: options.pokeDelayMs ?? 200,
     idleMs: options.idleMs ?? 1_000,
   };
-  const worker: Worker = spawnWorker(import.meta.url, 'log-search-worker', workerData);
+  const worker: Worker = spawnWorker(import.meta.url, 'log-search-store-worker', workerData);
   // Like the daemon's timers: a daemon someone forgot to stop must not keep the process alive.
   worker.unref();
   let seq = 0;

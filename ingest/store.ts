@@ -3,26 +3,18 @@
 // raw better-sqlite3 connection; rows are idempotent on (run, byte offset), so a replay is harmless.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '../shared/db.js';
-import { markAbandonedRuns, type AbandonCheck } from './abandoned.js';
-import { applyRetention, type RetentionResult } from './retention.js';
+import type { AbandonCheck } from './abandoned.js';
+import { markAbandonedRuns } from './store-silent-runs.js';
+import { applyRetention, type RetentionResult } from './store-retention.js';
 import type { ErrorRow, RunRow, StepRow } from '../shared/schema.js';
 import type { BatchStats, IngestChange } from '../shared/ingest-change.js';
 import type { ClassifiedLines, RejectRecord } from './classify-lines.js';
 import type { Fingerprint } from './file-identity.js';
-import { foldSafely } from './fold-safely.js';
-import {
-  DEFAULT_FOLD_OPTIONS,
-  emptyRun,
-  type FoldLine,
-  type FoldOptions,
-  type NewErrorRow,
-  type NewLogRow,
-  type RunState,
-} from './fold.js';
+import { foldBatch, foldSafely, type FoldedBatch } from './fold-safely.js';
+import { DEFAULT_FOLD_OPTIONS, emptyRun, type FoldLine, type FoldOptions, type RunState } from './fold.js';
 import { fallbackIdentities, runIdentityOf, type RunIdentity } from './run-identity.js';
-import { FILE_COLUMNS, RUN_COLUMNS, STEP_COLUMNS } from './sql-columns.js';
+import { insertNewLogRows, prepareIngestStatements, type IngestStatements } from './store-statements.js';
 
 /** What the daemon keeps of a file: a mirror of its ingest_files row. */
 export interface FileRecord {
@@ -40,6 +32,11 @@ export interface FileRecord {
 export interface BatchToStore {
   file: FileRecord;
   lines: ClassifiedLines;
+  /**
+   * `lines.accepted` folded onto the file's run as `runStateOf(file)` gave it, outside the transaction; null when
+   * the file has no run yet (the store resolves the run and folds inside the transaction: only then has it an id).
+   */
+  folded: FoldedBatch | null;
   /** Offset just past the batch's last line: the file's new committed offset. */
   endOffset: number;
   /** The file's first-line fingerprint, when the record has none yet. */
@@ -48,12 +45,15 @@ export interface BatchToStore {
 
 export type StartOverReason = 'truncated' | 'replaced';
 
-/** Log rows per multi-row INSERT: one call into SQLite per chunk instead of one per line. */
-const LOG_CHUNK_ROWS = 64;
-type LogValue = number | string | null;
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 function emptyStats(): BatchStats {
   return { lines: 0, bytes: 0, rejectsByReason: {}, commitMs: 0, lagMs: null };
+}
+
+/** A change that changed nothing yet: callers fill in what did. */
+export function emptyChange(): IngestChange {
+  return { runs: [], steps: [], errors: [], logs: [], stats: emptyStats() };
 }
 
 export class IngestStore {
@@ -64,81 +64,21 @@ export class IngestStore {
    * so it can keep these true. Filled only after a commit succeeded.
    */
   private readonly runStates = new Map<number, RunState>();
-  private readonly s: {
-    selectFiles: Statement<[], FileRecord>;
-    upsertFile: Statement<[FileRecord & { updatedAt: number }]>;
-    deleteFile: Statement<[string]>;
-    selectRun: Statement<[number], RunRow>;
-    selectRunByIdentity: Statement<[string, string, string], RunRow>;
-    selectOwners: Statement<[number, string], { path: string }>;
-    insertRun: Statement<[string, string, string, string]>;
-    updateRun: Statement<[RunRow]>;
-    deleteRun: Statement<[number]>;
-    selectSteps: Statement<[number], StepRow>;
-    upsertStep: Statement<[StepRow]>;
-    insertLog: Statement<[number, number, number, number, string | null, string | null, string | null, string | null]>;
-    insertLogChunk: Statement<[LogValue[]]>;
-    countLogsInRange: Statement<[number, number, number], { n: number }>;
-    insertError: Statement<[NewErrorRow]>;
-    insertReject: Statement<[string, number, string, string | null, string | null, number | null, number, number]>;
-  };
+  private readonly s: IngestStatements;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly runsDir: string,
     /** How to fold a run's lines; per run, as its pipeline's own identifier fields may differ. */
     private readonly foldOptionsFor: (run: RunRow) => FoldOptions = () => DEFAULT_FOLD_OPTIONS,
   ) {
     const c = (this.client = db.$client);
-    this.s = {
-      selectFiles: c.prepare(`SELECT ${FILE_COLUMNS} FROM ingest_files`),
-      upsertFile: c.prepare(`INSERT INTO ingest_files
-          (path, device, inode, fingerprint, fingerprint_bytes, committed_offset, run_id, generation, updated_at)
-          VALUES (@path, @device, @inode, @fingerprint, @fingerprintBytes, @committedOffset, @runId, @generation, @updatedAt)
-          ON CONFLICT(path) DO UPDATE SET device = excluded.device, inode = excluded.inode,
-            fingerprint = excluded.fingerprint, fingerprint_bytes = excluded.fingerprint_bytes,
-            committed_offset = excluded.committed_offset, run_id = excluded.run_id,
-            generation = excluded.generation, updated_at = excluded.updated_at`),
-      deleteFile: c.prepare(`DELETE FROM ingest_files WHERE path = ?`),
-      selectRun: c.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`),
-      selectRunByIdentity: c.prepare(
-        `SELECT ${RUN_COLUMNS} FROM runs WHERE club_slug = ? AND pipeline = ? AND run_key = ?`,
-      ),
-      selectOwners: c.prepare(`SELECT path FROM ingest_files WHERE run_id = ? AND path != ?`),
-      insertRun: c.prepare(`INSERT INTO runs (club_slug, pipeline, run_key, source_file) VALUES (?, ?, ?, ?)`),
-      updateRun: c.prepare(`UPDATE runs SET trigger = @trigger, status = @status, started_at = @startedAt,
-          finished_at = @finishedAt, duration_ms = @durationMs, created = @created, updated = @updated,
-          skipped = @skipped, failed = @failed, error_count = @errorCount, log_count = @logCount, host = @host,
-          pid = @pid, exit_code = @exitCode, end_reason = @endReason, summary = @summary,
-          last_event_at = @lastEventAt, source_file = @sourceFile
-          WHERE id = @id`),
-      deleteRun: c.prepare(`DELETE FROM runs WHERE id = ?`),
-      selectSteps: c.prepare(`SELECT ${STEP_COLUMNS} FROM run_steps WHERE run_id = ? ORDER BY seq`),
-      upsertStep: c.prepare(`INSERT INTO run_steps (run_id, name, club_slug, seq, status, started_at, finished_at,
-            duration_ms, created, updated, skipped, failed, progress_done, progress_total, progress_counts, stats)
-          VALUES (@runId, @name, @clubSlug, @seq, @status, @startedAt, @finishedAt, @durationMs, @created, @updated,
-            @skipped, @failed, @progressDone, @progressTotal, @progressCounts, @stats)
-          ON CONFLICT(run_id, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at,
-            finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, created = excluded.created,
-            updated = excluded.updated, skipped = excluded.skipped, failed = excluded.failed,
-            progress_done = excluded.progress_done, progress_total = excluded.progress_total,
-            progress_counts = excluded.progress_counts, stats = excluded.stats`),
-      insertLog: c.prepare(`INSERT OR IGNORE INTO run_logs (run_id, offset, time, level, event, step, msg, data)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      insertLogChunk: c.prepare<[LogValue[]]>(
-        `INSERT OR IGNORE INTO run_logs (run_id, offset, time, level, event, step, msg, data) VALUES ` +
-          Array.from({ length: LOG_CHUNK_ROWS }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', '),
-      ),
-      countLogsInRange: c.prepare(`SELECT count(*) AS n FROM run_logs WHERE run_id = ? AND offset BETWEEN ? AND ?`),
-      insertError: c.prepare(`INSERT OR IGNORE INTO run_errors (run_id, offset, club_slug, pipeline, step,
-            identifier, system, message, stack, fingerprint, time)
-          VALUES (@runId, @offset, @clubSlug, @pipeline, @step, @identifier, @system, @message, @stack,
-            @fingerprint, @time)`),
-      // OR IGNORE: unique on (file, inode, generation, offset), so replayed bytes never record a reject twice.
-      insertReject: c.prepare(`INSERT OR IGNORE INTO ingest_rejects
-          (file, offset, reason, detail, excerpt, line_bytes, file_inode, file_generation)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-    };
+    this.s = prepareIngestStatements(c);
+  }
+
+  /** journal_size_limit truncates the WAL back when it starts over, so its file doesn't keep its peak size. */
+  limitWalSize(): void {
+    this.client.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   }
 
   /** Every file the database knows, by relative path. */
@@ -169,6 +109,15 @@ export class IngestStore {
     return { change: result.change, file: result.file };
   }
 
+  /**
+   * The state of the file's run as last committed, to fold its next lines onto; null when the file has no run yet
+   * (or its run was deleted under it, e.g. by retention).
+   */
+  runStateOf(file: FileRecord): RunState | null {
+    if (file.runId === null) return null;
+    return this.runStates.get(file.runId) ?? this.loadRunState(file.runId);
+  }
+
   /** Drop the remembered state of a run whose file is closed (it is read back from the database when needed). */
   evictRun(runId: number): void {
     this.runStates.delete(runId);
@@ -182,7 +131,7 @@ export class IngestStore {
     check: AbandonCheck,
     hasPendingBytes: (runId: number) => boolean,
   ): { runs: RunRow[]; steps: StepRow[] } {
-    const ended = markAbandonedRuns(this.db, check, hasPendingBytes);
+    const ended = markAbandonedRuns(this.client, check, hasPendingBytes);
     for (const run of ended.runs) this.runStates.delete(run.id);
     return ended;
   }
@@ -193,7 +142,7 @@ export class IngestStore {
     deleteFiles: boolean,
     onFileError: (path: string, error: unknown) => void,
   ): RetentionResult {
-    const result = applyRetention(this.db, this.runsDir, cutoff, deleteFiles, onFileError);
+    const result = applyRetention(this.client, this.runsDir, cutoff, deleteFiles, onFileError);
     for (const id of result.removedRunIds) this.runStates.delete(id);
     return result;
   }
@@ -204,22 +153,24 @@ export class IngestStore {
       file.fingerprint = batch.fingerprint.hash;
       file.fingerprintBytes = batch.fingerprint.bytes;
     }
-    const change: IngestChange = { runs: [], steps: [], errors: [], logs: [], stats: emptyStats() };
+    const change = emptyChange();
     const { accepted, rejected } = batch.lines;
     /** Lines the fold threw on: rejected, so one line's bug never stops its file. */
-    const failed: RejectRecord[] = [];
+    let failed: RejectRecord[] = [];
     let committedState: RunState | null = null;
 
     if (accepted.length > 0) {
-      let state = file.runId === null ? null : (this.runStates.get(file.runId) ?? this.loadRunState(file.runId));
-      if (state === null) {
+      let folded = batch.folded;
+      if (folded === null) {
         // First accepted line of the file (or its run was deleted under it, e.g. by retention): find its run.
         const removed: number[] = [];
         file.runId = this.resolveRun(file.path, accepted[0]!, removed);
         if (removed.length > 0) change.removedRunIds = removed;
-        state = this.loadRunState(file.runId)!;
+        const state = this.loadRunState(file.runId)!;
+        folded = foldBatch(state, accepted, this.foldOptionsFor(state.run));
       }
-      committedState = this.writeLines(state, accepted, change, failed);
+      failed = folded.failed;
+      committedState = this.writeLines(folded, accepted, change);
     }
 
     for (const reject of rejected) this.insertReject(file, reject, change.stats);
@@ -238,18 +189,18 @@ export class IngestStore {
     return { change, file, state: committedState };
   }
 
-  /** Insert the lines' rows and fold them into the run; returns the run's new state. */
-  private writeLines(state: RunState, lines: FoldLine[], change: IngestChange, failed: RejectRecord[]): RunState {
+  /** Insert the folded lines' rows and write the run's new state; returns it. */
+  private writeLines(batch: FoldedBatch, lines: FoldLine[], change: IngestChange): RunState {
+    const state = batch.from;
     const runId = state.run.id;
-    const foldOptions = this.foldOptionsFor(state.run);
-    let folded = foldSafely(state, lines, failed, foldOptions);
+    let folded = batch.result;
     if (folded.logs.length === 0) return state;
     const rows = folded.logs;
     // Nothing of this batch stored yet (the normal case: offsets commit with their rows): insert in chunks.
     // Otherwise (a replay) row by row, so each line's effects are applied only if its row is new.
     const stored = this.s.countLogsInRange.get(runId, rows[0]!.offset, rows[rows.length - 1]!.offset)!.n;
     if (stored === 0) {
-      this.insertLogsInChunks(runId, rows);
+      insertNewLogRows(this.s, runId, rows);
       for (const row of rows) change.logs.push(row);
     } else {
       for (const row of rows) {
@@ -271,7 +222,7 @@ export class IngestStore {
       const fresh = new Set(change.logs.map((row) => row.offset));
       lines = lines.filter((item) => fresh.has(item.offset));
       if (lines.length === 0) return state;
-      folded = foldSafely(state, lines, [], foldOptions);
+      folded = foldSafely(state, lines, [], batch.options);
     }
     for (const error of folded.errors) {
       const info = this.s.insertError.run(error);
@@ -286,37 +237,6 @@ export class IngestStore {
       change.steps.push({ ...step });
     }
     return folded.state;
-  }
-
-  /** Insert rows known to be new; their ids are consecutive within one INSERT, so each chunk's ids are derived. */
-  private insertLogsInChunks(runId: number, rows: NewLogRow[]): void {
-    let i = 0;
-    const values: LogValue[] = new Array<LogValue>(LOG_CHUNK_ROWS * 8);
-    for (; i + LOG_CHUNK_ROWS <= rows.length; i += LOG_CHUNK_ROWS) {
-      for (let k = 0; k < LOG_CHUNK_ROWS; k++) {
-        const row = rows[i + k]!;
-        const v = k * 8;
-        values[v] = runId;
-        values[v + 1] = row.offset;
-        values[v + 2] = row.time;
-        values[v + 3] = row.level;
-        values[v + 4] = row.event;
-        values[v + 5] = row.step;
-        values[v + 6] = row.msg;
-        values[v + 7] = row.data;
-      }
-      const info = this.s.insertLogChunk.run(values);
-      // Checked before: none of these offsets was stored. Anything else is a bug; roll the batch back.
-      if (info.changes !== LOG_CHUNK_ROWS) throw new Error('runboard ingest: unexpected run_logs conflict');
-      const lastId = Number(info.lastInsertRowid);
-      for (let k = 0; k < LOG_CHUNK_ROWS; k++) rows[i + k]!.id = lastId - LOG_CHUNK_ROWS + 1 + k;
-    }
-    for (; i < rows.length; i++) {
-      const row = rows[i]!;
-      const info = this.s.insertLog.run(runId, row.offset, row.time, row.level, row.event, row.step, row.msg, row.data);
-      if (info.changes !== 1) throw new Error('runboard ingest: unexpected run_logs conflict');
-      row.id = Number(info.lastInsertRowid);
-    }
   }
 
   private insertReject(file: FileRecord, reject: RejectRecord, stats: BatchStats): void {
@@ -384,7 +304,7 @@ export class IngestStore {
   ): { change: IngestChange; file: FileRecord } {
     return this.client
       .transaction(() => {
-        const change: IngestChange = { runs: [], steps: [], errors: [], logs: [], stats: emptyStats() };
+        const change = emptyChange();
         if (file.runId !== null) {
           this.s.deleteRun.run(file.runId);
           this.runStates.delete(file.runId);

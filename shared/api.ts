@@ -281,6 +281,8 @@ export interface ApiError {
   error: string;
   message: string;
   statusCode: number;
+  /** Stable and machine-readable (`RB_ERR_NOT_FOUND`, `RB_ERR_INVALID_CURSOR`...): server/routes/http-errors.ts. */
+  code: string;
 }
 
 // ---- Live socket (/api/live) ----

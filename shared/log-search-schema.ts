@@ -1,5 +1,5 @@
 // The log search index: a trigram FTS5 table in a database file of its own beside the dashboard's (derived data,
-// built on its own thread and rebuilt if lost; see ingest/log-search-index.ts), attached read-only by the server's
+// built on its own thread and rebuilt if lost; see ingest/log-search-store.ts), attached read-only by the server's
 // queries as SEARCH_SCHEMA (server/queries/log-search.ts). Named once here, the contract between the two.
 import { basename, dirname, extname, join } from 'node:path';
 

@@ -26,6 +26,7 @@
 import pino, { type Logger } from 'pino';
 import type { RunOutcome } from './events.js';
 import { DEFAULT_CLUB, runFilePath } from './run-path.js';
+import { DEFAULT_RUNS_DIR, RUNS_DIR_ENV } from './defaults.js';
 import { newRunId } from './run-id.js';
 import { execRunFromEnv } from './run-logger-exec-env.js';
 import { watchProcessEnd, type AbnormalEnd } from './run-logger-hooks.js';
@@ -35,9 +36,8 @@ import { RunStep, type StepErrorInput, type StepHandle } from './run-logger-step
 
 export type { StepHandle, StepErrorInput } from './run-logger-step.js';
 
-export const RUNS_DIR_ENV = 'RUNBOARD_RUNS_DIR';
 export const TRIGGER_ENV = 'RUNBOARD_TRIGGER';
-export const DEFAULT_RUNS_DIR = './data/runs';
+export { DEFAULT_RUNS_DIR, RUNS_DIR_ENV };
 
 /** `RUNBOARD_RUNS_DIR`, else `./data/runs`. */
 export function defaultRunsDir(env: NodeJS.ProcessEnv = process.env): string {

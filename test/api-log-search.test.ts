@@ -7,7 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogLineView, LogsResponse, Page, RunView } from '../shared/api.js';
-import { createLogSearchIndexer } from '../ingest/log-search-index.js';
+import { createLogSearchIndexer } from '../ingest/log-search-store.js';
 import { searchDbFile } from '../shared/log-search-schema.js';
 import type { QueryPoolOptions } from '../server/query-pool/pool.js';
 import { testServer, type TestServer } from './helpers/seed-server.js';

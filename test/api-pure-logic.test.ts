@@ -4,9 +4,10 @@ import { emptyRun } from '../ingest/fold.js';
 import type { IdentifierFailure } from '../server/queries/error-groups.js';
 import { isNewGroup } from '../server/queries/error-groups.js';
 import type { RecentRunRow } from '../server/queries/pipelines.js';
-import { InvalidCursorError, decodeCursor, decodeIntegerCursor, encodeCursor } from '../server/queries/cursor.js';
+import { decodeCursor, decodeIntegerCursor, encodeCursor } from '../server/queries/cursor.js';
+import { InvalidCursorError } from '../server/queries/query-errors.js';
 import { containsPattern } from '../server/queries/statements.js';
-import { validationMessage } from '../server/routes/http-errors.js';
+import { errorBody, validationMessage } from '../server/routes/http-errors.js';
 import { identifierStreaks } from '../server/routes/identifier-streaks.js';
 import { minimumLevel } from '../server/routes/logs.js';
 import { median, summarisePipeline } from '../server/routes/pipeline-summary.js';
@@ -172,6 +173,26 @@ describe('cursors', () => {
       expect(() => decodeCursor(cursor, 'runs', 2)).toThrow(InvalidCursorError);
     },
   );
+});
+
+describe('error bodies', () => {
+  it('carry a stable code for each status', () => {
+    expect(errorBody(404, 'run 1 not found')).toEqual({
+      error: 'Not Found',
+      message: 'run 1 not found',
+      statusCode: 404,
+      code: 'RB_ERR_NOT_FOUND',
+    });
+    expect(errorBody(400, 'bad', 'RB_ERR_INVALID_CURSOR').code).toBe('RB_ERR_INVALID_CURSOR');
+    expect(errorBody(418, 'teapot').code).toBe('RB_ERR_REQUEST');
+    expect(errorBody(502, 'upstream').code).toBe('RB_ERR_INTERNAL');
+  });
+
+  it('a query error carries a code and no HTTP status', () => {
+    const error = new InvalidCursorError();
+    expect(error.code).toBe('RB_ERR_INVALID_CURSOR');
+    expect('statusCode' in error).toBe(false);
+  });
 });
 
 describe('parameter helpers', () => {

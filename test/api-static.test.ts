@@ -110,7 +110,10 @@ describe('without a built UI', () => {
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
       expect(res.body).toContain('web UI is not built');
-      expect((await bare.app.inject({ url: '/api/nope' })).json()).toMatchObject({ statusCode: 404 });
+      expect((await bare.app.inject({ url: '/api/nope' })).json()).toMatchObject({
+        statusCode: 404,
+        code: 'RB_ERR_NOT_FOUND',
+      });
     } finally {
       await bare.close();
     }

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHealthMonitor } from '../app/health-monitor.js';
 import { createHealthStore } from '../ingest/health-store.js';
-import { applyRetention } from '../ingest/retention.js';
+import { applyRetention } from '../ingest/store-retention.js';
 import { openDb, type Db } from '../shared/db.js';
 
 const DAY = 24 * 3600_000;
@@ -92,7 +92,7 @@ describe('health history storage', () => {
     change('mixed', 'ok', 150 * DAY);
     change('mixed', 'late', 199 * DAY);
 
-    const result = applyRetention(db, join(dir, 'runs'), now - 90 * DAY, false, () => undefined);
+    const result = applyRetention(db.$client, join(dir, 'runs'), now - 90 * DAY, false, () => undefined);
     expect(result.healthHistoryDeleted).toBe(2);
     expect(historyRows(db).map((r) => `${r.pipeline} ${r.to_state} ${r.at / DAY}`)).toEqual([
       'old-only ok 2',

@@ -15,7 +15,7 @@ import {
   tempWorld,
   waitFor,
 } from './fixtures/ingest-harness.js';
-import { Checkpointer } from '../ingest/checkpointer.js';
+import { Checkpointer } from '../ingest/store-checkpointer.js';
 
 afterEach(releaseIngestFixtures);
 

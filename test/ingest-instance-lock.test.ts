@@ -3,6 +3,7 @@
 import { linkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { InstanceLockedError } from '../ingest/errors.js';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
 import { releaseIngestFixtures, tempWorld, type TempWorld } from './fixtures/ingest-harness.js';
 import { killChild, spawnFixture, type Child } from './fixtures/ingest-spawn.js';
@@ -23,6 +24,10 @@ it('in one process: the second acquire throws a one-line message; after release 
   try {
     acquireInstanceLock(world.dbFile);
   } catch (error) {
+    // Told apart by class and code, not by its text (app/main.ts prints the message as it is).
+    expect(error).toBeInstanceOf(InstanceLockedError);
+    expect((error as InstanceLockedError).code).toBe('RB_ERR_INSTANCE_LOCKED');
+    expect((error as Error).message).not.toMatch(/^runboard:/);
     expect((error as Error).message).not.toContain('\n');
     expect((error as Error).message).toContain(`pid ${process.pid}`);
   }

@@ -7,7 +7,7 @@ import { runAlertsBacktest } from '../alerts-backtest.js';
 import { backtestJson, backtestText } from '../alerts-backtest-format.js';
 import { parseSince } from '../tail/args.js';
 import type { Command } from './command.js';
-import { DB_ENV, DEFAULT_DB } from './migrate.js';
+import { DB_FILE_ENV, DEFAULT_DB_FILE } from '../../shared/defaults.js';
 
 const CONFIG_ENV = 'RUNBOARD_CONFIG';
 
@@ -55,7 +55,7 @@ export const command: Command = {
 
     const outcome = runAlertsBacktest({
       configFile: resolve(configFile),
-      dbFile: resolve(values.db ?? (process.env[DB_ENV] || DEFAULT_DB)),
+      dbFile: resolve(values.db ?? (process.env[DB_FILE_ENV] || DEFAULT_DB_FILE)),
       since,
       until,
       env: process.env,

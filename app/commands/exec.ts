@@ -1,5 +1,6 @@
 // `runboard exec`: flags and help; the work is in shared/exec-run.ts.
 import { parseArgs } from 'node:util';
+import { DEFAULT_RUNS_DIR, RUNS_DIR_ENV } from '../../shared/defaults.js';
 import { execRun } from '../../shared/exec-run.js';
 import { DEFAULT_STDERR_POLICY, parseErrorPattern, type StderrPolicy } from '../../shared/exec-stderr.js';
 import { compileSchedule, isValidTimezone } from '../../health/schedule.js';
@@ -17,7 +18,7 @@ export const command: Command = {
   options: [
     ['--pipeline NAME', 'pipeline the run belongs to (required)'],
     ['--club C', 'club (default "default")'],
-    ['--runs-dir D', 'runs directory (default $RUNBOARD_RUNS_DIR or ./data/runs)'],
+    ['--runs-dir D', `runs directory (default $${RUNS_DIR_ENV} or ${DEFAULT_RUNS_DIR})`],
     ['--trigger T', 'what started the run: cron, manual, ... (default "exec")'],
     [
       '--schedule CRON',

@@ -2,11 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DB_FILE_ENV, DEFAULT_DB_FILE } from '../../shared/defaults.js';
 import { migrationsFolder, openDb } from '../../shared/db.js';
 import type { Command } from './command.js';
-
-export const DB_ENV = 'RUNBOARD_DB';
-export const DEFAULT_DB = './data/dashboard.sqlite';
 
 interface JournalEntry {
   tag: string;
@@ -35,7 +33,7 @@ export const command: Command = {
   name: 'migrate',
   usage: 'runboard migrate [--db PATH]',
   summary: 'Create dashboard.sqlite or bring its schema up to date, and print what was applied.',
-  options: [['--db PATH', 'database file (default $RUNBOARD_DB or ./data/dashboard.sqlite)']],
+  options: [['--db PATH', `database file (default $${DB_FILE_ENV} or ${DEFAULT_DB_FILE})`]],
   run(argv) {
     let values;
     try {
@@ -44,7 +42,7 @@ export const command: Command = {
       process.stderr.write(`runboard migrate: ${error instanceof Error ? error.message : String(error)}\n`);
       return Promise.resolve(2);
     }
-    const file = resolve(values.db ?? (process.env[DB_ENV] || DEFAULT_DB));
+    const file = resolve(values.db ?? (process.env[DB_FILE_ENV] || DEFAULT_DB_FILE));
     const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
       entries: JournalEntry[];
     };

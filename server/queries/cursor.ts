@@ -1,11 +1,6 @@
 // Opaque keyset cursors: base64url of a small JSON array tagged with the list it belongs to, so a cursor from
 // one list is refused by another instead of silently paging wrongly.
-export class InvalidCursorError extends Error {
-  readonly statusCode = 400;
-  constructor() {
-    super('query parameter "cursor" is not a valid cursor for this list');
-  }
-}
+import { InvalidCursorError } from './query-errors.js';
 
 export type CursorKey = Array<number | null>;
 

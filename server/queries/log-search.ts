@@ -2,7 +2,7 @@
 // LIKE '%q%' always gave, but found through the trigram index (run_logs_fts) instead of a scan of the run.
 //
 // The index lives in a database file of its own, attached to the reading connection as `search`
-// (attachSearchIndex). It holds rows up to its watermark (ingest/log-search-index.ts); rows above it, the few just
+// (attachSearchIndex). It holds rows up to its watermark (ingest/log-search-store.ts); rows above it, the few just
 // behind ingest, are scanned; with no index file (yet) the run is scanned, under the query budget. Within a run, row ids grow with the byte offset (a run's lines are inserted in file order
 // and ids are AUTOINCREMENT), so the indexed rows of a run all come before its unindexed ones, and walking the
 // index in rowid order is walking the run in offset order: a page stops after `limit` matches.

@@ -3,7 +3,7 @@
 // adds no dependency). Light tasks (index seeks) go before heavy ones (filtered scans, searches, aggregates), and
 // heavy tasks beyond `maxHeavy` (running or waiting) are refused with 429 at once instead of queueing for seconds.
 import type { Worker } from 'node:worker_threads';
-import { QueryBudgetExceeded } from '../queries/budget.js';
+import { QueryBudgetExceeded } from '../queries/query-errors.js';
 import type { TaskFailure, TaskReply, WorkerSettings } from './protocol.js';
 import { spawnQueryWorker } from './spawn-worker.js';
 import type { TaskArgs, TaskName, TaskResult } from './tasks.js';
@@ -37,20 +37,20 @@ export interface QueryRunner {
 /** Too many heavy queries at once: the client should retry after `retryAfterSeconds` (429 with Retry-After). */
 export class QueryPoolBusy extends Error {
   override name = 'QueryPoolBusy';
-  readonly statusCode = 429;
+  readonly code = 'RB_ERR_QUERY_POOL_BUSY';
   readonly retryAfterSeconds = 1;
   constructor(what: string) {
     super(`too many ${what} queries at once; retry in a second`);
   }
 }
 
-/** A task failed in its worker; keeps the worker's status code (4xx: the client's fault) and stack. */
+/** A task failed in its worker; keeps the error's code (server/queries/errors.ts: the client's fault) and stack. */
 export class QueryTaskError extends Error {
-  readonly statusCode: number | undefined;
+  readonly code: string | undefined;
   constructor(failure: TaskFailure) {
     super(failure.message);
     this.name = failure.name;
-    this.statusCode = failure.statusCode;
+    this.code = failure.code;
     if (failure.stack !== undefined) this.stack = failure.stack;
   }
 }

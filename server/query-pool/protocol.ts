@@ -15,11 +15,12 @@ export interface TaskRequest {
   args: unknown[];
 }
 
-/** An error as it crosses back: enough to rebuild the HTTP answer (status and message). */
+/** An error as it crosses back: enough to rebuild the HTTP answer (its code, for the status, and message). */
 export interface TaskFailure {
   name: string;
   message: string;
-  statusCode: number | undefined;
+  /** The error's stable code (server/queries/errors.ts), if it has one. */
+  code: string | undefined;
   stack: string | undefined;
 }
 

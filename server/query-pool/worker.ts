@@ -23,13 +23,12 @@ const port = parentPort;
 if (!port) throw new Error('runboard: the query worker must run in a worker thread');
 
 function failureOf(error: unknown): TaskFailure {
-  if (!(error instanceof Error))
-    return { name: 'Error', message: String(error), statusCode: undefined, stack: undefined };
-  const statusCode = (error as { statusCode?: unknown }).statusCode;
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error), code: undefined, stack: undefined };
+  const code = (error as { code?: unknown }).code;
   return {
     name: error.name,
     message: error.message,
-    statusCode: typeof statusCode === 'number' ? statusCode : undefined,
+    code: typeof code === 'string' ? code : undefined,
     stack: error.stack,
   };
 }

@@ -1,4 +1,4 @@
-// What ingest/checkpointer.ts (the daemon's thread) and ingest/checkpoint-worker.ts (its own thread) say to each
+// What ingest/store-checkpointer.ts (the daemon's thread) and ingest/store-checkpoint-worker.ts (its own thread) say to each
 // other. Types only: the worker imports nothing of the daemon at run time.
 
 export interface CheckpointWorkerData {

@@ -1,4 +1,4 @@
-// Keeps the WAL copied back into the database file from a worker thread (ingest/checkpoint-worker.ts), so no
+// Keeps the WAL copied back into the database file from a worker thread (ingest/store-checkpoint-worker.ts), so no
 // checkpoint and no checkpoint fsync ever runs inside a commit on the daemon's thread, where the API and the live
 // socket run too. The daemon's connection stops checkpointing automatically while this runs; if the worker dies,
 // the connection's automatic checkpoints come back so the WAL still stays bounded.
@@ -6,7 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type pino from 'pino';
 import { spawnWorker } from '../shared/worker-thread.js';
-import type { CheckpointCommand, CheckpointReport, CheckpointWorkerData } from './checkpoint-protocol.js';
+import type { CheckpointCommand, CheckpointReport, CheckpointWorkerData } from './store-checkpoint-protocol.js';
 
 export interface CheckpointerOptions {
   /** The daemon's connection (the one that commits). Its automatic checkpoints are off while the worker runs. */
@@ -62,7 +62,7 @@ export class Checkpointer {
       minGapMs: 100,
       truncateAboveBytes: options.truncateAboveBytes ?? 256 * 1024 * 1024,
     };
-    this.worker = spawnWorker(import.meta.url, 'checkpoint-worker', workerData);
+    this.worker = spawnWorker(import.meta.url, 'store-checkpoint-worker', workerData);
     // Like the daemon's own timers: a daemon someone forgot to stop must not keep the process alive.
     this.worker.unref();
     this.worker.on('message', (report: CheckpointReport) => this.onReport(report));

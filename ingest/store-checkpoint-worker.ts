@@ -1,7 +1,7 @@
 // The checkpoint worker: copies the WAL back into the database file on its own thread and its own connection. A
 // checkpoint fsyncs the WAL (tens of ms once it holds a second of commits); run inside a commit on the daemon's
 // thread, that fsync held back every line on its way to the live socket. Here it holds back nothing: a PASSIVE
-// checkpoint takes no lock a writer needs. Started and stopped by ingest/checkpointer.ts; talks by messages only.
+// checkpoint takes no lock a writer needs. Started and stopped by ingest/store-checkpointer.ts; talks by messages only.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type {
@@ -9,7 +9,7 @@ import type {
   CheckpointMode,
   CheckpointReport,
   CheckpointWorkerData,
-} from './checkpoint-protocol.js';
+} from './store-checkpoint-protocol.js';
 
 interface CheckpointRow {
   busy: number;
@@ -19,7 +19,7 @@ interface CheckpointRow {
 
 const settings = workerData as CheckpointWorkerData;
 const port = parentPort;
-if (port === null) throw new Error('runboard: checkpoint-worker.ts runs as a worker thread only');
+if (port === null) throw new Error('runboard: store-checkpoint-worker.ts runs as a worker thread only');
 
 /** PASSIVE passes after the first, trying to catch up with the daemon's commits. */
 const PASSIVE_TRIES = 5;

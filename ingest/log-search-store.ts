@@ -1,5 +1,5 @@
 // The log search index kept just behind ingest, in a database file of its own (shared/log-search-schema.ts):
-// derived data, so it is built outside the ingest transactions, on its own thread (log-search-worker.ts, on the
+// derived data, so it is built outside the ingest transactions, on its own thread (log-search-store-worker.ts, on the
 // other core: trigram indexing costs more than ingest itself) and rebuilt from the first line if it goes missing.
 //
 // Two watermarks. In the search database, `indexed_upto`: every run_logs row with id <= it is indexed, and

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { createLogSearchIndexer, type LogSearchIndexer } from './log-search-index.js';
+import { createLogSearchIndexer, type LogSearchIndexer } from './log-search-store.js';
 import { runAsBackgroundThread } from '../shared/worker-thread.js';
 import type { LogSearchCommand, LogSearchReport, LogSearchWorkerData } from './log-search-protocol.js';
 
@@ -12,7 +12,7 @@ const settings = workerData as LogSearchWorkerData;
 // Indexing uses spare CPU: ingest and the live path on the daemon's thread go first.
 runAsBackgroundThread();
 const port = parentPort;
-if (port === null) throw new Error('runboard: log-search-worker.ts runs as a worker thread only');
+if (port === null) throw new Error('runboard: log-search-store-worker.ts runs as a worker thread only');
 
 const post = (report: LogSearchReport) => port.postMessage(report);
 // Only warnings are logged here; they cross to the daemon's logger.
