@@ -48,6 +48,25 @@ export default defineConfig(
       ],
     },
   },
+  {
+    // The browser-safe shared modules web/ may take values from: types only from the TypeBox schemas, or TypeBox
+    // would land in the web bundle.
+    files: ['shared/{events,api,normal-range,api-compare,end-reason}.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(@sinclair/typebox|\\./api-schemas\\.js|\\./api-compare-schemas\\.js|\\./api-schema-kit\\.js)$',
+              allowTypeImports: true,
+              message: 'web/ imports values from this module: take only types from the TypeBox schemas.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );
 

@@ -15,27 +15,11 @@ export interface StoredHealth {
   watchingSince?: number;
 }
 
-/** The verdict with its schedule, in words and with its source. */
-export interface PipelineHealthView {
-  state: HealthState;
-  since: number;
-  reason: string;
-  /** The expression as its source wrote it; null without a schedule. */
-  schedule: string | null;
-  /** The schedule in words ("At 03:00"); null without a schedule. */
-  scheduleText: string | null;
-  /** `config`, a crontab's `file:line`, or `run`; null without a schedule. */
-  scheduleSource: string | null;
-  timezone: string | null;
-  nextDueAt: number | null;
-  lastDueAt: number | null;
-}
+// The verdict with its schedule (PipelineHealthView) and with its urgency (PipelineHealth, as `GET /api/pipelines`
+// and the live `overview` topic carry it) are API shapes, written once as schemas in shared/api-schemas.ts.
+import type { PipelineHealth } from './api-schemas.js';
 
-/** `GET /api/pipelines` items' `health`, and what the live `overview` topic pushes. */
-export interface PipelineHealth extends PipelineHealthView {
-  /** 0 for the most urgent state: the overview sorts by it (the browser has no copy of the order). */
-  urgency: number;
-}
+export type { PipelineHealth, PipelineHealthView } from './api-schemas.js';
 
 /** One pipeline's health in a live `health` message. */
 export interface PipelineHealthChange {

@@ -1,6 +1,11 @@
 // The normal range of a figure (a duration, a record count) over a pipeline's recent successful runs: the median
 // ± 3 × MAD, so one odd night neither widens nor shifts it the way a mean and standard deviation would. Pure and
 // DOM-free: the server's run comparison and the pipeline page's history marks use the same arithmetic.
+// NormalRange's shape is written once, as the schema the API serialises it by; a type import keeps this module free
+// of TypeBox for the browser.
+import type { NormalRange } from './api-compare-schemas.js';
+
+export type { NormalRange };
 
 /** Fewer successful runs than this give no range: two or three nights say nothing about "normal". */
 export const MIN_RANGE_RUNS = 3;
@@ -16,17 +21,6 @@ export const DURATION_FLOOR_MS = 1000;
 
 /** With a MAD of 0, the quantile of absolute deviations used instead (nearest rank). */
 const FALLBACK_QUANTILE = 0.8;
-
-export interface NormalRange {
-  median: number;
-  /** Median absolute deviation from the median (0 when at least half the runs sit exactly on the median). */
-  mad: number;
-  /** Bounds, inclusive: a value within [low, high] is normal. `low` is never below 0 (no figure is negative). */
-  low: number;
-  high: number;
-  /** How many runs the range was taken over. */
-  runs: number;
-}
 
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;

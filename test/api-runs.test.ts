@@ -134,7 +134,12 @@ describe('GET /api/runs/:id', () => {
     const res = await get('/api/runs/987654');
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toContain('application/json');
-    expect(res.json()).toEqual({ error: 'Not Found', message: 'run 987654 not found', statusCode: 404 });
+    expect(res.json()).toEqual({
+      error: 'Not Found',
+      message: 'run 987654 not found',
+      statusCode: 404,
+      code: 'RB_ERR_NOT_FOUND',
+    });
   });
 
   it.each(['abc', '0', '-1', '1.5', '99999999999999999999'])('400s the id %s', async (id) => {

@@ -1,8 +1,9 @@
 // Prepared statements cached per connection and SQL text, and select lists that alias columns to the row types'
 // property names so raw better-sqlite3 rows are drizzle's row types (RunRow, LogRow, ...) without mapping.
 import type Database from 'better-sqlite3';
-import { getTableColumns } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+
+// The select lists are derived from the drizzle schema in shared/, the same way for ingest's statements.
+export { selectList } from '../../shared/select-list.js';
 
 const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
@@ -13,14 +14,6 @@ export function statement(client: Database.Database, sql: string): Database.Stat
   let prepared = cache.get(sql);
   if (!prepared) cache.set(sql, (prepared = client.prepare(sql)));
   return prepared;
-}
-
-/** `"run_key" AS "runKey", ...` for every column of the table (optionally qualified by an alias). */
-export function selectList(table: SQLiteTable, qualifier?: string): string {
-  const prefix = qualifier ? `${qualifier}.` : '';
-  return Object.entries(getTableColumns(table))
-    .map(([property, column]) => `${prefix}"${column.name}" AS "${property}"`)
-    .join(', ');
 }
 
 /** `%text%` for LIKE … ESCAPE '\', so the user's % and _ match themselves. */

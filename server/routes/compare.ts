@@ -1,6 +1,10 @@
 // GET /api/runs/:id/compare: the run against a baseline (see compare/compare-runs.ts for what is decided).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RunComparison } from '../../shared/api-compare.js';
+import { RunComparisonSchema } from '../../shared/api-compare-schemas.js';
+import { Ref } from '../../shared/api-schema-kit.js';
 import { RANGE_WINDOW_RUNS } from '../../shared/normal-range.js';
 import type { RunRow } from '../../shared/schema.js';
 import { compareRuns, type Baseline } from '../compare/compare-runs.js';
@@ -18,19 +22,21 @@ import { STREAK_LOOKBACK_RUNS } from '../queries/error-groups.js';
 import { getRun } from '../queries/runs.js';
 import type { RouteContext } from './context.js';
 import { badRequest, notFound } from './http-errors.js';
-import { errorResponses, idParams } from './schemas.js';
+import { errorResponses, idParams, queryString } from './schemas.js';
 
 type BaselineChoice = 'last-success' | 'previous' | 'median' | `${number}`;
 
-const withParam = {
-  type: 'string',
-  pattern: '^(last-success|previous|median|[1-9][0-9]{0,15})$',
-  default: 'last-success',
-  description:
-    '`last-success` (the last successful run before this one), `previous` (the run just before it), `median` ' +
-    `(per figure, the median of the last ${RANGE_WINDOW_RUNS} successful runs before it) or a run id of the ` +
-    'same pipeline',
-} as const;
+// The pattern admits exactly the BaselineChoice forms, so the handler may take the string as one.
+const withParam = Type.Unsafe<BaselineChoice>(
+  Type.String({
+    pattern: '^(last-success|previous|median|[1-9][0-9]{0,15})$',
+    default: 'last-success',
+    description:
+      '`last-success` (the last successful run before this one), `previous` (the run just before it), `median` ' +
+      `(per figure, the median of the last ${RANGE_WINDOW_RUNS} successful runs before it) or a run id of the ` +
+      'same pipeline',
+  }),
+);
 
 function baselineRun(ctx: RouteContext, run: RunRow, choice: BaselineChoice, history: RunRow[]): RunRow | null {
   if (choice === 'last-success') return history[0] ?? null;
@@ -77,7 +83,7 @@ function compare(ctx: RouteContext, run: RunRow, choice: BaselineChoice): RunCom
 }
 
 export function registerCompareRoute(app: FastifyInstance, ctx: RouteContext): void {
-  app.get<{ Params: { id: number }; Querystring: { with: BaselineChoice } }>(
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/api/runs/:id/compare',
     {
       schema: {
@@ -90,11 +96,11 @@ export function registerCompareRoute(app: FastifyInstance, ctx: RouteContext): v
           'compare with yet. 404 for an unknown run or baseline id, 400 for a baseline of another pipeline.',
         tags: ['runs'],
         params: idParams,
-        querystring: { type: 'object', properties: { with: withParam } },
-        response: { 200: { $ref: 'RunComparison#' }, ...errorResponses },
+        querystring: queryString({}, { with: withParam }),
+        response: { 200: Ref(RunComparisonSchema), ...errorResponses },
       },
     },
-    (request): RunComparison => {
+    (request) => {
       const run = getRun(ctx.db, request.params.id);
       if (!run) throw notFound(`run ${request.params.id} not found`);
       // One read transaction: ingest committing mid-way must not mix two states of the pipeline.

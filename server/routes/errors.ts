@@ -1,17 +1,15 @@
 // Errors: a run's errors, the error browser's list, and groups by fingerprint with recurring identifiers.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import {
-  ERROR_GROUP_SORTS,
-  type ErrorGroupSort,
-  type ErrorGroupsResponse,
-  type ErrorView,
-  type Page,
-} from '../../shared/api.js';
+import { ERROR_GROUP_SORTS } from '../../shared/api.js';
+import { StringEnum } from '../../shared/api-schema-kit.js';
+import { ErrorGroupsResponseSchema, ErrorViewSchema } from '../../shared/api-schemas.js';
 import { STREAK_LOOKBACK_RUNS } from '../queries/error-groups.js';
 import { errorView } from '../views.js';
 import type { RouteContext } from './context.js';
 import { notFound } from './http-errors.js';
-import { cursorParam, errorResponses, idParams, limitParam, nameParam, pageOf } from './schemas.js';
+import { cursorParam, errorResponses, idParams, limitParam, nameParam, pageOf, queryString } from './schemas.js';
 
 export const ERRORS_DEFAULT_LIMIT = 100;
 export const ERRORS_MAX_LIMIT = 1000;
@@ -19,34 +17,12 @@ export const ERRORS_MAX_LIMIT = 1000;
 export const GROUPS_DEFAULT_DAYS = 7;
 const DAY_MS = 24 * 3600 * 1000;
 
-interface ErrorsQuery {
-  club?: string;
-  pipeline?: string;
-  system?: string;
-  identifier?: string;
-  fingerprint?: string;
-  runId?: number;
-  cursor?: string;
-  limit: number;
-}
-
-interface GroupsQuery {
-  club?: string;
-  pipeline?: string;
-  since?: number;
-  sort?: ErrorGroupSort;
-  identifier?: string;
-  runId?: number;
-  acknowledged?: 'show' | 'hide';
-  limit: number;
-  consecutive: number;
-}
-
-const textParam = { type: 'string', minLength: 1, maxLength: 500 } as const;
-const timeParam = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const textParam = Type.String({ minLength: 1, maxLength: 500 });
+const timeParam = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
 export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get<{ Params: { id: number }; Querystring: { cursor?: string; limit: number } }>(
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.get(
     '/api/runs/:id/errors',
     {
       config: { listItems: [{ key: 'items', schema: 'ErrorView' }] },
@@ -54,14 +30,14 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
         summary: "A run's errors in file order",
         tags: ['errors'],
         params: idParams,
-        querystring: {
-          type: 'object',
-          properties: { cursor: cursorParam, limit: limitParam(ERRORS_DEFAULT_LIMIT * 2, ERRORS_MAX_LIMIT * 2) },
-        },
-        response: { 200: pageOf('ErrorView'), ...errorResponses },
+        querystring: queryString(
+          { cursor: cursorParam },
+          { limit: limitParam(ERRORS_DEFAULT_LIMIT * 2, ERRORS_MAX_LIMIT * 2) },
+        ),
+        response: { 200: pageOf(ErrorViewSchema), ...errorResponses },
       },
     },
-    async (request): Promise<Page<ErrorView>> => {
+    async (request) => {
       const { id } = request.params;
       const page = await ctx.queries.run('runErrors', [id, request.query.cursor, request.query.limit], {
         heavy: false,
@@ -71,30 +47,29 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
     },
   );
 
-  app.get<{ Querystring: ErrorsQuery }>(
+  api.get(
     '/api/errors',
     {
       config: { listItems: [{ key: 'items', schema: 'ErrorView' }] },
       schema: {
         summary: 'Errors across runs, newest first, in keyset pages',
         tags: ['errors'],
-        querystring: {
-          type: 'object',
-          properties: {
+        querystring: queryString(
+          {
             club: nameParam,
             pipeline: nameParam,
             system: textParam,
             identifier: textParam,
-            fingerprint: { type: 'string', pattern: '^[0-9a-f]{1,64}$' },
-            runId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+            fingerprint: Type.String({ pattern: '^[0-9a-f]{1,64}$' }),
+            runId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
             cursor: cursorParam,
-            limit: limitParam(ERRORS_DEFAULT_LIMIT, ERRORS_MAX_LIMIT),
           },
-        },
-        response: { 200: pageOf('ErrorView'), ...errorResponses },
+          { limit: limitParam(ERRORS_DEFAULT_LIMIT, ERRORS_MAX_LIMIT) },
+        ),
+        response: { 200: pageOf(ErrorViewSchema), ...errorResponses },
       },
     },
-    async (request): Promise<Page<ErrorView>> => {
+    async (request) => {
       const { cursor, limit, ...filter } = request.query;
       // Filters on columns without an index (system) scan the errors table.
       const page = await ctx.queries.run('listErrors', [filter, cursor, limit], { heavy: true });
@@ -102,7 +77,7 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
     },
   );
 
-  app.get<{ Querystring: GroupsQuery }>(
+  api.get(
     '/api/errors/groups',
     {
       config: {
@@ -121,51 +96,37 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: RouteContext): vo
           `the pipeline's last \`consecutive\` or more finished runs (followed back at most ` +
           `${STREAK_LOOKBACK_RUNS} runs).`,
         tags: ['errors'],
-        querystring: {
-          type: 'object',
-          properties: {
+        querystring: queryString(
+          {
             club: nameParam,
             pipeline: nameParam,
             since: timeParam,
-            sort: {
-              type: 'string',
-              enum: ERROR_GROUP_SORTS,
+            sort: StringEnum(ERROR_GROUP_SORTS, {
               description: 'lastSeen (default), count, runs (runs affected) or firstSeen (newest first)',
-            },
-            identifier: {
-              ...textParam,
+            }),
+            identifier: Type.String({
+              minLength: 1,
+              maxLength: 500,
               description: 'Only the groups this record appears in, counted for this record alone',
-            },
-            runId: {
-              type: 'integer',
+            }),
+            runId: Type.Integer({
               minimum: 1,
               maximum: Number.MAX_SAFE_INTEGER,
               description: "Only this run's errors (with since=0: exactly the run's error count)",
-            },
-            acknowledged: {
-              type: 'string',
-              enum: ['show', 'hide'],
+            }),
+            acknowledged: StringEnum(['show', 'hide'] as const, {
               description: 'hide: leave out groups acknowledged and not seen since (default show)',
-            },
+            }),
+          },
+          {
             limit: limitParam(100, 500),
-            consecutive: { type: 'integer', minimum: 2, maximum: STREAK_LOOKBACK_RUNS, default: 2 },
+            consecutive: Type.Integer({ minimum: 2, maximum: STREAK_LOOKBACK_RUNS, default: 2 }),
           },
-        },
-        response: {
-          200: {
-            type: 'object',
-            required: ['groups', 'recurringIdentifiers', 'since'],
-            properties: {
-              groups: { type: 'array', items: { $ref: 'ErrorGroup#' } },
-              recurringIdentifiers: { type: 'array', items: { $ref: 'RecurringIdentifier#' } },
-              since: { type: 'integer' },
-            },
-          },
-          ...errorResponses,
-        },
+        ),
+        response: { 200: ErrorGroupsResponseSchema, ...errorResponses },
       },
     },
-    async (request): Promise<ErrorGroupsResponse> => {
+    async (request) => {
       const { acknowledged, ...query } = request.query;
       const since = query.since ?? Date.now() - GROUPS_DEFAULT_DAYS * DAY_MS;
       const overview = await ctx.queries.run(

@@ -1,14 +1,17 @@
 // GET /api/runs/:id/log.ndjson: the run's file exactly as written, streamed (never a path outside runsDir).
+import type { Readable } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { safeSegment } from '../../shared/run-path.js';
 import { getRun, getRunSourceFile } from '../queries/runs.js';
 import type { RouteContext } from './context.js';
 import { HttpError, notFound } from './http-errors.js';
-import { idParams } from './schemas.js';
+import { errorResponsesFor, idParams } from './schemas.js';
 import { openRunFile } from './safe-run-file.js';
 
 export function registerLogFileRoute(app: FastifyInstance, ctx: RouteContext): void {
-  app.get<{ Params: { id: number } }>(
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/api/runs/:id/log.ndjson',
     {
       schema: {
@@ -17,10 +20,9 @@ export function registerLogFileRoute(app: FastifyInstance, ctx: RouteContext): v
         params: idParams,
         produces: ['application/x-ndjson'],
         response: {
-          400: { $ref: 'ApiError#' },
-          401: { $ref: 'ApiError#' },
-          403: { $ref: 'ApiError#' },
-          404: { $ref: 'ApiError#' },
+          // Sent as a stream (or '' for an empty file) with its own content type: Fastify does not serialise it.
+          200: Type.Unsafe<Readable | ''>({ type: 'string', description: 'The run file, byte for byte (NDJSON)' }),
+          ...errorResponsesFor([400, 401, 403, 404]),
         },
       },
     },

@@ -1,25 +1,18 @@
 // GET /api/runs/:id/logs: log lines by byte offset (newest page first, then older/newer pages), filtered.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { LogsResponse } from '../../shared/api.js';
+import { LogsResponseSchema } from '../../shared/api-schemas.js';
 import { LEVELS, type LevelLabel } from '../../shared/events.js';
 import { logLineView } from '../views.js';
 import type { RouteContext } from './context.js';
 import { badRequest, notFound } from './http-errors.js';
-import { errorResponses, idParams, limitParam } from './schemas.js';
+import { errorResponses, idParams, limitParam, queryString } from './schemas.js';
 
 export const LOGS_DEFAULT_LIMIT = 200;
 export const LOGS_MAX_LIMIT = 2000;
 
-const offsetParam = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
-
-interface LogsQuery {
-  after?: number;
-  before?: number;
-  limit: number;
-  level?: string;
-  step?: string;
-  q?: string;
-}
+const offsetRange = { minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
 
 /** `warn` or `40` to a minimum numeric level (the schema admits only those forms). */
 export function minimumLevel(level: string): number {
@@ -27,7 +20,7 @@ export function minimumLevel(level: string): number {
 }
 
 export function registerLogsRoute(app: FastifyInstance, ctx: RouteContext): void {
-  app.get<{ Params: { id: number }; Querystring: LogsQuery }>(
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/api/runs/:id/logs',
     {
       config: { listItems: [{ key: 'lines', schema: 'LogLineView' }] },
@@ -38,41 +31,28 @@ export function registerLogsRoute(app: FastifyInstance, ctx: RouteContext): void
           '(older page). `after=X`: the `limit` lines just after X (newer page). Filters narrow every page.',
         tags: ['runs'],
         params: idParams,
-        querystring: {
-          type: 'object',
-          properties: {
+        querystring: queryString(
+          {
             // -1 = from the file's first line (a live `skipped` gap can start there).
-            after: {
-              ...offsetParam,
+            after: Type.Integer({
+              ...offsetRange,
               minimum: -1,
               description: 'Only lines at byte offsets greater than this (-1: all)',
-            },
-            before: { ...offsetParam, description: 'Only lines at byte offsets less than this' },
-            limit: limitParam(LOGS_DEFAULT_LIMIT, LOGS_MAX_LIMIT),
-            level: {
-              type: 'string',
+            }),
+            before: Type.Integer({ ...offsetRange, description: 'Only lines at byte offsets less than this' }),
+            level: Type.String({
               pattern: '^(trace|debug|info|warn|error|fatal|[0-9]{1,3})$',
               description: 'Minimum level, by label (warn) or number (40)',
-            },
-            step: { type: 'string', minLength: 1, maxLength: 200 },
-            q: { type: 'string', minLength: 1, maxLength: 200, description: 'Text in the message or other fields' },
+            }),
+            step: Type.String({ minLength: 1, maxLength: 200 }),
+            q: Type.String({ minLength: 1, maxLength: 200, description: 'Text in the message or other fields' }),
           },
-        },
-        response: {
-          200: {
-            type: 'object',
-            required: ['lines', 'hasOlder', 'hasNewer'],
-            properties: {
-              lines: { type: 'array', items: { $ref: 'LogLineView#' } },
-              hasOlder: { type: 'boolean' },
-              hasNewer: { type: 'boolean' },
-            },
-          },
-          ...errorResponses,
-        },
+          { limit: limitParam(LOGS_DEFAULT_LIMIT, LOGS_MAX_LIMIT) },
+        ),
+        response: { 200: LogsResponseSchema, ...errorResponses },
       },
     },
-    async (request): Promise<LogsResponse> => {
+    async (request) => {
       const { id } = request.params;
       const { after, before, limit, level, step, q } = request.query;
       if (after !== undefined && before !== undefined && before <= after) {

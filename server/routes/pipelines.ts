@@ -1,17 +1,21 @@
 // GET /api/pipelines: every (club, pipeline) with its last run, 24 h figures, median duration and open errors.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { emptyPipelineSummary, type PipelineSummary } from '../../shared/api.js';
+import { Ref } from '../../shared/api-schema-kit.js';
+import { PipelineSummarySchema } from '../../shared/api-schemas.js';
 import { lastFinishedRun, listPipelineKeys, recentRuns, windowStats } from '../queries/pipelines.js';
 import { getRun, getRunSteps } from '../queries/runs.js';
 import { stepView } from '../views.js';
 import type { RouteContext } from './context.js';
 import { summarisePipeline } from './pipeline-summary.js';
-import { errorResponses, nameParam } from './schemas.js';
+import { errorResponses, nameParam, queryString } from './schemas.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
 export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext): void {
-  app.get<{ Querystring: { club?: string } }>(
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/api/pipelines',
     {
       config: { listItems: [{ key: null, schema: 'PipelineSummary' }] },
@@ -21,11 +25,11 @@ export function registerPipelinesRoute(app: FastifyInstance, ctx: RouteContext):
           '`recent` holds the last 20 runs, oldest first; `medianDurationMs` is over those that succeeded or ' +
           'failed; `openErrors` is the error count of the newest run that is no longer running, `openErrorsRunId` that run.',
         tags: ['pipelines'],
-        querystring: { type: 'object', properties: { club: nameParam } },
-        response: { 200: { type: 'array', items: { $ref: 'PipelineSummary#' } }, ...errorResponses },
+        querystring: queryString({ club: nameParam }),
+        response: { 200: Type.Array(Ref(PipelineSummarySchema)), ...errorResponses },
       },
     },
-    (request): PipelineSummary[] => {
+    (request) => {
       const since = Date.now() - DAY_MS;
       const club = request.query.club;
       const healthByKey = new Map(ctx.pipelineHealth().map((item) => [`${item.club}\n${item.pipeline}`, item]));

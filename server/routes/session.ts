@@ -1,17 +1,16 @@
 // Browser login: POST /api/login {token} sets an HttpOnly SameSite=Strict session cookie, which the browser then
 // sends with every API call and with the WebSocket handshake (a browser can't set headers on a WebSocket).
 // Each login is its own server-side session (server/session-store.ts); logout ends it for good.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SessionView } from '../../shared/api.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Ref } from '../../shared/api-schema-kit.js';
+import { SessionViewSchema } from '../../shared/api-schemas.js';
 import { SESSION_COOKIE, sendAuthRefusal } from '../auth.js';
 import type { RouteContext } from './context.js';
+import { errorResponsesFor } from './schemas.js';
 
-const sessionResponse = {
-  200: { $ref: 'SessionView#' },
-  400: { $ref: 'ApiError#' },
-  401: { $ref: 'ApiError#' },
-  429: { $ref: 'ApiError#' },
-} as const;
+const sessionResponse = { 200: Ref(SessionViewSchema), ...errorResponsesFor([400, 401, 429]) };
 
 function cookieOptions(request: FastifyRequest) {
   return {
@@ -24,8 +23,9 @@ function cookieOptions(request: FastifyRequest) {
 
 export function registerSessionRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { auth } = ctx;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get(
+  api.get(
     '/api/session',
     {
       schema: {
@@ -34,28 +34,23 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: RouteContext): 
         response: sessionResponse,
       },
     },
-    (request): SessionView => ({
+    (request) => ({
       authRequired: auth.required,
       authenticated: auth.isAuthenticated(request),
     }),
   );
 
-  app.post<{ Body: { token: string } }>(
+  api.post(
     '/api/login',
     {
       schema: {
         summary: 'Exchange the token for a session cookie (HttpOnly, SameSite=Strict)',
         tags: ['auth'],
-        body: {
-          type: 'object',
-          required: ['token'],
-          additionalProperties: false,
-          properties: { token: { type: 'string', minLength: 1, maxLength: 4096 } },
-        },
+        body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false }),
         response: sessionResponse,
       },
     },
-    async (request, reply: FastifyReply): Promise<SessionView | FastifyReply> => {
+    async (request, reply) => {
       if (!auth.required) return { authRequired: false, authenticated: true };
       const login = auth.login(request, request.body.token);
       if (!login.ok) return sendAuthRefusal(request, reply, login);
@@ -67,12 +62,12 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: RouteContext): 
     },
   );
 
-  app.post(
+  api.post(
     '/api/logout',
     {
       schema: { summary: 'End this session and forget its cookie', tags: ['auth'], response: sessionResponse },
     },
-    async (request, reply): Promise<SessionView> => {
+    async (request, reply) => {
       auth.logout(request);
       reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
       return { authRequired: auth.required, authenticated: !auth.required };
