@@ -76,6 +76,14 @@ export class LiveDataController implements ReactiveController {
     return generation === this.generationCounter;
   }
 
+  /**
+   * Starts a new generation and returns it, for a page that runs and applies a load itself (checking
+   * `isCurrent` after each await): answers to requests begun before are stale from now on.
+   */
+  supersede(): number {
+    return ++this.generationCounter;
+  }
+
   hostConnected(): void {
     const source = this.spec.source();
     if (this.spec.trackConnection && source)
@@ -94,7 +102,7 @@ export class LiveDataController implements ReactiveController {
     this.unsubscribeState = null;
     this.cancelRetry();
     // Answers still in flight belong to a page no longer shown.
-    this.generationCounter++;
+    this.supersede();
     this.loading = false;
     this.heldBatches = [];
     this.afterLoadTask = null;
@@ -129,7 +137,7 @@ export class LiveDataController implements ReactiveController {
    * Resolves when it settled (applied, failed or superseded).
    */
   async load<T>(fetch: () => Promise<T>, handlers: LoadHandlers<T>): Promise<void> {
-    const generation = ++this.generationCounter;
+    const generation = this.supersede();
     this.heldBatches = [];
     this.afterLoadTask = null;
     this.loading = true;
