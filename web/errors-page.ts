@@ -18,7 +18,7 @@ import { describeErrorFilters } from './filter-description.js';
 import { formatCount, formatDateTime, formatRelative } from './format.js';
 import { errorsHref, pipelineHref, routeHref, runHref, type Route } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, pageColumnStyles, tableStyles } from './ui-styles.js';
 import { LiveDataController } from './live-data-controller.js';
 import './error-group-card.js';
 
@@ -32,16 +32,9 @@ const REFRESH_MS = 1000;
 export class ErrorsPage extends LitElement {
   static override styles = [
     baseStyles,
+    pageColumnStyles,
+    tableStyles,
     css`
-      :host {
-        display: grid;
-        /* A column no wider than the screen: tables scroll inside their own box. */
-        grid-template-columns: minmax(0, 1fr);
-        gap: 16px;
-      }
-      h1 {
-        overflow-wrap: anywhere;
-      }
       form {
         display: flex;
         flex-wrap: wrap;
@@ -64,20 +57,11 @@ export class ErrorsPage extends LitElement {
         display: grid;
         gap: 8px;
       }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
       th,
       td {
-        text-align: left;
-        padding: 6px 10px;
-        border-bottom: 1px solid var(--border);
         vertical-align: top;
       }
       th {
-        font-size: 12px;
-        color: var(--text-muted);
         white-space: nowrap;
       }
       td.msg {
@@ -88,9 +72,6 @@ export class ErrorsPage extends LitElement {
       td.when,
       td.nowrap {
         white-space: nowrap;
-      }
-      .table-wrap {
-        overflow-x: auto;
       }
       section {
         display: grid;

@@ -33,7 +33,7 @@ import { navigateEvent, type Services } from './services.js';
 import { countColumns, durationColumns, median } from './stats.js';
 import { runTone } from './status.js';
 import type { ChartSeries } from './time-chart.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, pageColumnStyles, tableStyles } from './ui-styles.js';
 import { LiveDataController } from './live-data-controller.js';
 import './outside-mark.js';
 import './status-badge.js';
@@ -56,16 +56,9 @@ const COUNT_CHART_SERIES: ChartSeries[] = [
 export class PipelinePage extends LitElement {
   static override styles = [
     baseStyles,
+    pageColumnStyles,
+    tableStyles,
     css`
-      :host {
-        display: grid;
-        /* A column no wider than the screen: wide content (tables, charts) scrolls or shrinks inside it. */
-        grid-template-columns: minmax(0, 1fr);
-        gap: 16px;
-      }
-      h1 {
-        overflow-wrap: anywhere;
-      }
       .head {
         display: flex;
         flex-wrap: wrap;
@@ -78,23 +71,11 @@ export class PipelinePage extends LitElement {
         grid-template-columns: repeat(auto-fit, minmax(min(380px, 100%), 1fr));
         gap: 12px;
       }
-      .table-wrap {
-        overflow-x: auto;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
       th,
       td {
-        text-align: left;
-        padding: 6px 10px;
-        border-bottom: 1px solid var(--border);
         white-space: nowrap;
       }
       th {
-        font-size: 12px;
-        color: var(--text-muted);
         font-weight: 600;
         position: sticky;
         top: 0;
