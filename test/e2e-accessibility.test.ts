@@ -4,10 +4,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe as group, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
 import { axeViolations, type AxeViolation } from './e2e/axe.js';
-import { launchBrowser, openPage } from './e2e/browser.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { launchBrowser, openPage } from './support/browser.js';
+import { startRunboardProcess, type RunboardProcess } from './support/runboard-process.js';
+import { beginRun, finishedRun, waitFor } from './support/run-writer.js';
+import { ensureUiBuilt } from './support/ui-build.js';
 
 let server: RunboardProcess;
 let browser: Browser;

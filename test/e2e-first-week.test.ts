@@ -7,13 +7,13 @@ import { dirname, join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
+import { launchBrowser, openPage, screenshot } from './support/browser.js';
 import { PAGE_WIDTHS, typeThenPickLevel } from './e2e/deep-dom.js';
 import { renderedLineNumbers, renderedRows } from './e2e/log-rows.js';
-import { scrollTo } from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { scrollTo } from './support/page-scripts.js';
+import { startRunboardProcess, type RunboardProcess } from './support/runboard-process.js';
+import { beginRun, finishedRun, waitFor } from './support/run-writer.js';
+import { ensureUiBuilt } from './support/ui-build.js';
 
 let server: RunboardProcess;
 let browser: Browser;

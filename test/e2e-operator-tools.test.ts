@@ -7,12 +7,12 @@ import { dirname, join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
-import { launchBrowser, openPage } from './e2e/browser.js';
+import { launchBrowser, openPage } from './support/browser.js';
 import { renderedLineNumbers } from './e2e/log-rows.js';
-import { atBottom, scrollTo, scrollTop } from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { atBottom, scrollTo, scrollTop } from './support/page-scripts.js';
+import { startRunboardProcess, type RunboardProcess } from './support/runboard-process.js';
+import { beginRun, finishedRun, waitFor } from './support/run-writer.js';
+import { ensureUiBuilt } from './support/ui-build.js';
 
 let server: RunboardProcess;
 let browser: Browser;

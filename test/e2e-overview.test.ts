@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
+import { launchBrowser, openPage, screenshot } from './support/browser.js';
 import {
   BODY_BACKGROUND,
   COUNT_IMAGES,
@@ -11,10 +11,10 @@ import {
   MARK_DOCUMENT,
   PWNED,
   SHOWN_TEXT,
-} from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+} from './support/page-scripts.js';
+import { startRunboardProcess, type RunboardProcess } from './support/runboard-process.js';
+import { beginRun, finishedRun, waitFor } from './support/run-writer.js';
+import { ensureUiBuilt } from './support/ui-build.js';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 

@@ -4,12 +4,12 @@ import { appendFileSync, truncateSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
+import { launchBrowser, openPage, screenshot } from './support/browser.js';
 import { range, renderedLineNumbers, renderedRows } from './e2e/log-rows.js';
-import { ACTIVE_ELEMENT, atBottom, scrollTo } from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { ACTIVE_ELEMENT, atBottom, scrollTo } from './support/page-scripts.js';
+import { startRunboardProcess, type RunboardProcess } from './support/runboard-process.js';
+import { beginRun, waitFor } from './support/run-writer.js';
+import { ensureUiBuilt } from './support/ui-build.js';
 
 let server: RunboardProcess;
 let browser: Browser;

@@ -14,7 +14,7 @@ import {
   releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 import { appendFileSync } from 'node:fs';
-import { seededRandom } from './fixtures/seeded-random.js';
+import { seededRandom } from './support/seeded-random.js';
 
 let world: TempWorld;
 afterEach(releaseIngestFixtures);

@@ -17,7 +17,7 @@ import {
   type TempWorld,
   releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
-import { seededRandom } from './fixtures/seeded-random.js';
+import { seededRandom } from './support/seeded-random.js';
 
 let world: TempWorld;
 let running: RunningDaemon | null = null;
