@@ -25,6 +25,8 @@ export default defineConfig(
   ...layer('health', ['ingest', 'server', 'app', 'web']),
   ...layer('alerts', ['ingest', 'server', 'app', 'health', 'web']),
   ...layer('app', ['web']),
+  // Benches share test/support with the tests, never the tests' own fixtures.
+  ...layer('bench', ['test/e2e', 'test/fixtures']),
   {
     files: ['web/**/*.ts'],
     rules: {

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDb, type Db } from '../shared/db.js';
 import { encodeCursor } from '../server/queries/cursor.js';
-import { seededRandom } from '../test/fixtures/seeded-random.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 import { runSearchScenario } from './scenarios/search-under-ingest.js';
 
 const { values: args } = parseArgs({

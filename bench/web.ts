@@ -5,11 +5,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
-import { launchBrowser } from '../test/e2e/browser.js';
-import { scrollSize, scrollTo } from '../test/e2e/page-scripts.js';
-import { startRunboardProcess } from '../test/e2e/runboard-process.js';
-import { beginRun, finishedRun, waitFor } from '../test/e2e/run-writer.js';
-import { ensureUiBuilt, repoRoot } from '../test/e2e/ui-build.js';
+import { launchBrowser } from '../test/support/browser.js';
+import { scrollSize, scrollTo } from '../test/support/page-scripts.js';
+import { startRunboardProcess } from '../test/support/runboard-process.js';
+import { beginRun, finishedRun, waitFor } from '../test/support/run-writer.js';
+import { ensureUiBuilt, repoRoot } from '../test/support/ui-build.js';
 
 const TRIALS = 5;
 const LOG_LINES = 100_000;

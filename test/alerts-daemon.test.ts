@@ -11,7 +11,7 @@ import type { WebhookBody } from '../alerts/payloads.js';
 import { startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
 import { killChildren, spawnRunboard, type StartedChild } from './fixtures/live-child-process.js';
 import { waitFor } from './fixtures/live-wait.js';
-import { finishedRun } from './e2e/run-writer.js';
+import { finishedRun } from './support/run-writer.js';
 
 const CLUB = 'rondo';
 const dirs: string[] = [];

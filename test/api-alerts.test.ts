@@ -13,7 +13,7 @@ import type { Page } from '../shared/api.js';
 import { HOOK_PATH, startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
 import { startSmtpReceiver, type SmtpReceiver } from './fixtures/smtp-receiver.js';
 import { killChildren, spawnRunboard, type StartedChild } from './fixtures/live-child-process.js';
-import { finishedRun, waitFor } from './e2e/run-writer.js';
+import { finishedRun, waitFor } from './support/run-writer.js';
 import { testServer } from './helpers/seed-server.js';
 
 const TOKEN = 'alerts-test-token-0123456789';

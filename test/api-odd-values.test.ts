@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorView, LogsResponse, Page, PipelineSummary, RunDetail, RunView } from '../shared/api.js';
-import { seededRandom } from './fixtures/seeded-random.js';
+import { seededRandom } from './support/seeded-random.js';
 import { testServer, type TestServer } from './helpers/seed-server.js';
 
 /** What Python's `time.time() * 1000` writes, minus its fraction. */

@@ -2,7 +2,7 @@
 // `npx eslint .` (eslint.config.js; the README's code map says why each boundary is there).
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from './e2e/ui-build.js';
+import { repoRoot } from './support/ui-build.js';
 
 const eslint = new ESLint({ cwd: repoRoot });
 

@@ -15,7 +15,7 @@ import {
   type TempWorld,
 } from './fixtures/ingest-harness.js';
 import { crashExpectation, crashRunPath } from './fixtures/ingest-crash-lines.js';
-import { seededRandom } from './fixtures/seeded-random.js';
+import { seededRandom } from './support/seeded-random.js';
 import { killChild, spawnFixture, type Child } from './fixtures/ingest-spawn.js';
 
 const RUNS = 24;

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe as group, expect, it } from 'vitest';
 import type { AlertView } from '../shared/alerts.js';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
 import { axeViolations, type AxeViolation } from './e2e/axe.js';
-import { launchBrowser, openPage } from './e2e/browser.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { launchBrowser, openPage } from './support/browser.js';
+import { startRunboardProcess, type RunboardProcess } from './support/runboard-process.js';
+import { beginRun, finishedRun, waitFor } from './support/run-writer.js';
+import { ensureUiBuilt } from './support/ui-build.js';
 import { HOOK_PATH, startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
 
 let server: RunboardProcess;

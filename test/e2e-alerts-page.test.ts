@@ -9,11 +9,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AlertView } from '../shared/alerts.js';
 import type { Page as ApiPage } from '../shared/api.js';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
-import { COUNT_IMAGES, PWNED } from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { finishedRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { COUNT_IMAGES, PWNED } from './support/page-scripts.js';
+import { startRunboardProcess, type RunboardProcess } from './support/runboard-process.js';
+import { finishedRun, waitFor } from './support/run-writer.js';
+import { ensureUiBuilt } from './support/ui-build.js';
 import { HOOK_PATH, startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';

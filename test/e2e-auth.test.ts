@@ -1,10 +1,10 @@
 // A server with a token: the UI asks for it, logs in (HttpOnly cookie), and the cookie also opens the live socket.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, finishedRun } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { startRunboardProcess, type RunboardProcess } from './support/runboard-process.js';
+import { beginRun, finishedRun } from './support/run-writer.js';
+import { ensureUiBuilt } from './support/ui-build.js';
 
 const TOKEN = 'e2e-secret-token-0123456789';
 

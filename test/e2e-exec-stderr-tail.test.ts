@@ -4,11 +4,11 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
-import { COUNT_IMAGES, PWNED } from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { COUNT_IMAGES, PWNED } from './support/page-scripts.js';
+import { startRunboardProcess, type RunboardProcess } from './support/runboard-process.js';
+import { waitFor } from './support/run-writer.js';
+import { ensureUiBuilt } from './support/ui-build.js';
 import { killLeftovers, spawnTs } from './fixtures/logger-run-file.js';
 
 // Runs in the page only (the test project has no DOM types).

@@ -5,15 +5,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
+import { openPage, screenshot } from './support/browser.js';
 import { PAGE_WIDTHS, typeThenPickLevel } from './e2e/deep-dom.js';
 import { renderedLineNumbers, renderedRows } from './e2e/log-rows.js';
-import { scrollTo } from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { scrollTo } from './support/page-scripts.js';
+import type { RunboardProcess } from './support/runboard-process.js';
+import { beginRun, finishedRun, waitFor } from './support/run-writer.js';
+import { useBrowserSuite } from './support/browser-suite.js';
 
 let server: RunboardProcess;
 let browser: Browser;
@@ -51,15 +51,7 @@ function logStatus(page: Page): Promise<string> {
   return page.locator('log-viewer .status').innerText();
 }
 
-beforeAll(async () => {
-  ensureUiBuilt();
-  [server, browser] = await Promise.all([startRunboardProcess(), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+useBrowserSuite((started) => ({ server, browser } = started));
 
 describe('bug 1: typed search text', () => {
   it('keeps the pending search when the level changes within the debounce', async () => {

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { finishedRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { startRunboardProcess, type RunboardProcess } from './support/runboard-process.js';
+import { finishedRun, waitFor } from './support/run-writer.js';
+import { ensureUiBuilt } from './support/ui-build.js';
 
 const CLUB = 'e2e-health';
 let server: RunboardProcess;

@@ -1,26 +1,18 @@
 // Live counts: a running step's step.count() calls reach the overview card, the run header and the step timeline
 // while the step still runs (before its step.end), through the real ingest, live hub and socket, in Chromium.
 import type { Browser, Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunDetail, RunView } from '../shared/api.js';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
-import { DOCUMENT_MARKED, MARK_DOCUMENT } from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { openPage, screenshot } from './support/browser.js';
+import { DOCUMENT_MARKED, MARK_DOCUMENT } from './support/page-scripts.js';
+import type { RunboardProcess } from './support/runboard-process.js';
+import { beginRun, waitFor } from './support/run-writer.js';
+import { useBrowserSuite } from './support/browser-suite.js';
 
 let server: RunboardProcess;
 let browser: Browser;
 
-beforeAll(async () => {
-  ensureUiBuilt();
-  [server, browser] = await Promise.all([startRunboardProcess(), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+useBrowserSuite((started) => ({ server, browser } = started));
 
 /** The element's text with runs of white space as one space. */
 async function textOf(locator: Locator): Promise<string> {

@@ -4,11 +4,11 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
-import { startInProcessServer, type InProcessServer } from './e2e/in-process-server.js';
-import { BUSY_WAIT, scrollTo } from './e2e/page-scripts.js';
-import { beginRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
+import { BUSY_WAIT, scrollTo } from './support/page-scripts.js';
+import { beginRun, waitFor } from './support/run-writer.js';
+import { ensureUiBuilt } from './support/ui-build.js';
 
 let server: InProcessServer;
 let browser: Browser;

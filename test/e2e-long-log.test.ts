@@ -4,12 +4,12 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogsResponse, RunView } from '../shared/api.js';
 import { maxRenderedRows } from '../web/log-window.js';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
+import { launchBrowser, openPage, screenshot } from './support/browser.js';
 import { range, renderedLineNumbers } from './e2e/log-rows.js';
-import { scrollSize, scrollTo } from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { scrollSize, scrollTo } from './support/page-scripts.js';
+import { startRunboardProcess, type RunboardProcess } from './support/runboard-process.js';
+import { beginRun, waitFor } from './support/run-writer.js';
+import { ensureUiBuilt } from './support/ui-build.js';
 
 const LINES = 100_000;
 // Mirrors web/log-viewer.ts (ROW_HEIGHT, OVERSCAN): importing the component would pull Lit into node.

@@ -5,14 +5,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
-import { launchBrowser, openPage } from './e2e/browser.js';
+import { openPage } from './support/browser.js';
 import { renderedLineNumbers } from './e2e/log-rows.js';
-import { atBottom, scrollTo, scrollTop } from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { atBottom, scrollTo, scrollTop } from './support/page-scripts.js';
+import type { RunboardProcess } from './support/runboard-process.js';
+import { beginRun, finishedRun, waitFor } from './support/run-writer.js';
+import { useBrowserSuite } from './support/browser-suite.js';
 
 let server: RunboardProcess;
 let browser: Browser;
@@ -33,15 +33,7 @@ function following(page: Page): Promise<string | null> {
   return page.locator('log-viewer .status').getAttribute('data-following');
 }
 
-beforeAll(async () => {
-  ensureUiBuilt();
-  [server, browser] = await Promise.all([startRunboardProcess(), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+useBrowserSuite((started) => ({ server, browser } = started));
 
 describe('item 11: pause the live log', () => {
   it('pauses with a button or Space beside "Jump to live", holds the view while lines arrive, resumes', async () => {

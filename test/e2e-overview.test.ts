@@ -1,9 +1,9 @@
 // The overview, pipeline and errors pages in a real browser against a real `runboard start`, fed by real
 // run files written by the run logger. Live behaviour is checked by conditions (polls), never by sleeps.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
+import { openPage, screenshot } from './support/browser.js';
 import {
   BODY_BACKGROUND,
   COUNT_IMAGES,
@@ -11,10 +11,10 @@ import {
   MARK_DOCUMENT,
   PWNED,
   SHOWN_TEXT,
-} from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, finishedRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+} from './support/page-scripts.js';
+import type { RunboardProcess } from './support/runboard-process.js';
+import { beginRun, finishedRun, waitFor } from './support/run-writer.js';
+import { useBrowserSuite } from './support/browser-suite.js';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
@@ -39,15 +39,7 @@ function countImages(page: Page): Promise<number> {
   return page.evaluate<number>(COUNT_IMAGES);
 }
 
-beforeAll(async () => {
-  ensureUiBuilt();
-  [server, browser] = await Promise.all([startRunboardProcess(), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+useBrowserSuite((started) => ({ server, browser } = started));
 
 describe('overview', () => {
   it('shows a run started by a writer and moves its progress live, without a reload', async () => {

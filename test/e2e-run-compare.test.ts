@@ -1,14 +1,14 @@
 // The run page's "Compared with" panel and the pipeline history's unusual-run marks, in a real browser against a
 // real `runboard start`, on run files written by the real run logger (simulated clock: exact figures).
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
 import { startRun } from '../shared/run-logger.js';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
-import { COUNT_IMAGES, PWNED } from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { openPage, screenshot } from './support/browser.js';
+import { COUNT_IMAGES, PWNED } from './support/page-scripts.js';
+import type { RunboardProcess } from './support/runboard-process.js';
+import { waitFor } from './support/run-writer.js';
+import { useBrowserSuite } from './support/browser-suite.js';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const DAY = 24 * 3600 * 1000;
@@ -42,15 +42,7 @@ async function writeNight(night: number, created: number, errors: Array<{ id: st
   await run.end({ outcome: 'success' });
 }
 
-beforeAll(async () => {
-  ensureUiBuilt();
-  [server, browser] = await Promise.all([startRunboardProcess(), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+useBrowserSuite((started) => ({ server, browser } = started));
 
 describe('run comparison', () => {
   it('shows the run against the last successful one, with the odd count flagged and hostile text as text', async () => {

@@ -2,14 +2,14 @@
 // server restart in the middle of a run (resume without gaps or duplicates).
 import { appendFileSync, truncateSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
-import { launchBrowser, openPage, screenshot } from './e2e/browser.js';
+import { openPage, screenshot } from './support/browser.js';
 import { range, renderedLineNumbers, renderedRows } from './e2e/log-rows.js';
-import { ACTIVE_ELEMENT, atBottom, scrollTo } from './e2e/page-scripts.js';
-import { startRunboardProcess, type RunboardProcess } from './e2e/runboard-process.js';
-import { beginRun, waitFor } from './e2e/run-writer.js';
-import { ensureUiBuilt } from './e2e/ui-build.js';
+import { ACTIVE_ELEMENT, atBottom, scrollTo } from './support/page-scripts.js';
+import type { RunboardProcess } from './support/runboard-process.js';
+import { beginRun, waitFor } from './support/run-writer.js';
+import { useBrowserSuite } from './support/browser-suite.js';
 
 let server: RunboardProcess;
 let browser: Browser;
@@ -30,15 +30,7 @@ function indicatorState(page: Page): Promise<string | null> {
   return page.locator('connection-indicator [data-state]').getAttribute('data-state');
 }
 
-beforeAll(async () => {
-  ensureUiBuilt();
-  [server, browser] = await Promise.all([startRunboardProcess(), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+useBrowserSuite((started) => ({ server, browser } = started));
 
 describe('run page log', () => {
   it('streams new lines in order at the live end and follows them', async () => {

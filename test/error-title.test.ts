@@ -2,7 +2,7 @@
 // fingerprint's normalised text, whatever the message (seeded random messages; RUNBOARD_TITLE_SEED replays one).
 import { describe, expect, it } from 'vitest';
 import { errorTitle, normaliseErrorMessage } from '../shared/error-fingerprint.js';
-import { seededRandom } from './fixtures/seeded-random.js';
+import { seededRandom } from './support/seeded-random.js';
 
 describe('errorTitle', () => {
   it('keeps the message as written and replaces only what varies', () => {

@@ -2,7 +2,7 @@
 // past it, and every good line around it is ingested.
 import { openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DEFAULT_MAX_LINE_BYTES } from '../shared/events.js';
 import { FileTailer, ScratchBuffer } from '../ingest/tailer.js';
 import {
@@ -14,20 +14,14 @@ import {
   runByKey,
   runFile,
   startDaemon,
-  tempWorld,
   waitFor,
-  type TempWorld,
-  releaseIngestFixtures,
+  ingestIt as it,
 } from './fixtures/ingest-harness.js';
-
-let world: TempWorld;
-afterEach(releaseIngestFixtures);
 
 const TEN_MB = 10 * 1024 * 1024;
 
 describe('every kind of bad line', () => {
-  it('is rejected with its reason while the good lines around it are ingested', async () => {
-    world = tempWorld();
+  it('is rejected with its reason while the good lines around it are ingested', async ({ world }) => {
     const file = runFile(world, 'club', 'pipe', 'bad');
     const parts: (string | Buffer)[] = [
       line({ msg: 'good 1', event: 'run.start' }),
@@ -79,8 +73,7 @@ describe('every kind of bad line', () => {
     await waitFor('line after the rejects', () => runByKey(world.db, 'bad')!.logCount === 6);
   });
 
-  it('a file whose first lines are all bad still gets its run from the first good line', async () => {
-    world = tempWorld();
+  it('a file whose first lines are all bad still gets its run from the first good line', async ({ world }) => {
     const file = runFile(world, 'club', 'pipe', 'late-good');
     writeFileSync(file, 'nope\n{]\n' + line({ msg: 'finally' }));
     await startDaemon(world);
@@ -91,8 +84,9 @@ describe('every kind of bad line', () => {
 });
 
 describe('over-long lines', () => {
-  it('a 10 MB line written in pieces while live is rejected as too_long; neighbours are ingested', async () => {
-    world = tempWorld();
+  it('a 10 MB line written in pieces while live is rejected as too_long; neighbours are ingested', async ({
+    world,
+  }) => {
     const file = runFile(world, 'club', 'pipe', 'huge');
     await startDaemon(world);
     const before = line({ msg: 'before' });
@@ -113,8 +107,7 @@ describe('over-long lines', () => {
     expect(Buffer.byteLength(reject!.excerpt!)).toBeLessThanOrEqual(200);
   });
 
-  it('is skipped without ever being held whole: the tailer keeps at most the maximum line length', () => {
-    world = tempWorld();
+  it('is skipped without ever being held whole: the tailer keeps at most the maximum line length', ({ world }) => {
     const path = join(world.dir, 'huge.ndjson');
     const big = Buffer.alloc(TEN_MB, 'y');
     writeFileSync(path, Buffer.concat([Buffer.from('{"a":1}\n'), big, Buffer.from('\n{"b":2}\n')]));
@@ -136,8 +129,9 @@ describe('over-long lines', () => {
     expect(scratch.buffer.length).toBeLessThan(DEFAULT_MAX_LINE_BYTES + 512 * 1024);
   });
 
-  it('the maximum is inclusive: a line of exactly maxLineBytes is accepted, one byte more is rejected', async () => {
-    world = tempWorld();
+  it('the maximum is inclusive: a line of exactly maxLineBytes is accepted, one byte more is rejected', async ({
+    world,
+  }) => {
     const file = runFile(world, 'club', 'pipe', 'limit');
     const max = 1000;
     const exact = JSON.stringify({ msg: 'e'.repeat(max - 10) });

@@ -1,29 +1,16 @@
 // Bursts of appends less than 5 ms apart that then stop are ingested completely: the last lines of a burst are
 // not lost to a throttled or coalesced watcher event.
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import pino from 'pino';
 import { once } from 'node:events';
-import {
-  allRuns,
-  line,
-  runFile,
-  startDaemon,
-  tempWorld,
-  waitFor,
-  type TempWorld,
-  releaseIngestFixtures,
-} from './fixtures/ingest-harness.js';
+import { allRuns, line, runFile, startDaemon, waitFor, ingestIt as it } from './fixtures/ingest-harness.js';
 import { appendFileSync } from 'node:fs';
-import { seededRandom } from './fixtures/seeded-random.js';
+import { seededRandom } from './support/seeded-random.js';
 
-let world: TempWorld;
-afterEach(releaseIngestFixtures);
-
-it('bursts < 5 ms apart across files, each burst then stopping, are fully ingested', async () => {
+it('bursts < 5 ms apart across files, each burst then stopping, are fully ingested', async ({ world }) => {
   const seed = Number(process.env.RUNBOARD_BURST_SEED ?? Date.now() % 1_000_000);
   console.log(`ingest-bursts seed=${seed} (replay: RUNBOARD_BURST_SEED=${seed})`);
   const random = seededRandom(seed);
-  world = tempWorld();
   // Long backstops: the hints and their re-check must do the work.
   await startDaemon(world, { sweepIntervalMs: 60_000 });
 

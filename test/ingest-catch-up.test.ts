@@ -1,5 +1,5 @@
 // Startup catch-up: runs that happened while the daemon was down are all there, complete, when start() resolves.
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import pino from 'pino';
 import {
   allRuns,
@@ -9,17 +9,10 @@ import {
   runByKey,
   runFile,
   startDaemon,
-  tempWorld,
-  type RunningDaemon,
-  type TempWorld,
-  releaseIngestFixtures,
+  ingestIt as it,
 } from './fixtures/ingest-harness.js';
 import { createIngestDaemon } from '../ingest/daemon.js';
 import { statSync } from 'node:fs';
-
-let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(releaseIngestFixtures);
 
 /** A complete run written by real pino, as a pipeline would. */
 function writeRun(file: string, index: number): void {
@@ -39,14 +32,12 @@ function writeRun(file: string, index: number): void {
   destination.destroy();
 }
 
-it('50 runs written while the daemon was down are complete when start() resolves', async () => {
-  world = tempWorld();
+it('50 runs written while the daemon was down are complete when start() resolves', async ({ world }) => {
   const live = runFile(world, 'rondo', 'people', 'before-downtime');
   append(live, line({ msg: 'seen before the downtime' }));
-  running = await startDaemon(world);
+  const running = await startDaemon(world);
   expect(runByKey(world.db, 'before-downtime')!.logCount).toBe(1);
   await running.daemon.stop();
-  running = null;
 
   // Downtime: 50 runs across clubs and pipelines, and more lines for a run already known.
   for (let i = 0; i < 50; i++) {
@@ -58,7 +49,6 @@ it('50 runs written while the daemon was down are complete when start() resolves
   expect(daemon.ready).toBe(false);
   await daemon.start();
   expect(daemon.ready).toBe(true);
-  running = { daemon, changes: [], logs: [] };
 
   const runs = allRuns(world.db).filter((r) => r.runKey.startsWith('run-'));
   expect(runs).toHaveLength(50);
@@ -76,4 +66,5 @@ it('50 runs written while the daemon was down are complete when start() resolves
     expect(committedOffset(world.db, path)).toBe(statSync(`${world.runsDir}/${path}`).size);
   }
   expect(runByKey(world.db, 'before-downtime')!.logCount).toBe(2);
+  await daemon.stop();
 });

@@ -1,6 +1,6 @@
 // After each committed batch the daemon tells its listeners what changed; never before the commit, and a
 // listener that throws does not stop ingest.
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { openDb, type Db } from '../shared/db.js';
 import type { IngestChange } from '../shared/ingest-change.js';
 import {
@@ -10,25 +10,20 @@ import {
   runByKey,
   runFile,
   startDaemon,
-  tempWorld,
   waitFor,
-  type RunningDaemon,
-  type TempWorld,
-  releaseIngestFixtures,
+  ingestIt as it,
 } from './fixtures/ingest-harness.js';
 
-let world: TempWorld;
-let running: RunningDaemon | null = null;
 let reader: Db | null = null;
-afterEach(async () => {
+afterEach(() => {
   reader?.$client.close();
   reader = null;
-  await releaseIngestFixtures();
 });
 
-it('publishes runs, steps, errors and log rows with their ids, visible to another connection when published', async () => {
-  world = tempWorld();
-  running = await startDaemon(world);
+it('publishes runs, steps, errors and log rows with their ids, visible to another connection when published', async ({
+  world,
+}) => {
+  const running = await startDaemon(world);
   reader = openDb(world.dbFile, { migrate: false });
   const seenByReader: number[] = [];
   const received: IngestChange[] = [];
@@ -68,9 +63,10 @@ it('publishes runs, steps, errors and log rows with their ids, visible to anothe
   expect(stats.every((s) => s.commitMs >= 0 && s.lagMs !== null)).toBe(true);
 });
 
-it('a throwing listener does not break ingest or the other listeners; unsubscribe stops delivery', async () => {
-  world = tempWorld();
-  running = await startDaemon(world);
+it('a throwing listener does not break ingest or the other listeners; unsubscribe stops delivery', async ({
+  world,
+}) => {
+  const running = await startDaemon(world);
   const good: IngestChange[] = [];
   running.daemon.onChange(() => {
     throw new Error('listener bug');
@@ -88,6 +84,6 @@ it('a throwing listener does not break ingest or the other listeners; unsubscrib
   append(file, line({ msg: 'three' }));
   await waitFor('ingested', () => runByKey(world.db, 'throwing')!.logCount === 3);
   // The harness's own listener has seen the third line's change, so ours would have too.
-  await waitFor('harness listener', () => running!.changes.some((c) => c.logs.some((l) => l.msg === 'three')));
+  await waitFor('harness listener', () => running.changes.some((c) => c.logs.some((l) => l.msg === 'three')));
   expect(good).toHaveLength(2);
 });

@@ -1,26 +1,12 @@
 // One busy file never starves the others: files with work take turns, one bounded batch each.
 import { writeFileSync } from 'node:fs';
-import { afterEach, expect, it } from 'vitest';
-import {
-  append,
-  line,
-  runByKey,
-  runFile,
-  startDaemon,
-  tempWorld,
-  waitFor,
-  type RunningDaemon,
-  type TempWorld,
-  releaseIngestFixtures,
-} from './fixtures/ingest-harness.js';
+import { expect } from 'vitest';
+import { append, line, runByKey, runFile, startDaemon, waitFor, ingestIt as it } from './fixtures/ingest-harness.js';
 
-let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(releaseIngestFixtures);
-
-it('a line in a quiet file is committed while a 200,000-line backlog in another is still being read', async () => {
-  world = tempWorld();
-  running = await startDaemon(world);
+it('a line in a quiet file is committed while a 200,000-line backlog in another is still being read', async ({
+  world,
+}) => {
+  const running = await startDaemon(world);
   const BIG = 200_000;
   const lines: string[] = [];
   for (let i = 0; i < BIG; i++) lines.push(line({ msg: `bulk ${i}`, member: `KNVB${i}`, attempt: 1 }));

@@ -1,6 +1,6 @@
 // A file deleted while being read: what the open fd still holds is read, then the file is forgotten; its run stays.
 import { unlinkSync, writeFileSync } from 'node:fs';
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import {
   committedOffset,
   line,
@@ -8,21 +8,13 @@ import {
   runByKey,
   runFile,
   startDaemon,
-  tempWorld,
   waitFor,
-  type RunningDaemon,
-  type TempWorld,
-  releaseIngestFixtures,
+  ingestIt as it,
 } from './fixtures/ingest-harness.js';
 
-let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(releaseIngestFixtures);
-
-it('deleted mid-read: every line written before the delete is ingested, once; the run stays', async () => {
-  world = tempWorld();
+it('deleted mid-read: every line written before the delete is ingested, once; the run stays', async ({ world }) => {
   const file = runFile(world, 'club', 'pipe', 'doomed');
-  running = await startDaemon(world);
+  const running = await startDaemon(world);
   const lines: string[] = [];
   for (let i = 0; i < 60_000; i++) lines.push(line({ msg: `line ${i}`, n: i }));
   writeFileSync(file, lines.join(''));
@@ -39,11 +31,10 @@ it('deleted mid-read: every line written before the delete is ingested, once; th
   expect(running.logs.join('')).not.toMatch(/"level":50/);
 });
 
-it('deleted while idle: forgotten by the sweep; the same path written again is a fresh run', async () => {
-  world = tempWorld();
+it('deleted while idle: forgotten by the sweep; the same path written again is a fresh run', async ({ world }) => {
   const file = runFile(world, 'club', 'pipe', 'again');
   writeFileSync(file, line({ msg: 'first life' }));
-  running = await startDaemon(world, { sweepIntervalMs: 200 });
+  await startDaemon(world, { sweepIntervalMs: 200 });
   const first = runByKey(world.db, 'again')!;
   unlinkSync(file);
   await waitFor('file forgotten', () => committedOffset(world.db, 'club/pipe/again.ndjson') === undefined);

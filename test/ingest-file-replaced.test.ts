@@ -2,7 +2,7 @@
 // identity is device + inode + first-line fingerprint, not the path.
 import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import {
   committedOffset,
   line,
@@ -11,21 +11,13 @@ import {
   runByKey,
   runFile,
   startDaemon,
-  tempWorld,
   waitFor,
-  type RunningDaemon,
-  type TempWorld,
-  releaseIngestFixtures,
+  ingestIt as it,
 } from './fixtures/ingest-harness.js';
 
-let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(releaseIngestFixtures);
-
-it('replaced by rename while live: the run holds exactly the new file', async () => {
-  world = tempWorld();
+it('replaced by rename while live: the run holds exactly the new file', async ({ world }) => {
   const file = runFile(world, 'club', 'pipe', 'swap');
-  running = await startDaemon(world);
+  await startDaemon(world);
   writeFileSync(file, line({ msg: 'old 1' }) + line({ msg: 'old 2' }) + line({ msg: 'old 3' }));
   await waitFor('old', () => runByKey(world.db, 'swap')?.logCount === 3);
   const old = runByKey(world.db, 'swap')!;
@@ -43,12 +35,11 @@ it('replaced by rename while live: the run holds exactly the new file', async ()
   expect(committedOffset(world.db, 'club/pipe/swap.ndjson')).toBe(Buffer.byteLength(fresh));
 });
 
-it('rewritten atomically with its old lines plus new ones: every line once', async () => {
-  world = tempWorld();
+it('rewritten atomically with its old lines plus new ones: every line once', async ({ world }) => {
   const file = runFile(world, 'club', 'pipe', 'rewrite');
   const old = line({ msg: 'one' }) + line({ msg: 'two' });
   writeFileSync(file, old);
-  running = await startDaemon(world);
+  await startDaemon(world);
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, old + line({ msg: 'three' }));
   renameSync(tmp, file);
@@ -56,13 +47,11 @@ it('rewritten atomically with its old lines plus new ones: every line once', asy
   expect(messagesOf(world.db, runByKey(world.db, 'rewrite')!.id)).toEqual(['one', 'two', 'three']);
 });
 
-it('inode reused by a new file with another first line while down: read from 0 as a new file', async () => {
-  world = tempWorld();
+it('inode reused by a new file with another first line while down: read from 0 as a new file', async ({ world }) => {
   const file = runFile(world, 'club', 'pipe', 'reuse');
   writeFileSync(file, line({ msg: 'original', run: 'reuse' }));
-  running = await startDaemon(world);
+  const running = await startDaemon(world);
   await running.daemon.stop();
-  running = null;
   const inode = statSync(file).ino;
 
   // ext4 hands a freed inode to the next file created; try a few times, else rewrite in place (same dev+inode).
@@ -84,7 +73,7 @@ it('inode reused by a new file with another first line while down: read from 0 a
   }
   expect(statSync(file).ino === inode || !reused).toBe(true);
 
-  running = await startDaemon(world);
+  await startDaemon(world);
   const run = runByKey(world.db, 'reuse')!;
   expect(messagesOf(world.db, run.id)).toEqual(['impostor 1', 'impostor 2']);
   const [reject] = rejects(world.db);

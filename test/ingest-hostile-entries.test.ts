@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import {
   allRuns,
   append,
@@ -11,18 +11,15 @@ import {
   runByKey,
   runFile,
   startDaemon,
-  tempWorld,
   waitFor,
-  type TempWorld,
-  releaseIngestFixtures,
   rejects,
+  ingestIt as it,
+  type TempWorld,
 } from './fixtures/ingest-harness.js';
 
-let world: TempWorld;
-afterEach(releaseIngestFixtures);
-
-it('symlinks, FIFOs and directories named *.ndjson are skipped; real run files around them are ingested', async () => {
-  world = tempWorld();
+it('symlinks, FIFOs and directories named *.ndjson are skipped; real run files around them are ingested', async ({
+  world,
+}) => {
   const secret = join(world.dir, 'outside.ndjson');
   writeFileSync(secret, line({ msg: 'secret from outside the runs dir' }));
   const dir = join(world.runsDir, 'club', 'pipe');
@@ -49,8 +46,9 @@ it('symlinks, FIFOs and directories named *.ndjson are skipped; real run files a
   expect(logs.map((l) => l.msg)).not.toContain('secret from outside the runs dir');
 });
 
-it('a pipeline directory replaced by a symlink to another directory: nothing there is read, live or after a restart', async () => {
-  world = tempWorld();
+it('a pipeline directory replaced by a symlink to another directory: nothing there is read, live or after a restart', async ({
+  world,
+}) => {
   const outside = join(world.dir, 'outside');
   mkdirSync(outside);
   // Same name as the run already ingested, and a new one: neither may be read through the link.
@@ -70,7 +68,7 @@ it('a pipeline directory replaced by a symlink to another directory: nothing the
   await waitFor('the refusal (or the secret read)', () => refusedLine(running.logs) ?? secretRead());
   append(runFile(world, 'club', 'other', 'run-2'), line({ msg: 'inside two' }));
   await waitFor('run-2', () => runByKey(world.db, 'run-2')?.logCount === 1);
-  expectNothingFromOutside();
+  expectNothingFromOutside(world);
   expect(runByKey(world.db, 'run-1')?.logCount).toBe(1); // its rows are kept
 
   // At start-up (the known file path now leads through the link).
@@ -78,7 +76,7 @@ it('a pipeline directory replaced by a symlink to another directory: nothing the
   const again = await startDaemon(world);
   append(runFile(world, 'club', 'other', 'run-3'), line({ msg: 'inside three' }));
   await waitFor('run-3', () => runByKey(world.db, 'run-3')?.logCount === 1);
-  expectNothingFromOutside();
+  expectNothingFromOutside(world);
   expect(again.logs.filter((l) => l.includes('outside the runs directory')).length).toBeLessThanOrEqual(1);
   expect(
     allRuns(world.db)
@@ -87,7 +85,7 @@ it('a pipeline directory replaced by a symlink to another directory: nothing the
   ).toEqual(['run-1', 'run-2', 'run-3']);
 });
 
-function expectNothingFromOutside(): void {
+function expectNothingFromOutside(world: TempWorld): void {
   for (const reject of rejects(world.db)) expect(reject.excerpt ?? '').not.toContain('DB_PASSWORD');
   const logs = world.db.$client.prepare<[], { msg: string | null }>('SELECT msg FROM run_logs').all();
   expect(logs.map((l) => l.msg).filter((m) => m?.startsWith('outside'))).toEqual([]);

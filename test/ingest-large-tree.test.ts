@@ -2,21 +2,8 @@
 // of directories (never one per file); live appends are still followed afterwards.
 import { readdirSync, readFileSync, readlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import {
-  append,
-  countRows,
-  line,
-  runByKey,
-  startDaemon,
-  tempWorld,
-  waitFor,
-  type TempWorld,
-  releaseIngestFixtures,
-} from './fixtures/ingest-harness.js';
-
-let world: TempWorld;
-afterEach(releaseIngestFixtures);
+import { expect } from 'vitest';
+import { append, countRows, line, runByKey, startDaemon, waitFor, ingestIt as it } from './fixtures/ingest-harness.js';
 
 function openFds(): number {
   return readdirSync('/proc/self/fd').length;
@@ -39,8 +26,7 @@ function inotifyWatches(): number {
   return watches;
 }
 
-it('10,000 files: all ingested, fds and watches bounded, live appends followed', async () => {
-  world = tempWorld();
+it('10,000 files: all ingested, fds and watches bounded, live appends followed', async ({ world }) => {
   const FILES = 10_000;
   const DIRS = 100;
   const paths: string[] = [];

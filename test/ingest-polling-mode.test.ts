@@ -1,20 +1,7 @@
 // usePolling (network filesystems): no inotify at all, yet new directories, new files and appends are ingested.
 import { readdirSync, readlinkSync } from 'node:fs';
-import { afterEach, expect, it } from 'vitest';
-import {
-  append,
-  line,
-  runByKey,
-  runFile,
-  startDaemon,
-  tempWorld,
-  waitFor,
-  type TempWorld,
-  releaseIngestFixtures,
-} from './fixtures/ingest-harness.js';
-
-let world: TempWorld;
-afterEach(releaseIngestFixtures);
+import { expect } from 'vitest';
+import { append, line, runByKey, runFile, startDaemon, waitFor, ingestIt as it } from './fixtures/ingest-harness.js';
 
 function inotifyInstances(): number {
   return readdirSync('/proc/self/fd').filter((fd) => {
@@ -26,8 +13,7 @@ function inotifyInstances(): number {
   }).length;
 }
 
-it('follows new directories, files and appends without inotify', async () => {
-  world = tempWorld();
+it('follows new directories, files and appends without inotify', async ({ world }) => {
   const before = inotifyInstances();
   await startDaemon(world, { usePolling: true, sweepIntervalMs: 500 });
   const file = runFile(world, 'netfs', 'pipe', 'polled');

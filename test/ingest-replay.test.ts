@@ -1,6 +1,6 @@
 // Rows are idempotent on (run, byte offset): if the committed offset were ever behind the rows (it is not, both
 // commit together — this forces it), re-reading stores nothing twice and applies no effect twice.
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import {
   append,
   countRows,
@@ -9,18 +9,10 @@ import {
   runByKey,
   runFile,
   startDaemon,
-  tempWorld,
-  type RunningDaemon,
-  type TempWorld,
-  releaseIngestFixtures,
+  ingestIt as it,
 } from './fixtures/ingest-harness.js';
 
-let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(releaseIngestFixtures);
-
-it('re-reading lines already stored changes nothing; new lines after them are added once', async () => {
-  world = tempWorld();
+it('re-reading lines already stored changes nothing; new lines after them are added once', async ({ world }) => {
   const file = runFile(world, 'club', 'pipe', 'replay');
   const first = line({ event: 'run.start' }) + line({ event: 'step.start', step: 's' });
   const lines: string[] = [];
@@ -29,7 +21,7 @@ it('re-reading lines already stored changes nothing; new lines after them are ad
     file,
     first + lines.join('') + line({ event: 'step.end', step: 's', outcome: 'success', counts: { created: 4 } }),
   );
-  running = await startDaemon(world);
+  let running = await startDaemon(world);
   const before = runByKey(world.db, 'replay')!;
   expect(before).toMatchObject({ logCount: 153, errorCount: 3, created: 4 });
   await running.daemon.stop();
@@ -41,7 +33,6 @@ it('re-reading lines already stored changes nothing; new lines after them are ad
     running = await startDaemon(world);
     await running.daemon.stop();
   }
-  running = null;
   const after = runByKey(world.db, 'replay')!;
   expect(after.id).toBe(before.id);
   expect(after).toMatchObject({ logCount: 155, errorCount: 5, created: 4, status: 'running' });
@@ -51,11 +42,10 @@ it('re-reading lines already stored changes nothing; new lines after them are ad
   expect(msgs.slice(-2)).toEqual([`more after rewind to ${Buffer.byteLength(first)}`, 'more after rewind to 0']);
 });
 
-it('re-reading rejected lines records each reject once', async () => {
-  world = tempWorld();
+it('re-reading rejected lines records each reject once', async ({ world }) => {
   const file = runFile(world, 'club', 'pipe', 'rejects');
   append(file, line({ event: 'run.start' }) + '{"broken\n' + line({ msg: 'ok' }) + '[1]\n');
-  running = await startDaemon(world);
+  let running = await startDaemon(world);
   await running.daemon.stop();
   expect(countRows(world.db, 'ingest_rejects')).toBe(2);
   // A crash between a commit and the offset moving past it, forced: the same bytes are read again.
@@ -63,7 +53,6 @@ it('re-reading rejected lines records each reject once', async () => {
   append(file, '{"broken again\n');
   running = await startDaemon(world);
   await running.daemon.stop();
-  running = null;
   expect(countRows(world.db, 'ingest_rejects')).toBe(3);
   expect(countRows(world.db, 'run_logs')).toBe(2);
 });

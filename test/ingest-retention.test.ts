@@ -2,7 +2,7 @@
 // unless deleteFilesOnRetention.
 import { existsSync, utimesSync } from 'node:fs';
 import { relative, sep } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { retentionCutoff } from '../ingest/retention.js';
 import {
   allRuns,
@@ -13,18 +13,13 @@ import {
   runByKey,
   runFile,
   startDaemon,
-  tempWorld,
-  type RunningDaemon,
+  ingestIt as it,
   type TempWorld,
-  releaseIngestFixtures,
 } from './fixtures/ingest-harness.js';
 
 const DAY = 24 * 3600_000;
-let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(releaseIngestFixtures);
 
-function writeRun(name: string, ageDays: number): string {
+function writeRun(world: TempWorld, name: string, ageDays: number): string {
   const file = runFile(world, 'club', 'pipe', name);
   const t = Date.now() - ageDays * DAY;
   append(
@@ -43,7 +38,7 @@ it('retentionCutoff is now minus the days', () => {
 });
 
 /** Make a run look idle for `ageDays`: its last ingest (ingest_files.updated_at) and its file's mtime. */
-function idleFor(file: string, ageDays: number): void {
+function idleFor(world: TempWorld, file: string, ageDays: number): void {
   const at = Date.now() - ageDays * DAY;
   world.db.$client
     .prepare(`UPDATE ingest_files SET updated_at = ? WHERE path = ?`)
@@ -51,18 +46,19 @@ function idleFor(file: string, ageDays: number): void {
   utimesSync(file, at / 1000, at / 1000);
 }
 
-it('on start: runs idle too long and their rows are deleted, recent ones kept; kept files are not ingested again', async () => {
-  world = tempWorld();
-  const oldFile = writeRun('old', 100);
-  const edgeFile = writeRun('edge-young', 89);
-  writeRun('fresh', 0);
+it('on start: runs idle too long and their rows are deleted, recent ones kept; kept files are not ingested again', async ({
+  world,
+}) => {
+  const oldFile = writeRun(world, 'old', 100);
+  const edgeFile = writeRun(world, 'edge-young', 89);
+  writeRun(world, 'fresh', 0);
   // The first start has just seen every file written: none is idle yet, whatever times its lines carry.
-  running = await startDaemon(world, { retentionDays: 90 });
+  let running = await startDaemon(world, { retentionDays: 90 });
   expect(allRuns(world.db)).toHaveLength(3);
   await running.daemon.stop();
 
-  idleFor(oldFile, 100);
-  idleFor(edgeFile, 89);
+  idleFor(world, oldFile, 100);
+  idleFor(world, edgeFile, 89);
   world.db.$client
     .prepare(`INSERT INTO ingest_rejects (file, offset, reason, at) VALUES ('x', 0, 'invalid_json', ?)`)
     .run(Date.now() - 100 * DAY);
@@ -84,42 +80,41 @@ it('on start: runs idle too long and their rows are deleted, recent ones kept; k
   expect(removed).toHaveLength(1);
 
   await running.daemon.stop();
-  running = await startDaemon(world, { retentionDays: 90 });
+  await startDaemon(world, { retentionDays: 90 });
   expect(runByKey(world.db, 'old')).toBeUndefined();
 });
 
-it('with deleteFilesOnRetention the files of runs idle too long go too', async () => {
-  world = tempWorld();
-  const oldFile = writeRun('old', 100);
-  const freshFile = writeRun('fresh', 1);
-  running = await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
+it('with deleteFilesOnRetention the files of runs idle too long go too', async ({ world }) => {
+  const oldFile = writeRun(world, 'old', 100);
+  const freshFile = writeRun(world, 'fresh', 1);
+  const running = await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
   await running.daemon.stop();
-  idleFor(oldFile, 100);
-  running = await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
+  idleFor(world, oldFile, 100);
+  await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
   expect(existsSync(oldFile)).toBe(false);
   expect(existsSync(freshFile)).toBe(true);
   expect(committedOffset(world.db, 'club/pipe/old.ndjson')).toBeUndefined();
   expect(allRuns(world.db).map((r) => r.runKey)).toEqual(['fresh']);
 });
 
-it('a fresh file whose lines say 2001 is not deleted at start-up: times inside a file never expire it', async () => {
-  world = tempWorld();
+it('a fresh file whose lines say 2001 is not deleted at start-up: times inside a file never expire it', async ({
+  world,
+}) => {
   const file = runFile(world, 'club', 'pipe', 'py');
   append(file, line({ event: 'run.start', time: 1_000_000_000_000 }) + line({ msg: 'hi', time: 1_000_000_000_001 }));
-  running = await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
+  await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
   expect(existsSync(file)).toBe(true);
   expect(runByKey(world.db, 'py')?.logCount).toBe(2);
 });
 
-it('an old last ingest but a file modified since (mtime) is kept', async () => {
-  world = tempWorld();
-  const file = writeRun('touched', 100);
-  running = await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
+it('an old last ingest but a file modified since (mtime) is kept', async ({ world }) => {
+  const file = writeRun(world, 'touched', 100);
+  const running = await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
   await running.daemon.stop();
-  idleFor(file, 100);
+  idleFor(world, file, 100);
   const now = Date.now() / 1000;
   utimesSync(file, now, now);
-  running = await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
+  await startDaemon(world, { retentionDays: 90, deleteFilesOnRetention: true });
   expect(existsSync(file)).toBe(true);
   expect(runByKey(world.db, 'touched')).toBeDefined();
 });

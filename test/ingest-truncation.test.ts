@@ -1,7 +1,7 @@
 // A file that shrinks below its committed offset was truncated: its run is read again from the start, and a
 // `truncated` reject row records it.
 import { truncateSync, writeFileSync } from 'node:fs';
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import {
   append,
   committedOffset,
@@ -12,21 +12,13 @@ import {
   runByKey,
   runFile,
   startDaemon,
-  tempWorld,
   waitFor,
-  type RunningDaemon,
-  type TempWorld,
-  releaseIngestFixtures,
+  ingestIt as it,
 } from './fixtures/ingest-harness.js';
 
-let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(releaseIngestFixtures);
-
-it('live: truncated to empty and rewritten, the run holds only the new lines', async () => {
-  world = tempWorld();
+it('live: truncated to empty and rewritten, the run holds only the new lines', async ({ world }) => {
   const file = runFile(world, 'club', 'pipe', 'trunc');
-  running = await startDaemon(world);
+  const running = await startDaemon(world);
   append(file, line({ msg: 'old 1', event: 'run.start' }) + line({ msg: 'old 2', level: 50 }) + line({ msg: 'old 3' }));
   await waitFor('old lines', () => runByKey(world.db, 'trunc')?.logCount === 3);
   const oldRun = runByKey(world.db, 'trunc')!;
@@ -51,16 +43,15 @@ it('live: truncated to empty and rewritten, the run holds only the new lines', a
   expect(removed).toEqual([oldRun.id]);
 });
 
-it('while down: cut in the middle, the file is read again from 0 on start', async () => {
-  world = tempWorld();
+it('while down: cut in the middle, the file is read again from 0 on start', async ({ world }) => {
   const file = runFile(world, 'club', 'pipe', 'cut');
   const a = line({ msg: 'a' });
   writeFileSync(file, a + line({ msg: 'b' }) + line({ msg: 'c' }));
-  running = await startDaemon(world);
+  const running = await startDaemon(world);
   expect(runByKey(world.db, 'cut')!.logCount).toBe(3);
   await running.daemon.stop();
   truncateSync(file, Buffer.byteLength(a));
-  running = await startDaemon(world);
+  await startDaemon(world);
   const run = runByKey(world.db, 'cut')!;
   expect(messagesOf(world.db, run.id)).toEqual(['a']);
   expect(rejects(world.db).map((r) => r.reason)).toEqual(['truncated']);
@@ -69,11 +60,10 @@ it('while down: cut in the middle, the file is read again from 0 on start', asyn
   ).toEqual({ generation: 1 });
 });
 
-it('an uncommitted partial line that is cut away is not a truncation', async () => {
-  world = tempWorld();
+it('an uncommitted partial line that is cut away is not a truncation', async ({ world }) => {
   const file = runFile(world, 'club', 'pipe', 'partial-cut');
   const a = line({ msg: 'a' });
-  running = await startDaemon(world);
+  await startDaemon(world);
   append(file, a + '{"msg": "half');
   await waitFor('a', () => runByKey(world.db, 'partial-cut')?.logCount === 1);
   truncateSync(file, Buffer.byteLength(a));

@@ -4,26 +4,26 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LogsResponse, RunView } from '../shared/api.js';
 import { startRun, type RunHandle } from '../shared/run-logger.js';
 import { LiveTestClient } from './fixtures/live-client.js';
-import { startLiveServer, type LiveServer } from './fixtures/live-server.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 import { waitFor } from './fixtures/live-wait.js';
 
-const servers: LiveServer[] = [];
+const servers: InProcessServer[] = [];
 const clients: LiveTestClient[] = [];
 const runs: RunHandle[] = [];
 
-async function server(options: Parameters<typeof startLiveServer>[0] = {}): Promise<LiveServer> {
-  const started = await startLiveServer(options);
+async function server(options: Parameters<typeof startInProcessServer>[0] = {}): Promise<InProcessServer> {
+  const started = await startInProcessServer(options);
   servers.push(started);
   return started;
 }
 
-async function client(s: LiveServer, options = {}): Promise<LiveTestClient> {
+async function client(s: InProcessServer, options = {}): Promise<LiveTestClient> {
   const opened = await LiveTestClient.open(s.wsUrl, options);
   clients.push(opened);
   return opened;
 }
 
-function run(s: LiveServer, pipeline = 'people'): RunHandle {
+function run(s: InProcessServer, pipeline = 'people'): RunHandle {
   const handle = startRun({ pipeline, club: 'club-a', runsDir: s.runsDir, handleProcessEnd: false });
   runs.push(handle);
   return handle;
@@ -50,7 +50,7 @@ async function runIdOf(c: LiveTestClient, handle: RunHandle): Promise<number> {
 }
 
 /** Subscribes to a run's topic, resuming from what the client saw on the overview so nothing is missed. */
-async function followRun(s: LiveServer, handle: RunHandle): Promise<{ c: LiveTestClient; id: number }> {
+async function followRun(s: InProcessServer, handle: RunHandle): Promise<{ c: LiveTestClient; id: number }> {
   const c = await client(s);
   c.send({ type: 'subscribe', topics: [{ kind: 'overview' }] });
   const hello = await c.waitForMessage((m) => m.type === 'hello', 'hello');
@@ -66,7 +66,7 @@ async function followRun(s: LiveServer, handle: RunHandle): Promise<{ c: LiveTes
   return { c, id };
 }
 
-async function waitForStored(s: LiveServer, id: number, logCount: number): Promise<void> {
+async function waitForStored(s: InProcessServer, id: number, logCount: number): Promise<void> {
   let stored = 0;
   for (const deadline = Date.now() + 20_000; stored < logCount;) {
     if (Date.now() > deadline) throw new Error(`only ${stored} of ${logCount} lines stored`);
@@ -255,7 +255,7 @@ describe('live updates end to end', () => {
   });
 
   it('upgrade requests answered over HTTP (401, 404, a plain route) do not hold up shutdown', async () => {
-    const s = await startLiveServer({ token: 'live-test-token-0123456789' });
+    const s = await startInProcessServer({ token: 'live-test-token-0123456789' });
     for (const path of ['/api/live', '/api/runs', '/api/health', '/no-such-page']) {
       await expect(LiveTestClient.open(s.wsUrl.replace('/api/live', path))).rejects.toThrow(/HTTP \d+/);
     }

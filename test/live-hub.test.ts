@@ -5,7 +5,7 @@ import { CLOSE_GOING_AWAY, CLOSE_TOO_SLOW, createLiveHub, type LiveHub, type Liv
 import { createMetrics, type Metrics } from '../server/metrics.js';
 import { change, errorRow, linesChange, logRow, runRow, stepRow } from './fixtures/live-rows.js';
 import { nextTurn, waitFor } from './fixtures/live-wait.js';
-import { seededRandom } from './fixtures/seeded-random.js';
+import { seededRandom } from './support/seeded-random.js';
 
 class RecordingSink implements LiveSink {
   messages: LiveServerMessage[] = [];

@@ -1,7 +1,7 @@
 // The wire format: every event kind parses to its typed payload, every rejection reason is reachable, and no
 // input (10 MB, invalid UTF-8, junk) makes the parser throw.
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from './fixtures/seeded-random.js';
+import { seededRandom } from './support/seeded-random.js';
 import { parseLine } from '../shared/parse-line.js';
 import { REJECT_REASONS, type ParsedLine, type RejectReason } from '../shared/events.js';
 

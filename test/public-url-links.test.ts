@@ -13,7 +13,7 @@ import type { ConfigView, LogLineView, PipelineSummary, RunView } from '../share
 import { startRun } from '../shared/run-logger.js';
 import { killChildren, spawnRunboard } from './fixtures/live-child-process.js';
 import { waitFor } from './fixtures/live-wait.js';
-import { waitFor as waitUntil } from './e2e/run-writer.js';
+import { waitFor as waitUntil } from './support/run-writer.js';
 
 const dirs: string[] = [];
 const servers: Server[] = [];

@@ -1,7 +1,7 @@
 // A partial line is not ingested until its newline arrives; then exactly once — at any byte where a write may stop.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { FileTailer, ScratchBuffer, type TailItem } from '../ingest/tailer.js';
 import {
   append,
@@ -11,23 +11,15 @@ import {
   runByKey,
   runFile,
   startDaemon,
-  tempWorld,
   waitFor,
-  type RunningDaemon,
-  type TempWorld,
-  releaseIngestFixtures,
+  ingestIt as it,
 } from './fixtures/ingest-harness.js';
-import { seededRandom } from './fixtures/seeded-random.js';
-
-let world: TempWorld;
-let running: RunningDaemon | null = null;
-afterEach(releaseIngestFixtures);
+import { seededRandom } from './support/seeded-random.js';
 
 describe('daemon', () => {
-  it('holds a partial line until its newline, then ingests it exactly once', async () => {
-    world = tempWorld();
+  it('holds a partial line until its newline, then ingests it exactly once', async ({ world }) => {
     const file = runFile(world, 'club', 'pipe', 'partial');
-    running = await startDaemon(world);
+    await startDaemon(world);
     const first = line({ msg: 'complete' });
     const second = line({ msg: 'split in two' });
     append(file, first + second.slice(0, 15));
@@ -47,17 +39,16 @@ describe('daemon', () => {
     expect(runByKey(world.db, 'partial')!.logCount).toBe(3);
   });
 
-  it('a partial line still waiting when the daemon stops is read after a restart', async () => {
-    world = tempWorld();
+  it('a partial line still waiting when the daemon stops is read after a restart', async ({ world }) => {
     const file = runFile(world, 'club', 'pipe', 'restart');
-    running = await startDaemon(world);
+    const running = await startDaemon(world);
     const a = line({ msg: 'a' });
     const b = line({ msg: 'b' });
     append(file, a + b.slice(0, 5));
     await waitFor('a', () => runByKey(world.db, 'restart')?.logCount === 1);
     await running.daemon.stop();
     append(file, b.slice(5));
-    running = await startDaemon(world);
+    await startDaemon(world);
     // start() resolves after catch-up: no waiting needed.
     const run = runByKey(world.db, 'restart')!;
     expect(logsOf(world.db, run.id).map((l) => l.msg)).toEqual(['a', 'b']);
@@ -66,11 +57,10 @@ describe('daemon', () => {
 });
 
 describe('tailer', () => {
-  it('yields every line exactly once whatever the byte boundaries of the writes (seeded)', () => {
+  it('yields every line exactly once whatever the byte boundaries of the writes (seeded)', ({ world }) => {
     const seed = Number(process.env.RUNBOARD_TAIL_SEED ?? Date.now() % 1_000_000);
     console.log(`tail-partial-lines seed=${seed} (replay: RUNBOARD_TAIL_SEED=${seed})`);
     const random = seededRandom(seed);
-    world = tempWorld();
     const expected: string[] = [];
     for (let i = 0; i < 3000; i++) {
       // Multi-byte characters so that writes also stop inside a UTF-8 sequence.
@@ -107,8 +97,7 @@ describe('tailer', () => {
     expect(tailer.committedOffset).toBe(content.length);
   });
 
-  it('after a failed commit, rewinding reads the same lines again from the committed offset', () => {
-    world = tempWorld();
+  it('after a failed commit, rewinding reads the same lines again from the committed offset', ({ world }) => {
     const path = join(world.dir, 'rewind.ndjson');
     const writer = openSync(path, 'w');
     writeSync(writer, 'one\ntwo\nthr');

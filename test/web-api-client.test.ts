@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineSummary } from '../shared/api.js';
 import { ApiClient, ApiRequestError, apiPath } from '../web/api-client.js';
-import { startInProcessServer, type InProcessServer } from './e2e/in-process-server.js';
-import { finishedRun, waitFor } from './e2e/run-writer.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
+import { finishedRun, waitFor } from './support/run-writer.js';
 
 const TOKEN = 'unit-secret-7f3a';
 let server: InProcessServer;

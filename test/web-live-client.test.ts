@@ -6,8 +6,8 @@ import WebSocket from 'ws';
 import type { LiveDataMessage, LiveTopic, LogLineView, Page, RunView } from '../shared/api.js';
 import { LiveClient, parseServerMessage, unionTopics, type ResyncReason } from '../web/live-client.js';
 import type { ConnectionState } from '../web/live-state.js';
-import { startInProcessServer, type InProcessServer } from './e2e/in-process-server.js';
-import { beginRun, waitFor } from './e2e/run-writer.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
+import { beginRun, waitFor } from './support/run-writer.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

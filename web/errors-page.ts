@@ -20,7 +20,8 @@ import { describeErrorFilters } from './filter-description.js';
 import { formatCount, formatDateTime, formatRelative, plural } from './format.js';
 import { errorsHref, pipelineHref, routeHref, runHref, type Route } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, pageColumnStyles, tableStyles } from './ui-styles.js';
+import { LiveDataController } from './live-data-controller.js';
 import './error-group-card.js';
 
 type ErrorsRoute = Extract<Route, { view: 'errors' }>;
@@ -33,16 +34,9 @@ const REFRESH_MS = 1000;
 export class ErrorsPage extends LitElement {
   static override styles = [
     baseStyles,
+    pageColumnStyles,
+    tableStyles,
     css`
-      :host {
-        display: grid;
-        /* A column no wider than the screen: tables scroll inside their own box. */
-        grid-template-columns: minmax(0, 1fr);
-        gap: 16px;
-      }
-      h1 {
-        overflow-wrap: anywhere;
-      }
       form {
         display: flex;
         flex-wrap: wrap;
@@ -65,20 +59,11 @@ export class ErrorsPage extends LitElement {
         display: grid;
         gap: 8px;
       }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
       th,
       td {
-        text-align: left;
-        padding: 6px 10px;
-        border-bottom: 1px solid var(--border);
         vertical-align: top;
       }
       th {
-        font-size: 12px;
-        color: var(--text-muted);
         white-space: nowrap;
       }
       td.msg {
@@ -89,9 +74,6 @@ export class ErrorsPage extends LitElement {
       td.when,
       td.nowrap {
         white-space: nowrap;
-      }
-      .table-wrap {
-        overflow-x: auto;
       }
       section {
         display: grid;
@@ -120,45 +102,27 @@ export class ErrorsPage extends LitElement {
   @state() private failedRoute: ErrorsRoute | null = null;
   @state() private loadMoreError: string | null = null;
 
-  private unsubscribe: (() => void) | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  private generation = 0;
-  private subscribedClub: string | null | undefined = undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.subscribe();
-    void this.load();
-  }
+  private readonly live = new LiveDataController(this, {
+    source: () => this.services?.live,
+    topics: () => [this.route.club === null ? { kind: 'errors' } : { kind: 'errors', club: this.route.club }],
+    reload: () => void this.load(),
+    onBatch: (messages) => {
+      if (messages.some((m) => m.type === 'errors' && m.errors.length > 0)) this.scheduleRefresh();
+    },
+  });
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    this.subscribedClub = undefined;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const previous = changed.get('route');
     if (previous && this.isConnected && routeHref(previous) !== routeHref(this.route)) {
-      this.subscribe();
+      this.live.resubscribe();
       void this.load();
     }
-  }
-
-  private subscribe(): void {
-    if (!this.services || this.subscribedClub === this.route.club) return;
-    this.unsubscribe?.();
-    this.subscribedClub = this.route.club;
-    const club = this.route.club;
-    this.unsubscribe = this.services.live.subscribe({
-      topics: [club === null ? { kind: 'errors' } : { kind: 'errors', club }],
-      onBatch: (messages) => {
-        if (messages.some((m) => m.type === 'errors' && m.errors.length > 0)) this.scheduleRefresh();
-      },
-      onResync: () => void this.load(),
-    });
   }
 
   private scheduleRefresh(): void {
@@ -173,7 +137,7 @@ export class ErrorsPage extends LitElement {
   }
 
   private async load(): Promise<void> {
-    const generation = ++this.generation;
+    const generation = this.live.supersede();
     const { club, pipeline, system, identifier, fingerprint, sort, window, run, acked } = this.route;
     try {
       const [groups, pipelines, list] = await Promise.all([
@@ -191,7 +155,7 @@ export class ErrorsPage extends LitElement {
           ? this.services.api.errors({ club, pipeline, system, identifier, fingerprint, runId: run, limit: LIST_PAGE })
           : Promise.resolve(null),
       ]);
-      if (generation !== this.generation) return;
+      if (!this.live.isCurrent(generation)) return;
       this.response = groups;
       this.pipelines = [...new Set(pipelines.map((p) => p.pipeline))].sort((a, b) => a.localeCompare(b));
       this.list = list?.items ?? [];
@@ -200,7 +164,7 @@ export class ErrorsPage extends LitElement {
       this.failedRoute = null;
       this.loadMoreError = null;
     } catch (error) {
-      if (generation !== this.generation) return;
+      if (!this.live.isCurrent(generation)) return;
       // What is held was fetched for other filters: the error takes its place (the groups stay only to list
       // the systems in the filter form).
       this.list = [];
@@ -213,7 +177,7 @@ export class ErrorsPage extends LitElement {
 
   private async loadMore(): Promise<void> {
     if (this.listCursor === null || this.listLoading) return;
-    const generation = this.generation;
+    const generation = this.live.generation;
     const { club, pipeline, system, identifier, fingerprint, run } = this.route;
     this.listLoading = true;
     this.loadMoreError = null;
@@ -228,12 +192,12 @@ export class ErrorsPage extends LitElement {
         cursor: this.listCursor,
         limit: LIST_PAGE,
       });
-      if (generation !== this.generation) return;
+      if (!this.live.isCurrent(generation)) return;
       const known = new Set(this.list.map((e) => e.id));
       this.list = [...this.list, ...page.items.filter((e) => !known.has(e.id))];
       this.listCursor = page.nextCursor;
     } catch (error) {
-      if (generation === this.generation) this.loadMoreError = error instanceof Error ? error.message : String(error);
+      if (this.live.isCurrent(generation)) this.loadMoreError = error instanceof Error ? error.message : String(error);
     } finally {
       this.listLoading = false;
     }

@@ -198,3 +198,12 @@ export function indexOfGap(buffer: LogBuffer, afterOffset: number): number {
   const row = buffer.rows[index];
   return row?.kind === 'gap' && row.afterOffset === afterOffset ? index : -1;
 }
+
+/** The first line row after (`step` 1) or before (-1) row `index`, skipping gap markers; null past either end. */
+export function lineBeside(buffer: LogBuffer, index: number, step: 1 | -1): LogLineView | null {
+  for (let i = index + step; i >= 0 && i < buffer.rows.length; i += step) {
+    const row = buffer.rows[i]!;
+    if (row.kind === 'line') return row.line;
+  }
+  return null;
+}

@@ -1,10 +1,10 @@
 // The overview: every pipeline grouped by club, the most urgent (missed, late, stuck, failing) first, running runs
 // pinned on top, all kept current by the live socket (run states, step progress and health of the `overview`
 // topic) without reloading.
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { LiveDataMessage, PipelineSummary } from '../shared/api.js';
-import type { LiveSubscriber } from './live-client.js';
+import { LiveDataController } from './live-data-controller.js';
 import { applyHealth, applyRuns, applySteps, groupByClub, runningPipelines } from './overview-model.js';
 import { plural } from './format.js';
 import { pipelineHref } from './routes.js';
@@ -55,64 +55,23 @@ export class OverviewPage extends LitElement {
   @property({ attribute: false }) club: string | null = null;
 
   @state() private pipelines: PipelineSummary[] = [];
-  @state() private loaded = false;
-  @state() private loadError: string | null = null;
 
-  private unsubscribe: (() => void) | null = null;
-  private fetchGeneration = 0;
-  private fetching = false;
-  /** Live batches that arrive while a fetch is in flight: applied on top of its result. */
-  private pendingBatches: LiveDataMessage[][] = [];
+  private readonly live = new LiveDataController(this, {
+    source: () => this.services?.live,
+    topics: () => [this.club === null ? { kind: 'overview' } : { kind: 'overview', club: this.club }],
+    reload: () => void this.load(),
+    onBatch: (messages) => this.onBatch(messages),
+  });
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.start();
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('club') && this.live.resubscribe()) void this.load();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-  }
-
-  override updated(changed: Map<string, unknown>): void {
-    if (changed.has('club') && changed.get('club') !== undefined) this.start();
-  }
-
-  private start(): void {
-    if (!this.services) return;
-    this.unsubscribe?.();
-    const subscriber: LiveSubscriber = {
-      topics: [this.club === null ? { kind: 'overview' } : { kind: 'overview', club: this.club }],
-      onBatch: (messages) => this.onBatch(messages),
-      onResync: () => void this.load(),
-    };
-    this.unsubscribe = this.services.live.subscribe(subscriber);
-    void this.load();
-  }
-
-  private async load(): Promise<void> {
-    const generation = ++this.fetchGeneration;
-    this.pendingBatches = [];
-    this.fetching = true;
-    try {
-      const pipelines = await this.services.api.pipelines(this.club);
-      if (generation !== this.fetchGeneration) return;
-      let next = pipelines;
-      for (const batch of this.pendingBatches) next = this.fold(next, batch);
-      this.pendingBatches = [];
-      this.pipelines = next;
-      this.loadError = null;
-    } catch (error) {
-      if (generation !== this.fetchGeneration) return;
-      this.loadError = error instanceof Error ? error.message : String(error);
-    } finally {
-      if (generation === this.fetchGeneration) {
-        this.loaded = true;
-        this.fetching = false;
-        this.pendingBatches = [];
-      }
-    }
+  private load(): Promise<void> {
+    return this.live.load(() => this.services.api.pipelines(this.club), {
+      // Live batches that came while the fetch was in flight go on top of its snapshot (re-applying is idempotent).
+      apply: (pipelines, held) => (this.pipelines = held.reduce((next, batch) => this.fold(next, batch), pipelines)),
+    });
   }
 
   private fold(pipelines: PipelineSummary[], messages: readonly LiveDataMessage[]): PipelineSummary[] {
@@ -137,18 +96,17 @@ export class OverviewPage extends LitElement {
       void this.load();
       return;
     }
-    // Keep the batch for the fetch in flight too: its snapshot may predate it. Re-applying is idempotent.
-    if (this.fetching) this.pendingBatches.push([...messages]);
+    // A fetch in flight also gets this batch (its snapshot may predate it): see load.
     this.pipelines = this.fold(this.pipelines, messages);
   }
 
   override render() {
-    if (!this.loaded) return html`<p class="muted" aria-busy="true">Loading pipelines…</p>`;
+    if (!this.live.loaded) return html`<p class="muted" aria-busy="true">Loading pipelines…</p>`;
     const running = runningPipelines(this.pipelines, this.club);
     const groups = groupByClub(this.pipelines, this.club);
     return html`
       <h1>Overview${this.club === null ? '' : html` <span class="muted">· ${this.club}</span>`}</h1>
-      ${this.loadError ? html`<p class="error-text" role="alert">Could not load pipelines: ${this.loadError}</p>` : null}
+      ${this.live.error ? html`<p class="error-text" role="alert">Could not load pipelines: ${this.live.error}</p>` : null}
       <section aria-labelledby="running-title" data-section="running">
         <h2 id="running-title">Running now <span class="muted">(${running.length})</span></h2>
         ${

@@ -35,7 +35,8 @@ import { navigateEvent, type Services } from './services.js';
 import { countColumns, durationColumns, median } from './stats.js';
 import { runTone } from './status.js';
 import type { ChartSeries } from './time-chart.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, pageColumnStyles, tableStyles } from './ui-styles.js';
+import { LiveDataController } from './live-data-controller.js';
 import './outside-mark.js';
 import './status-badge.js';
 import './time-chart.js';
@@ -57,16 +58,9 @@ const COUNT_CHART_SERIES: ChartSeries[] = [
 export class PipelinePage extends LitElement {
   static override styles = [
     baseStyles,
+    pageColumnStyles,
+    tableStyles,
     css`
-      :host {
-        display: grid;
-        /* A column no wider than the screen: wide content (tables, charts) scrolls or shrinks inside it. */
-        grid-template-columns: minmax(0, 1fr);
-        gap: 16px;
-      }
-      h1 {
-        overflow-wrap: anywhere;
-      }
       .head {
         display: flex;
         flex-wrap: wrap;
@@ -79,23 +73,11 @@ export class PipelinePage extends LitElement {
         grid-template-columns: repeat(auto-fit, minmax(min(380px, 100%), 1fr));
         gap: 12px;
       }
-      .table-wrap {
-        overflow-x: auto;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
       th,
       td {
-        text-align: left;
-        padding: 6px 10px;
-        border-bottom: 1px solid var(--border);
         white-space: nowrap;
       }
       th {
-        font-size: 12px;
-        color: var(--text-muted);
         font-weight: 600;
         position: sticky;
         top: 0;
@@ -151,19 +133,16 @@ export class PipelinePage extends LitElement {
   @query('.sentinel') private sentinel!: HTMLElement;
 
   private readonly clock = new ClockController(this, () => this.runs.some((r) => r.status === 'running'));
-  private unsubscribe: (() => void) | null = null;
   private observer: IntersectionObserver | null = null;
-  private generation = 0;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.start();
-  }
+  private readonly live = new LiveDataController(this, {
+    source: () => this.services?.live,
+    topics: () => (this.club === '' || this.pipeline === '' ? null : [{ kind: 'overview', club: this.club }]),
+    reload: () => void this.reload(),
+    onBatch: (messages) => this.onBatch(messages),
+  });
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.unsubscribe = null;
     this.observer?.disconnect();
     this.observer = null;
   }
@@ -173,8 +152,10 @@ export class PipelinePage extends LitElement {
       (changed.has('club') && changed.get('club') !== undefined) ||
       (changed.has('pipeline') && changed.get('pipeline') !== undefined) ||
       (changed.has('status') && changed.get('status') !== undefined)
-    )
-      this.start();
+    ) {
+      this.live.resubscribe();
+      if (this.club !== '' && this.pipeline !== '') void this.reload();
+    }
     if (this.sentinel && !this.observer) {
       // Infinite scroll: the next page loads when the end of the table comes near the viewport.
       this.observer = new IntersectionObserver(
@@ -185,17 +166,6 @@ export class PipelinePage extends LitElement {
       );
       this.observer.observe(this.sentinel);
     }
-  }
-
-  private start(): void {
-    if (!this.services || this.club === '' || this.pipeline === '') return;
-    this.unsubscribe?.();
-    this.unsubscribe = this.services.live.subscribe({
-      topics: [{ kind: 'overview', club: this.club }],
-      onBatch: (messages) => this.onBatch(messages),
-      onResync: () => void this.reload(),
-    });
-    void this.reload();
   }
 
   private onBatch(messages: readonly LiveDataMessage[]): void {
@@ -220,7 +190,7 @@ export class PipelinePage extends LitElement {
   }
 
   private async reload(): Promise<void> {
-    const generation = ++this.generation;
+    const generation = this.live.supersede();
     this.loading = true;
     void this.loadHealth(generation);
     // Another filter's rows must not show under this one while its first page loads.
@@ -236,7 +206,7 @@ export class PipelinePage extends LitElement {
         ...historyQuery(this.status),
         limit: PAGE_SIZE,
       });
-      if (generation !== this.generation) return;
+      if (!this.live.isCurrent(generation)) return;
       // Live rows that arrived during the fetch and are newer than the snapshot stay on top.
       const newest = page.items[0];
       const newer = this.runs.filter((r) => newest === undefined || compareRecency(r, newest) > 0);
@@ -244,9 +214,9 @@ export class PipelinePage extends LitElement {
       this.nextCursor = page.nextCursor;
       this.loadError = null;
     } catch (error) {
-      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
+      if (this.live.isCurrent(generation)) this.loadError = error instanceof Error ? error.message : String(error);
     } finally {
-      if (generation === this.generation) {
+      if (this.live.isCurrent(generation)) {
         this.loading = false;
         this.loaded = true;
       }
@@ -256,7 +226,7 @@ export class PipelinePage extends LitElement {
   private async loadHealth(generation: number): Promise<void> {
     try {
       const list = await this.services.api.pipelines(this.club);
-      if (generation !== this.generation) return;
+      if (!this.live.isCurrent(generation)) return;
       this.health = list.find((p) => p.pipeline === this.pipeline)?.health ?? null;
     } catch {
       // The runs fetch reports the failure; health is an extra.
@@ -300,7 +270,7 @@ export class PipelinePage extends LitElement {
 
   private async loadMore(): Promise<void> {
     if (this.loading || this.nextCursor === null) return;
-    const generation = this.generation;
+    const generation = this.live.generation;
     this.loading = true;
     try {
       const page = await this.services.api.runs({
@@ -310,13 +280,13 @@ export class PipelinePage extends LitElement {
         cursor: this.nextCursor,
         limit: PAGE_SIZE,
       });
-      if (generation !== this.generation) return;
+      if (!this.live.isCurrent(generation)) return;
       this.runs = appendPage(this.runs, page.items);
       this.nextCursor = page.nextCursor;
     } catch (error) {
-      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
+      if (this.live.isCurrent(generation)) this.loadError = error instanceof Error ? error.message : String(error);
     } finally {
-      if (generation === this.generation) this.loading = false;
+      if (this.live.isCurrent(generation)) this.loading = false;
     }
     // A tall screen may still show the sentinel: keep filling until it scrolls out of view.
     await this.updateComplete;

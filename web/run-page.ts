@@ -5,7 +5,7 @@ import type { ErrorView, LiveDataMessage, RunDetail } from '../shared/api.js';
 import { ApiRequestError } from './api-client.js';
 import { formatCount } from './format.js';
 import { logEnd } from './log-live-model.js';
-import type { ConnectionState } from './live-state.js';
+import { LiveDataController } from './live-data-controller.js';
 import type { LogFilter } from './log-filter.js';
 import { mergeSteps } from './overview-model.js';
 import type { Route } from './routes.js';
@@ -69,52 +69,24 @@ export class RunPage extends LitElement {
   @state() private errors: ErrorView[] = [];
   @state() private errorsCursor: string | null = null;
   @state() private errorsLoading = false;
-  @state() private loadError: string | null = null;
   @state() private notFound = false;
-  @state() private connection: ConnectionState = 'connecting';
 
-  private unsubscribe: (() => void) | null = null;
-  private unsubscribeState: (() => void) | null = null;
-  private generation = 0;
-  private subscribedRunId = 0;
-  /** A load is in flight, and whether the socket asked for a resync meanwhile. */
-  private loading = false;
-  private resyncDuringLoad = false;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.unsubscribeState = this.services?.live.onState((model) => (this.connection = model.state)) ?? null;
-    this.start();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    this.unsubscribeState?.();
-    this.unsubscribeState = null;
-    this.subscribedRunId = 0;
-  }
+  private readonly live = new LiveDataController(this, {
+    source: () => this.services?.live,
+    topics: () => (this.route ? [{ kind: 'run', runId: this.route.runId }] : null),
+    reload: () => void this.load(),
+    onBatch: (messages) => this.onBatch(messages),
+    onResync: () => this.resync(),
+    trackConnection: true,
+  });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('route') && this.route && this.route.runId !== this.subscribedRunId && this.isConnected)
-      this.start();
-  }
-
-  private start(): void {
-    if (!this.services || !this.route) return;
-    const runId = this.route.runId;
-    this.unsubscribe?.();
-    this.subscribedRunId = runId;
-    this.run = null;
-    this.errors = [];
-    this.notFound = false;
-    this.unsubscribe = this.services.live.subscribe({
-      topics: [{ kind: 'run', runId }],
-      onBatch: (messages) => this.onBatch(messages),
-      onResync: () => this.resync(),
-    });
-    void this.load();
+    if (changed.has('route') && this.isConnected && this.live.resubscribe()) {
+      this.run = null;
+      this.errors = [];
+      this.notFound = false;
+      void this.load();
+    }
   }
 
   /**
@@ -124,52 +96,44 @@ export class RunPage extends LitElement {
    */
   private resync(): void {
     if (this.notFound) return; // run ids are not reused: a missing run stays missing
-    if (this.loading) this.resyncDuringLoad = true;
-    else void this.load();
+    if (!this.live.loading) void this.load();
+    else
+      this.live.afterLoad(() => {
+        if (!this.notFound && this.run?.status === 'running') void this.load();
+      });
   }
 
-  private async load(): Promise<void> {
-    const generation = ++this.generation;
+  private load(): Promise<void> {
     const runId = this.route.runId;
-    this.loading = true;
-    this.resyncDuringLoad = false;
-    try {
-      const [run, errors] = await Promise.all([
-        this.services.api.run(runId),
-        this.services.api.runErrors(runId, { limit: ERRORS_PAGE }),
-      ]);
-      if (generation !== this.generation) return;
-      this.run = run;
-      this.errors = mergeErrors(
-        errors.items,
-        this.errors.filter((e) => e.runId === runId),
-      );
-      this.errorsCursor = errors.nextCursor;
-      this.loadError = null;
-    } catch (error) {
-      if (generation !== this.generation) return;
-      if (error instanceof ApiRequestError && error.status === 404) this.notFound = true;
-      else this.loadError = error instanceof Error ? error.message : String(error);
-    } finally {
-      if (generation === this.generation) {
-        this.loading = false;
-        const again = this.resyncDuringLoad && !this.notFound && this.run?.status === 'running';
-        this.resyncDuringLoad = false;
-        if (again) void this.load();
-      }
-    }
+    return this.live.load(
+      () => Promise.all([this.services.api.run(runId), this.services.api.runErrors(runId, { limit: ERRORS_PAGE })]),
+      {
+        apply: ([run, errors]) => {
+          this.run = run;
+          this.errors = mergeErrors(
+            errors.items,
+            this.errors.filter((e) => e.runId === runId),
+          );
+          this.errorsCursor = errors.nextCursor;
+        },
+        fail: (error) => {
+          if (!(error instanceof ApiRequestError && error.status === 404)) return false;
+          this.notFound = true;
+          return true;
+        },
+      },
+    );
   }
 
   private async loadMoreErrors(): Promise<void> {
     if (this.errorsCursor === null || this.errorsLoading) return;
-    const generation = this.generation;
+    const cursor = this.errorsCursor;
     this.errorsLoading = true;
     try {
-      const page = await this.services.api.runErrors(this.route.runId, {
-        cursor: this.errorsCursor,
-        limit: ERRORS_PAGE,
-      });
-      if (generation !== this.generation) return;
+      const page = await this.live.within(() =>
+        this.services.api.runErrors(this.route.runId, { cursor, limit: ERRORS_PAGE }),
+      );
+      if (page === undefined) return;
       this.errors = mergeErrors(this.errors, page.items);
       this.errorsCursor = page.nextCursor;
     } finally {
@@ -207,7 +171,7 @@ export class RunPage extends LitElement {
     const filter: LogFilter = { level: route.level, step: route.step, q: route.q };
     const run = this.run;
     return html`
-      ${this.loadError ? html`<p class="error-text" role="alert">Could not load the run: ${this.loadError}</p>` : null}
+      ${this.live.error ? html`<p class="error-text" role="alert">Could not load the run: ${this.live.error}</p>` : null}
       <section class="card" aria-label="Run">
         ${run ? html`<run-header .run=${run}></run-header>` : html`<p class="muted">Loading run ${route.runId}…</p>`}
       </section>
@@ -250,7 +214,7 @@ export class RunPage extends LitElement {
           .filter=${filter}
           .focusLine=${route.line}
           .steps=${run ? run.steps.map((s) => s.name) : []}
-          .end=${logEnd(run?.status ?? null, this.connection)}
+          .end=${logEnd(run?.status ?? null, this.live.connection)}
         ></log-viewer>
       </section>
     `;

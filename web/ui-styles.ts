@@ -124,3 +124,36 @@ export const baseStyles = css`
     font-size: 14px;
   }
 `;
+
+/** A page of tables and charts: one column no wider than the screen, wide content scrolls or shrinks inside it. */
+export const pageColumnStyles = css`
+  :host {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr);
+    gap: 16px;
+  }
+  h1 {
+    overflow-wrap: anywhere;
+  }
+`;
+
+/** The data tables of the pages (errors, run history): the shared look; each page adds its own columns' rules. */
+export const tableStyles = css`
+  .table-wrap {
+    overflow-x: auto;
+  }
+  table {
+    width: 100%;
+    border-collapse: collapse;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 6px 10px;
+    border-bottom: 1px solid var(--border);
+  }
+  th {
+    font-size: 12px;
+    color: var(--text-muted);
+  }
+`;

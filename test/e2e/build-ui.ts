@@ -1,7 +1,7 @@
 // Run under the build lock by ensureUiBuilt(): builds the UI unless another test file just did.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot, uiIsStale } from './ui-build.js';
+import { repoRoot, uiIsStale } from '../support/ui-build.js';
 
 if (uiIsStale()) {
   execFileSync(

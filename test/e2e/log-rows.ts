@@ -1,6 +1,6 @@
 // Reading the log viewer's rendered rows from a page.
 import type { Page } from 'playwright-core';
-import { READ_LOG_ROWS, type RenderedRow } from './page-scripts.js';
+import { READ_LOG_ROWS, type RenderedRow } from '../support/page-scripts.js';
 
 export type { RenderedRow };
 

@@ -5,10 +5,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page as ApiPage, RunView } from '../../shared/api.js';
-import { launchBrowser, openPage, screenshotDir } from './browser.js';
-import { startRunboardProcess } from './runboard-process.js';
-import { beginRun, finishedRun, waitFor } from './run-writer.js';
-import { ensureUiBuilt } from './ui-build.js';
+import { launchBrowser, openPage, screenshotDir } from '../support/browser.js';
+import { startRunboardProcess } from '../support/runboard-process.js';
+import { beginRun, finishedRun, waitFor } from '../support/run-writer.js';
+import { ensureUiBuilt } from '../support/ui-build.js';
 
 const outDir = join(screenshotDir, 'all');
 const WIDTHS = [360, 1440] as const;
