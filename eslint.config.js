@@ -60,7 +60,7 @@ export default defineConfig(
         {
           patterns: [
             {
-              regex: '^(@sinclair/typebox|\\./api-schemas\\.js|\\./api-compare-schemas\\.js|\\./api-schema-kit\\.js)$',
+              regex: '^(@sinclair/typebox|\\./[\\w-]+-schemas\\.js|\\./api-schema-kit\\.js)$',
               allowTypeImports: true,
               message: 'web/ imports values from this module: take only types from the TypeBox schemas.',
             },

@@ -1,5 +1,6 @@
-// Alerts as the store, the sender, the API and the browser see them. Types only: the pure rules live in alerts/,
-// so ingest/ and server/ can use these without importing alerts/.
+// Alerts as the store, the sender, the API and the browser see them. Types and a few constant lists only (no
+// TypeBox: the API's shapes are in alerts-schemas.ts): the pure rules live in alerts/, so ingest/ and server/ can
+// use these without importing alerts/.
 import type { HealthState } from './health.js';
 
 export const ALERT_KINDS = [
@@ -59,7 +60,16 @@ export interface AlertDelivery {
   deliveredAt: number | null;
 }
 
-// What the API serves (GET /api/alerts, GET /api/alerts/channels, POST /api/alerts/test) and the Alerts page reads.
+// What the API serves (GET /api/alerts, GET /api/alerts/channels, POST /api/alerts/test) and the Alerts page reads:
+// written once as TypeBox schemas in shared/alerts-schemas.ts, their types re-exported here.
+export type {
+  AlertChannelInfo,
+  AlertChannelsResponse,
+  AlertChannelView,
+  AlertDeliveryView,
+  AlertView,
+  TestAlertOutcome,
+} from './alerts-schemas.js';
 
 /**
  * One channel's delivery of an alert, as the operator reads it: `pending` (not tried yet, or waiting without an
@@ -69,67 +79,5 @@ export interface AlertDelivery {
 export const DELIVERY_STATES = ['pending', 'delivered', 'failing', 'given-up'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
-export interface AlertDeliveryView {
-  channel: string;
-  status: DeliveryState;
-  attempts: number;
-  lastError: string | null;
-  deliveredAt: number | null;
-  /** The next try, while pending or failing; null once delivered or given up. */
-  nextAttemptAt: number | null;
-}
-
-export interface AlertView {
-  alertId: string;
-  kind: AlertKind;
-  club: string;
-  pipeline: string;
-  state: string;
-  previousState: string | null;
-  reason: string;
-  summary: string;
-  /** The run that caused it (a link to /runs/:id), or null (a late or missed run has none). */
-  runId: number | null;
-  reminder: boolean;
-  /** When the alert was written to the outbox (ms). */
-  created: number;
-  deliveries: AlertDeliveryView[];
-}
-
-export type AlertChannelType = 'webhook' | 'slack' | 'ntfy' | 'email';
-
-/** A configured channel as the server may show it: its target with every credential masked. */
-export interface AlertChannelInfo {
-  name: string;
-  type: AlertChannelType;
-  /** `https://hooks.example/********`, `ops@example.org via smtp 127.0.0.1:2525`: never a secret. */
-  target: string;
-}
-
-export interface TestAlertOutcome {
-  channel: string;
-  ok: boolean;
-  /** When the test finished (ms). */
-  at: number;
-  /** Why it was not delivered; null when ok. */
-  error: string | null;
-}
-
-export interface AlertChannelView extends AlertChannelInfo {
-  /** The last alert delivered through it (ms), or null. */
-  lastDeliveredAt: number | null;
-  /** The newest error of a delivery still failing or given up, or null. */
-  lastError: string | null;
-  /** When the alert it has been failing to deliver since was written, or null while it is healthy. */
-  failingSince: number | null;
-  /** Deliveries waiting (not tried yet, or retrying). */
-  pending: number;
-  /** Deliveries given up. */
-  givenUp: number;
-  /** The last test sent from the API since the server started, or null. */
-  lastTest: TestAlertOutcome | null;
-}
-
-export interface AlertChannelsResponse {
-  channels: AlertChannelView[];
-}
+export const ALERT_CHANNEL_TYPES = ['webhook', 'slack', 'ntfy', 'email'] as const;
+export type AlertChannelType = (typeof ALERT_CHANNEL_TYPES)[number];

@@ -1,5 +1,6 @@
-// Pipeline health as the API, the live socket, the store and the alerts issue see it. Types only (the judge lives
-// in health/), so server/, ingest/ and the browser can use them without importing health/.
+// Pipeline health as the API, the live socket, the store and the alerts issue see it. Types and one constant list
+// only (the judge lives in health/, the API's shapes in api-schemas.ts and health-schemas.ts), so server/, ingest/
+// and the browser can use them without importing health/ or TypeBox.
 
 /** Most urgent first; health/states.ts holds the ordered list and why it is in that order. */
 export type HealthState =
@@ -39,21 +40,6 @@ export interface HealthTransition {
   at: number;
 }
 
-/** One change of a pipeline's health state, as stored in `pipeline_health_history`. */
-export interface HealthHistoryEntry {
-  id: number;
-  club: string;
-  pipeline: string;
-  /** null for the first judgement of the pipeline. */
-  from: HealthState | null;
-  to: HealthState;
-  /** When the new state began (can be before `at`: late since due + grace). */
-  since: number;
-  reason: string;
-  /** When runboard noticed the change. */
-  at: number;
-}
-
 /**
  * How a scheduled occurrence was answered, or a run that answers none:
  * - `on-time`: a run started by due + grace (possibly a little before the due time: `delayMs` < 0);
@@ -63,31 +49,9 @@ export interface HealthHistoryEntry {
  * - `waiting`: no run yet, still within grace;
  * - `extra`: a run that answers no occurrence (a manual run, or a second run for one occurrence).
  */
-export type StartTiming = 'on-time' | 'late' | 'missed' | 'overdue' | 'waiting' | 'extra';
-export const START_TIMINGS: readonly StartTiming[] = ['on-time', 'late', 'missed', 'overdue', 'waiting', 'extra'];
+export const START_TIMINGS = ['on-time', 'late', 'missed', 'overdue', 'waiting', 'extra'] as const;
+export type StartTiming = (typeof START_TIMINGS)[number];
 
-/** One scheduled occurrence and the run that answered it (or none), or an extra run. */
-export interface ScheduledStart {
-  /** The occurrence (ms); null for an `extra` run. */
-  dueAt: number | null;
-  timing: StartTiming;
-  runId: number | null;
-  startedAt: number | null;
-  /** startedAt − dueAt: negative when the run started before its due time; null without both. */
-  delayMs: number | null;
-}
-
-/** GET /api/pipelines/:club/:pipeline/schedule-history: expected against actual start times, newest first. */
-export interface ScheduleHistoryView {
-  club: string;
-  pipeline: string;
-  /** null without a schedule: then `starts` is empty (there is nothing to compare a start against). */
-  schedule: string | null;
-  scheduleText: string | null;
-  scheduleSource: string | null;
-  timezone: string | null;
-  graceMs: number;
-  /** Occurrences before this were not expected (runboard was not watching and no run was recorded yet). */
-  expectedSince: number | null;
-  starts: ScheduledStart[];
-}
+// A pipeline's histories (its health changes, its expected against actual starts) are API shapes, written once as
+// schemas in shared/health-schemas.ts.
+export type { HealthHistoryEntry, ScheduledStart, ScheduleHistoryView } from './health-schemas.js';

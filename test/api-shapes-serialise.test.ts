@@ -5,12 +5,15 @@
 import { Kind, type Static, type TSchema } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import type { AlertChannelView, AlertKind, AlertView, TestAlertOutcome } from '../shared/alerts.js';
+import * as alertsSchemas from '../shared/alerts-schemas.js';
 import type { RunComparison } from '../shared/api-compare.js';
 import * as compareSchemas from '../shared/api-compare-schemas.js';
 import * as apiSchemas from '../shared/api-schemas.js';
 import type { PipelineSummary, RunDetail, RunView, StepView } from '../shared/api.js';
 import type { Json } from '../shared/events.js';
-import type { PipelineHealth } from '../shared/health.js';
+import type { HealthHistoryEntry, HealthState, PipelineHealth, ScheduledStart, StartTiming } from '../shared/health.js';
+import * as healthSchemas from '../shared/health-schemas.js';
 import { sharedSchemas } from '../server/routes/schemas.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -21,15 +24,24 @@ function isSchema(value: unknown): value is TSchema {
   return typeof value === 'object' && value !== null && Kind in value;
 }
 
-/** Every schema the two modules export, and a page of each list item, by name. */
+/** Every schema the schema modules export, and a page of each list item, by name. */
 function shapes(): Array<[string, TSchema]> {
   const exported: Array<[string, TSchema]> = [];
-  for (const [name, value] of Object.entries<unknown>({ ...apiSchemas, ...compareSchemas })) {
+  for (const [name, value] of Object.entries<unknown>({
+    ...apiSchemas,
+    ...compareSchemas,
+    ...alertsSchemas,
+    ...healthSchemas,
+  })) {
     if (isSchema(value)) exported.push([name, value]);
   }
-  const pages = [apiSchemas.RunViewSchema, apiSchemas.ErrorViewSchema, apiSchemas.RejectViewSchema].map(
-    (item): [string, TSchema] => [`Page<${item.$id}>`, apiSchemas.PageOf(item)],
-  );
+  const pages = [
+    apiSchemas.RunViewSchema,
+    apiSchemas.ErrorViewSchema,
+    apiSchemas.RejectViewSchema,
+    alertsSchemas.AlertViewSchema,
+    healthSchemas.HealthHistoryEntrySchema,
+  ].map((item): [string, TSchema] => [`Page<${item.$id}>`, apiSchemas.PageOf(item)]);
   return [...exported, ...pages];
 }
 
@@ -88,7 +100,13 @@ describe('API shapes through the serializer', () => {
   it('covers every registered shape and every response body of the routes', () => {
     const names = cases.map(([name]) => name);
     for (const id of byId.keys()) expect(names).toContain(`${id}Schema`);
-    for (const name of ['LogsResponseSchema', 'ErrorGroupsResponseSchema', 'ConfigViewSchema', 'HealthViewSchema']) {
+    for (const name of [
+      'LogsResponseSchema',
+      'ErrorGroupsResponseSchema',
+      'ConfigViewSchema',
+      'HealthViewSchema',
+      'AlertChannelsResponseSchema',
+    ]) {
       expect(names).toContain(name);
     }
   });
@@ -115,5 +133,10 @@ describe('API shapes through the serializer', () => {
     expectTypeOf<PipelineSummary['health']>().toEqualTypeOf<PipelineHealth | null>();
     expectTypeOf<RunComparison>().toEqualTypeOf<Static<typeof compareSchemas.RunComparisonSchema>>();
     expectTypeOf<StepView['progress']>().toEqualTypeOf<{ done: number; total: number | null } | null>();
+    expectTypeOf<AlertView>().toEqualTypeOf<Static<typeof alertsSchemas.AlertViewSchema>>();
+    expectTypeOf<AlertView['kind']>().toEqualTypeOf<AlertKind>();
+    expectTypeOf<AlertChannelView['lastTest']>().toEqualTypeOf<TestAlertOutcome | null>();
+    expectTypeOf<HealthHistoryEntry['from']>().toEqualTypeOf<HealthState | null>();
+    expectTypeOf<ScheduledStart['timing']>().toEqualTypeOf<StartTiming>();
   });
 });

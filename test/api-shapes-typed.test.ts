@@ -5,6 +5,8 @@
 import type { TSchema } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertChannelsResponse, AlertView, TestAlertOutcome } from '../shared/alerts.js';
+import { AlertChannelsResponseSchema, AlertViewSchema, TestAlertOutcomeSchema } from '../shared/alerts-schemas.js';
 import type { FigureChange, RunComparison } from '../shared/api-compare.js';
 import { RunComparisonSchema } from '../shared/api-compare-schemas.js';
 import { Ref } from '../shared/api-schema-kit.js';
@@ -41,6 +43,8 @@ import type {
   SessionView,
   StepView,
 } from '../shared/api.js';
+import type { HealthHistoryEntry, ScheduleHistoryView } from '../shared/health.js';
+import { HealthHistoryEntrySchema, ScheduleHistoryViewSchema } from '../shared/health-schemas.js';
 import { pageOf, sharedSchemas } from '../server/routes/schemas.js';
 
 /** Every field present (optional ones too), and no null where the type allows something else. */
@@ -244,6 +248,76 @@ const comparison: Full<RunComparison> = {
   newFingerprints: [{ fingerprint: 'abc123', message: 'failed', system: 'erp', count: 2 }],
   outside: true,
 };
+const alertsPage: Full<Page<AlertView>> = {
+  items: [
+    {
+      alertId: 'a1b2c3',
+      kind: 'failed',
+      club: 'club-a',
+      pipeline: 'invoices',
+      state: 'failing',
+      previousState: 'ok',
+      reason: 'exit code 1',
+      summary: 'club-a/invoices failed: <b>exit code 1</b>',
+      runId: 1,
+      reminder: true,
+      created: 3000,
+      deliveries: [
+        {
+          channel: 'ops-hook',
+          status: 'failing',
+          attempts: 3,
+          lastError: 'HTTP 502',
+          deliveredAt: 3500,
+          nextAttemptAt: 4000,
+        },
+      ],
+    },
+  ],
+  nextCursor: 'next',
+};
+const testOutcome: Full<TestAlertOutcome> = { channel: 'ops-hook', ok: false, at: 3000, error: 'HTTP 502' };
+const alertChannels: Full<AlertChannelsResponse> = {
+  channels: [
+    {
+      name: 'ops-hook',
+      type: 'webhook',
+      target: 'https://hooks.example/********',
+      lastDeliveredAt: 2000,
+      lastError: 'HTTP 502',
+      failingSince: 2500,
+      pending: 2,
+      givenUp: 1,
+      lastTest: testOutcome,
+    },
+  ],
+};
+const healthHistoryPage: Full<Page<HealthHistoryEntry>> = {
+  items: [
+    {
+      id: 1,
+      club: 'club-a',
+      pipeline: 'invoices',
+      from: 'ok',
+      to: 'late',
+      since: 1000,
+      reason: 'no run since 03:00',
+      at: 1200,
+    },
+  ],
+  nextCursor: 'next',
+};
+const scheduleHistory: Full<ScheduleHistoryView> = {
+  club: 'club-a',
+  pipeline: 'invoices',
+  schedule: '0 3 * * *',
+  scheduleText: 'At 03:00',
+  scheduleSource: 'config',
+  timezone: 'Europe/Berlin',
+  graceMs: 60000,
+  expectedSince: 500,
+  starts: [{ dueAt: 1000, timing: 'late', runId: 1, startedAt: 1100, delayMs: 100 }],
+};
 
 /** Each route's answer type with the response schema that route serialises it by. */
 const answers: Array<[string, TSchema, unknown]> = [
@@ -260,6 +334,11 @@ const answers: Array<[string, TSchema, unknown]> = [
   ['GET /api/ready', Ref(ReadyViewSchema), ready],
   ['GET /api/ingest/problems', Ref(IngestProblemsListSchema), problems],
   ['GET /api/session', Ref(SessionViewSchema), session],
+  ['GET /api/alerts', pageOf(AlertViewSchema), alertsPage],
+  ['GET /api/alerts/channels', AlertChannelsResponseSchema, alertChannels],
+  ['POST /api/alerts/test', Ref(TestAlertOutcomeSchema), testOutcome],
+  ['GET /api/pipelines/:club/:pipeline/health-history', pageOf(HealthHistoryEntrySchema), healthHistoryPage],
+  ['GET /api/pipelines/:club/:pipeline/schedule-history', Ref(ScheduleHistoryViewSchema), scheduleHistory],
   ['errors', Ref(ApiErrorSchema), apiError],
 ];
 

@@ -3,29 +3,23 @@
 //   newest first, in keyset pages;
 // - GET /api/pipelines/:club/:pipeline/schedule-history: its recent scheduled occurrences, each with the run that
 //   answered it and how late or early it started, the occurrences with no run (missed), and runs that answer none.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Page } from '../../shared/api.js';
-import type { HealthHistoryEntry, ScheduleHistoryView } from '../../shared/health.js';
+import { Ref } from '../../shared/api-schema-kit.js';
+import { HealthHistoryEntrySchema, ScheduleHistoryViewSchema } from '../../shared/health-schemas.js';
 import type { RouteContext } from './context.js';
 import { notFound } from './http-errors.js';
-import { cursorParam, errorResponses, limitParam, nameParam, pageOf } from './schemas.js';
+import { cursorParam, errorResponses, limitParam, nameParam, pageOf, queryString } from './schemas.js';
 
 export const HEALTH_HISTORY_DEFAULT_LIMIT = 50;
 export const HEALTH_HISTORY_MAX_LIMIT = 500;
 
-interface PipelineParams {
-  club: string;
-  pipeline: string;
-}
-
-const pipelineParams = {
-  type: 'object',
-  required: ['club', 'pipeline'],
-  properties: { club: nameParam, pipeline: nameParam },
-} as const;
+const pipelineParams = Type.Object({ club: nameParam, pipeline: nameParam });
 
 export function registerPipelineHistoryRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get<{ Params: PipelineParams; Querystring: { cursor?: string; limit: number } }>(
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.get(
     '/api/pipelines/:club/:pipeline/health-history',
     {
       config: { listItems: [{ key: 'items', schema: 'HealthHistoryEntry' }] },
@@ -36,17 +30,14 @@ export function registerPipelineHistoryRoutes(app: FastifyInstance, ctx: RouteCo
           'the retention period are deleted, except each pipeline’s newest. An unknown pipeline has an empty history.',
         tags: ['pipelines'],
         params: pipelineParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            cursor: cursorParam,
-            limit: limitParam(HEALTH_HISTORY_DEFAULT_LIMIT, HEALTH_HISTORY_MAX_LIMIT),
-          },
-        },
-        response: { 200: pageOf('HealthHistoryEntry'), ...errorResponses },
+        querystring: queryString(
+          { cursor: cursorParam },
+          { limit: limitParam(HEALTH_HISTORY_DEFAULT_LIMIT, HEALTH_HISTORY_MAX_LIMIT) },
+        ),
+        response: { 200: pageOf(HealthHistoryEntrySchema), ...errorResponses },
       },
     },
-    async (request): Promise<Page<HealthHistoryEntry>> => {
+    async (request) => {
       const { club, pipeline } = request.params;
       const { cursor, limit } = request.query;
       const page = await ctx.queries.run('listHealthHistory', [{ club, pipeline }, cursor, limit], { heavy: false });
@@ -54,7 +45,7 @@ export function registerPipelineHistoryRoutes(app: FastifyInstance, ctx: RouteCo
     },
   );
 
-  app.get<{ Params: PipelineParams }>(
+  api.get(
     '/api/pipelines/:club/:pipeline/schedule-history',
     {
       config: { listItems: [{ key: 'starts', schema: 'ScheduledStart' }] },
@@ -68,10 +59,10 @@ export function registerPipelineHistoryRoutes(app: FastifyInstance, ctx: RouteCo
           'schedule `starts` is empty. 404 for a pipeline health does not track (no run and no schedule).',
         tags: ['pipelines'],
         params: pipelineParams,
-        response: { 200: { $ref: 'ScheduleHistoryView#' }, ...errorResponses },
+        response: { 200: Ref(ScheduleHistoryViewSchema), ...errorResponses },
       },
     },
-    (request): ScheduleHistoryView => {
+    (request) => {
       const { club, pipeline } = request.params;
       const view = ctx.scheduleHistory({ club, pipeline });
       if (view === null) throw notFound(`pipeline ${club}/${pipeline} not found`);

@@ -1,16 +1,11 @@
-// The routes' schemas: the API's shapes come from shared/api-schemas.ts (written once there, registered here by $id
+// The routes' schemas: the API's shapes come from shared/*-schemas.ts (written once there, registered here by $id
 // so routes reference them and the OpenAPI document names them), and the request parameters are built here.
 // Routes use them through the TypeBox type provider, so params, query and body are typed by these schemas. A plain
 // JSON-schema object is still accepted by Fastify (the handler's input is then untyped).
 import { Type, type Static, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { AlertChannelViewSchema, AlertViewSchema, TestAlertOutcomeSchema } from '../../shared/alerts-schemas.js';
 import { FigureChangeSchema, RunComparisonSchema } from '../../shared/api-compare-schemas.js';
 import { Ref } from '../../shared/api-schema-kit.js';
-import { AlertChannelViewSchema, AlertViewSchema, TestAlertOutcomeSchema } from './alerts-schema.js';
-import {
-  HealthHistoryEntrySchema,
-  ScheduleHistoryViewSchema,
-  ScheduledStartSchema,
-} from './pipeline-history-schema.js';
 import {
   ApiErrorSchema,
   CountsViewSchema,
@@ -29,6 +24,11 @@ import {
   SessionViewSchema,
   StepViewSchema,
 } from '../../shared/api-schemas.js';
+import {
+  HealthHistoryEntrySchema,
+  ScheduledStartSchema,
+  ScheduleHistoryViewSchema,
+} from '../../shared/health-schemas.js';
 
 export {
   ApiErrorSchema,
@@ -69,23 +69,17 @@ export const sharedSchemas: TSchema[] = [
   RejectViewSchema,
   FigureChangeSchema,
   RunComparisonSchema,
-  // Still plain JSON schemas (their types are hand-written in shared/alerts.ts and shared/health.ts).
-  ...[
-    AlertViewSchema,
-    AlertChannelViewSchema,
-    TestAlertOutcomeSchema,
-    HealthHistoryEntrySchema,
-    ScheduledStartSchema,
-    ScheduleHistoryViewSchema,
-  ].map((schema) => Type.Unsafe(schema)),
+  AlertViewSchema,
+  TestAlertOutcomeSchema,
+  AlertChannelViewSchema,
+  HealthHistoryEntrySchema,
+  ScheduledStartSchema,
+  ScheduleHistoryViewSchema,
 ];
 
 /** A keyset page of `item`s (a registered schema). */
-export function pageOf<T extends TSchema>(item: T): ReturnType<typeof PageOf<T>>;
-/** The same by `$id` name, untyped: for routes written before the TypeBox schemas. */
-export function pageOf(itemRef: string): TSchema;
-export function pageOf(item: TSchema | string): TSchema {
-  return PageOf(typeof item === 'string' ? Type.Unsafe({ $id: item }) : item);
+export function pageOf<T extends TSchema>(item: T): ReturnType<typeof PageOf<T>> {
+  return PageOf(item);
 }
 
 const apiError = Ref(ApiErrorSchema);
