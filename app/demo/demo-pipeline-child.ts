@@ -91,6 +91,11 @@ async function simulateRun(
         failed++;
       }
     }
+    // A run with nothing to submit never reached the half-way point above: it still crashes or fails as planned.
+    if (total === 0 && scenario === 'crash') crash();
+    if (total === 0 && (scenario === 'failure' || scenario === 'uncaught')) {
+      throw new Error(`${demo.system} API: 503 Service Unavailable after 3 retries`);
+    }
     for (const failure of failing) {
       step.error({ identifier: failure.identifier, system: demo.system, err: new Error(failure.message) });
       failed++;
