@@ -22,6 +22,9 @@ const SEARCH_SCHEMA_SQL = [
   `CREATE TABLE IF NOT EXISTS ${LOG_SEARCH_STATE_TABLE} (id integer PRIMARY KEY NOT NULL CHECK (id = 1),
      indexed_upto integer NOT NULL)`,
   `INSERT OR IGNORE INTO ${LOG_SEARCH_STATE_TABLE} (id, indexed_upto) VALUES (1, 0)`,
+  // Merge segments when 8 (not 4) of a size pile up: measured here, 177k rows/s instead of 139k in 20,000-row
+  // transactions, for a few more segments per search to read.
+  `INSERT INTO ${LOG_SEARCH_TABLE} (${LOG_SEARCH_TABLE}, rank) VALUES ('automerge', 8)`,
 ];
 
 /** A claim reaches this far past the rows it is about to read, so claims (writes to the dashboard) stay rare. */

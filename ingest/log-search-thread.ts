@@ -30,7 +30,10 @@ export interface LogSearchThread {
 export function startLogSearchThread(options: LogSearchThreadOptions): LogSearchThread {
   const workerData: LogSearchWorkerData = {
     dbFile: options.dbFile,
-    chunkRows: options.chunkRows ?? 2_000,
+    // Large transactions while catching up (each one writes an FTS5 segment, and fewer segments mean less merging:
+    // 20,000-row transactions index 1.3x faster than 2,000-row ones here). The search database is its own file,
+    // so a long transaction there holds back no ingest commit. Live, a transaction holds what came in one poke delay.
+    chunkRows: options.chunkRows ?? 20_000,
     // Each index transaction writes a segment and every few segments cost a merge: gather live batches a while.
     pokeDelayMs: options.pokeDelayMs ?? 200,
     idleMs: options.idleMs ?? 1_000,
