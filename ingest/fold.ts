@@ -1,6 +1,7 @@
 // Folding parsed lines into a run's state: pure, no files, no SQLite.
 // File order is the writer's order, so events apply in the order they were read, whatever their timestamps;
 // a surprising order (step.end without step.start, lines after run.end, no run.start) still yields a sensible run.
+// Over 350 lines on purpose: it is one state machine (run and step transitions, counts, errors) that reads best whole.
 import {
   COUNT_KEYS,
   DEFAULT_IDENTIFIER_FIELDS,
@@ -44,6 +45,17 @@ export interface FoldResult {
   touchedSteps: string[];
 }
 
+/** Where a new run and a new step both start (the schema's defaults): no end yet, nothing counted. */
+const NOT_FINISHED: Pick<RunRow & StepRow, 'finishedAt' | 'durationMs' | 'created' | 'updated' | 'skipped' | 'failed'> =
+  {
+    finishedAt: null,
+    durationMs: null,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    failed: 0,
+  };
+
 /** A run row as it is right after insertion (the schema's defaults). */
 export function emptyRun(id: number, identity: RunIdentity, sourceFile: string | null): RunRow {
   return {
@@ -54,12 +66,7 @@ export function emptyRun(id: number, identity: RunIdentity, sourceFile: string |
     trigger: null,
     status: 'running',
     startedAt: null,
-    finishedAt: null,
-    durationMs: null,
-    created: 0,
-    updated: 0,
-    skipped: 0,
-    failed: 0,
+    ...NOT_FINISHED,
     errorCount: 0,
     logCount: 0,
     host: null,
@@ -212,12 +219,7 @@ export function newStep(run: RunRow, name: string, seq: number, startedAt: numbe
     seq,
     status: 'running',
     startedAt,
-    finishedAt: null,
-    durationMs: null,
-    created: 0,
-    updated: 0,
-    skipped: 0,
-    failed: 0,
+    ...NOT_FINISHED,
     progressDone: null,
     progressTotal: null,
     progressCounts: null,

@@ -2,26 +2,15 @@
 // touches SQL; the app's health shell asks this store for a pipeline's recent runs and the schedule its runs
 // declared, and saves a verdict only when it changed.
 import type { Db } from '../shared/db.js';
-import type { RunStatus } from '../shared/events.js';
-import type { StoredHealth } from '../shared/health.js';
+import type { RunForHealth, StoredHealth } from '../shared/health.js';
 
 export interface PipelineKey {
   club: string;
   pipeline: string;
 }
 
-/** The columns the health judge reads of a run (health/evaluate.ts RunForHealth). */
-export interface HealthRunRow {
-  id: string;
-  status: RunStatus;
-  startedAt: number;
-  finishedAt: number | null;
-  durationMs: number | null;
-  created: number;
-  updated: number;
-  failed: number;
-  errorCount: number;
-}
+/** The columns the health judge reads of a run: the shape it is judged in, written once in shared/health.ts. */
+export type HealthRunRow = RunForHealth;
 
 /** A run's start, for matching runs to scheduled occurrences. */
 export interface RunStartRow {

@@ -33,6 +33,30 @@ function mtimeOf(full: string | null): number | null {
   }
 }
 
+/**
+ * Hands each id that `page` returns (ids above `afterId`, ascending, at most RUNS_PER_TRANSACTION) to `handle`,
+ * one immediate transaction a page, until a page comes back short.
+ */
+function eachIdInPages(
+  client: Database,
+  page: (afterId: number) => Array<{ id: number }>,
+  handle: (id: number) => void,
+): void {
+  for (let afterId = 0; ;) {
+    const more = client
+      .transaction(() => {
+        const ids = page(afterId);
+        for (const { id } of ids) {
+          afterId = id;
+          handle(id);
+        }
+        return ids.length === RUNS_PER_TRANSACTION;
+      })
+      .immediate();
+    if (!more) break;
+  }
+}
+
 export function applyRetention(
   client: Database,
   runsDir: string,
@@ -79,38 +103,24 @@ export function applyRetention(
     result.removedRunIds.push(id);
   };
 
-  for (let afterId = 0; ;) {
-    const more = client
-      .transaction(() => {
-        const candidates = selectIdleByIngest.all(afterId, cutoff, RUNS_PER_TRANSACTION);
-        for (const { id } of candidates) {
-          afterId = id;
-          const files = selectFiles.all(id).map((f) => ({ ...f, full: insideRunsDir(runsDir, f.path) }));
-          const lastIngestAt = Math.max(...files.map((f) => f.updatedAt));
-          const seen = lastSeenWritten(
-            lastIngestAt,
-            files.map((f) => mtimeOf(f.full)),
-          );
-          if (seen < cutoff) removeRun(id, files);
-        }
-        return candidates.length === RUNS_PER_TRANSACTION;
-      })
-      .immediate();
-    if (!more) break;
-  }
-  for (let afterId = 0; ;) {
-    const more = client
-      .transaction(() => {
-        const expired = selectExpiredWithoutFile.all(afterId, cutoff, RUNS_PER_TRANSACTION);
-        for (const { id } of expired) {
-          afterId = id;
-          removeRun(id, []);
-        }
-        return expired.length === RUNS_PER_TRANSACTION;
-      })
-      .immediate();
-    if (!more) break;
-  }
+  eachIdInPages(
+    client,
+    (afterId) => selectIdleByIngest.all(afterId, cutoff, RUNS_PER_TRANSACTION),
+    (id) => {
+      const files = selectFiles.all(id).map((f) => ({ ...f, full: insideRunsDir(runsDir, f.path) }));
+      const lastIngestAt = Math.max(...files.map((f) => f.updatedAt));
+      const seen = lastSeenWritten(
+        lastIngestAt,
+        files.map((f) => mtimeOf(f.full)),
+      );
+      if (seen < cutoff) removeRun(id, files);
+    },
+  );
+  eachIdInPages(
+    client,
+    (afterId) => selectExpiredWithoutFile.all(afterId, cutoff, RUNS_PER_TRANSACTION),
+    (id) => removeRun(id, []),
+  );
   result.rejectsDeleted = deleteRejects.run(cutoff).changes;
   result.healthHistoryDeleted = deleteHealthHistory.run(cutoff).changes;
   return result;

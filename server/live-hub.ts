@@ -8,70 +8,22 @@
 //   pending states coalesce and its log lines become skipped ranges, so it costs O(runs) memory and never
 //   slows ingest or other clients. Over the bound for `stallTimeoutMs`, it is closed with 4008.
 import { randomUUID } from 'node:crypto';
-import type { IngestChange } from '../shared/ingest-change.js';
 import type { LiveClientMessage, LiveServerMessage } from '../shared/api.js';
-import type { PipelineHealthChange } from '../shared/health.js';
 import { entryFromChange, entryFromHealth, type HubEntry } from './live-entry.js';
 import { PendingFrame } from './live-frame.js';
+import { ResumeRing } from './live-ring.js';
 import { fillFrame, subscriptionOf, type Subscription } from './live-subscription.js';
-import type { LiveMetrics } from './metrics.js';
+import {
+  CLOSE_GOING_AWAY,
+  CLOSE_TOO_SLOW,
+  type LiveConnection,
+  type LiveHub,
+  type LiveHubOptions,
+  type LiveSink,
+} from './live-hub-contract.js';
 
-export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_TOO_SLOW = 4008;
-
-export interface LiveSink {
-  send(frame: string): void;
-  /** Bytes accepted by send() and not yet handed to the kernel. */
-  bufferedAmount(): number;
-  close(code: number, reason: string): void;
-}
-
-export interface LiveHubOptions {
-  /** Changes kept for resume (default 10,000). */
-  ringMaxChanges?: number;
-  /** Log lines kept for resume across those changes (default 50,000). */
-  ringMaxLines?: number;
-  /** Send buffer bound per client (default 1 MiB). */
-  highWaterBytes?: number;
-  /** A client over the bound this long is closed with 4008 (default 30 s). */
-  stallTimeoutMs?: number;
-  /** Log lines per frame before a new frame starts at a change boundary (default 2,000). */
-  maxLinesPerFrame?: number;
-  /** Errors a congested client may have pending before it is told to refetch (default 1,000). */
-  maxPendingErrors?: number;
-  /** An idle client is sent an empty batch this often: its cursor stays resumable and the browser sees a heartbeat. */
-  cursorTickMs?: number;
-  /** How often congested clients are rechecked (default 25 ms). */
-  recheckMs?: number;
-  /**
-   * Least time between two data frames to one client (default 10 ms). A change for a client that got nothing
-   * for this long goes out on the next turn; a client fed a fast stream gets one coalesced frame per interval
-   * instead of one per commit (at 1,000 commits/s, an overview client then costs ~100 writes/s, not 1,000).
-   */
-  minFrameIntervalMs?: number;
-  metrics?: LiveMetrics;
-  now?: () => number;
-}
-
-export interface LiveConnection {
-  handle(message: LiveClientMessage): void;
-  /** The socket closed: forget the client. */
-  disconnect(): void;
-}
-
-export interface LiveHub {
-  /** Cursor of the newest published change. */
-  readonly cursor: number;
-  /** Identifies this process's cursor sequence. */
-  readonly epoch: string;
-  readonly clientCount: number;
-  publish(change: IngestChange): void;
-  /** Pipelines whose health changed: pushed to overview subscribers like run changes (resumable, coalesced). */
-  publishHealth(health: PipelineHealthChange[]): void;
-  connect(sink: LiveSink): LiveConnection;
-  /** Closes every client (shutdown) and stops the hub's timers. */
-  close(code?: number, reason?: string): void;
-}
+export { CLOSE_GOING_AWAY, CLOSE_TOO_SLOW };
+export type { LiveConnection, LiveHub, LiveHubOptions, LiveSink };
 
 interface Client {
   sink: LiveSink;
@@ -106,8 +58,7 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
   // refetch instead of resuming into unrelated changes (the epoch check covers a clock set back).
   let cursor = Date.now() * 1000;
   const epoch = randomUUID();
-  const ring: HubEntry[] = [];
-  let ringLines = 0;
+  const ring = new ResumeRing(ringMaxChanges, ringMaxLines);
   const clients = new Set<Client>();
   const dirty = new Set<Client>();
   let flushScheduled = false;
@@ -299,21 +250,10 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
     }
   }
 
-  function evict(): void {
-    while (ring.length > 1 && (ring.length > ringMaxChanges || ringLines > ringMaxLines)) {
-      const oldest = ring.shift() as HubEntry;
-      ringLines -= oldest.lineCount;
-    }
-  }
-
   /** Why `since` cannot be resumed from, or null when the ring holds every change after it. */
   function resumeProblem(since: number, clientEpoch: string | undefined): string | null {
     if (clientEpoch !== undefined && clientEpoch !== epoch) return 'server restarted';
-    if (since > cursor) return 'unknown cursor';
-    const oldest = ring[0];
-    const oldestKept = oldest ? oldest.cursor : cursor + 1;
-    if (since < oldestKept - 1) return 'too far behind';
-    return null;
+    return ring.resumeProblem(since, cursor);
   }
 
   function subscribe(client: Client, message: LiveClientMessage): void {
@@ -339,17 +279,13 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
     sendRaw(client, { type: 'hello', cursor: since, resumed: true, epoch });
     client.lastSentCursor = since;
     client.lastSentAt = now();
-    const oldest = ring[0];
-    if (!oldest) return;
-    // Cursors in the ring are consecutive, so the first missed change is found by subtraction.
-    for (let i = Math.max(0, since + 1 - oldest.cursor); i < ring.length; i++) enqueue(client, ring[i] as HubEntry);
+    if (ring.size === 0) return;
+    for (const entry of ring.after(since)) enqueue(client, entry);
     flushClient(client);
   }
 
   function add(entry: HubEntry): void {
-    ring.push(entry);
-    ringLines += entry.lineCount;
-    evict();
+    ring.add(entry);
     for (const client of clients) enqueue(client, entry);
     if (dirty.size > 0) scheduleFlush();
   }

@@ -2,6 +2,7 @@
 // registers the schemas (they drive serialisation, which drops whatever a schema does not name, and the OpenAPI
 // document), and everyone else imports the types through shared/api.ts. The browser must only `import type` from
 // here: a value import would put TypeBox in the web bundle.
+// Over 350 lines on purpose: it is the list of the API's shapes, declarations only, one after another.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { AnyJson, Nullable, Ref, StringEnum } from './api-schema-kit.js';
 import { RUN_STATUSES, STEP_STATUSES } from './events.js';

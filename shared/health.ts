@@ -1,6 +1,7 @@
 // Pipeline health as the API, the live socket, the store and the alerts issue see it. Types and one constant list
 // only (the judge lives in health/, the API's shapes in api-schemas.ts and health-schemas.ts), so server/, ingest/
 // and the browser can use them without importing health/ or TypeBox.
+import type { RunStatus } from './events.js';
 
 /** Most urgent first; health/states.ts holds the ordered list and why it is in that order. */
 export type HealthState =
@@ -14,6 +15,19 @@ export interface StoredHealth {
   reason: string;
   /** When runboard started watching this pipeline: a pipeline with no run yet is only late for due times after it. */
   watchingSince?: number;
+}
+
+/** What the health judge reads of a run: the store selects it (ingest/health-store.ts), health/evaluate.ts judges it. */
+export interface RunForHealth {
+  id: string;
+  status: RunStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  durationMs: number | null;
+  created: number;
+  updated: number;
+  failed: number;
+  errorCount: number;
 }
 
 // The verdict with its schedule (PipelineHealthView) and with its urgency (PipelineHealth, as `GET /api/pipelines`

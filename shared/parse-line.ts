@@ -1,5 +1,6 @@
 // The only place that knows the wire format: one NDJSON line in, a typed event or a typed rejection out.
 // Pure and synchronous; never throws on input.
+// Over 350 lines on purpose: one wire format, validated field by field in one place; split, its rules would scatter.
 import {
   COUNT_KEYS,
   DEFAULT_MAX_DEPTH,

@@ -1,16 +1,13 @@
 // The handshake between `runboard exec` and a `startRun` inside the command it wraps.
 // exec sets these variables on its child; startRun finding them joins exec's run instead of starting its own.
+import type { RunPathParts } from './run-path.js';
 
 export const EXEC_RUN_ENV = 'RUNBOARD_EXEC_RUN';
 export const EXEC_PIPELINE_ENV = 'RUNBOARD_EXEC_PIPELINE';
 export const EXEC_CLUB_ENV = 'RUNBOARD_EXEC_CLUB';
 
-/** The run a process was started in by `runboard exec`. */
-export interface ExecRunIdentity {
-  run: string;
-  pipeline: string;
-  club: string;
-}
+/** The run a process was started in by `runboard exec`: the same three names that place a run's file. */
+export type ExecRunIdentity = RunPathParts;
 
 export function execRunEnv(identity: ExecRunIdentity): Record<string, string> {
   return {

@@ -2,8 +2,9 @@
 // per channel the state of its deliveries. Read-only, on a query worker's connection; the outbox is written by
 // the health shell and the sender (ingest/alert-store.ts).
 import { ALERT_KINDS, type AlertDeliveryView, type AlertKind, type AlertView } from '../../shared/alerts.js';
-import type { DeliveryStatus } from '../../shared/alerts.js';
+import type { AlertDelivery } from '../../shared/alerts.js';
 import type { Db } from '../../shared/db.js';
+import { Conditions } from './conditions.js';
 import { decodeIntegerCursor, encodeCursor } from './cursor.js';
 import type { RowPage } from './runs.js';
 import { statement } from './statements.js';
@@ -26,15 +27,8 @@ interface OutboxRow {
   created: number;
 }
 
-interface DeliveryRow {
-  alertId: string;
-  channel: string;
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: number;
-  lastError: string | null;
-  deliveredAt: number | null;
-}
+/** A delivery row as stored: the shared contract's shape. */
+type DeliveryRow = AlertDelivery;
 
 /** The stored status in the operator's words: a pending delivery that has been refused is `failing`. */
 export function deliveryView(row: Omit<DeliveryRow, 'alertId'>): AlertDeliveryView {
@@ -93,28 +87,20 @@ export function alertView(row: OutboxRow, deliveries: AlertDeliveryView[]): Aler
 
 /** Newest first; the key is (created, rowid) so alerts written in the same millisecond page in a stable order. */
 export function listAlerts(db: Db, filter: AlertFilter, cursor: string | undefined, limit: number): RowPage<AlertView> {
-  const clauses: string[] = [];
-  const params: Array<string | number> = [];
-  const add = (clause: string, value: string | undefined): void => {
-    if (value === undefined) return;
-    clauses.push(clause);
-    params.push(value);
-  };
-  add('club_slug = ?', filter.club);
-  add('pipeline = ?', filter.pipeline);
-  add('kind = ?', filter.kind);
+  const conditions = new Conditions();
+  conditions.addIf('club_slug = ?', filter.club);
+  conditions.addIf('pipeline = ?', filter.pipeline);
+  conditions.addIf('kind = ?', filter.kind);
   if (cursor !== undefined) {
     const [created, rowid] = decodeIntegerCursor(cursor, ALERTS_CURSOR, 2) as [number, number];
-    clauses.push('(created < ? OR (created = ? AND rowid < ?))');
-    params.push(created, created, rowid);
+    conditions.add('(created < ? OR (created = ? AND rowid < ?))', created, created, rowid);
   }
-  const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
   const client = db.$client;
   const rows = statement(
     client,
     `SELECT rowid, alert_id AS alertId, club_slug AS club, pipeline, kind, payload, created
-       FROM alert_outbox ${where} ORDER BY created DESC, rowid DESC LIMIT ?`,
-  ).all(...params, limit + 1) as OutboxRow[];
+       FROM alert_outbox ${conditions.where()} ORDER BY created DESC, rowid DESC LIMIT ?`,
+  ).all(...conditions.params, limit + 1) as OutboxRow[];
   const more = rows.length > limit;
   if (more) rows.length = limit;
   const byAlert = new Map<string, AlertDeliveryView[]>();

@@ -4,6 +4,7 @@ import type { ErrorGroup, ErrorGroupAck, ErrorGroupSort } from '../../shared/api
 import { errorTitle } from '../../shared/error-fingerprint.js';
 import type { PipelineKey } from './pipelines.js';
 import { budgetCheck } from './budget.js';
+import { Conditions } from './conditions.js';
 import { statement } from './statements.js';
 
 /** Identifiers shown per group. */
@@ -78,24 +79,14 @@ export function isNewGroup(firstRun: RunOrder, latestFinished: RunOrder | null):
  */
 export function listErrorGroups(db: Db, filter: GroupFilter): ErrorGroup[] {
   const client = db.$client;
-  const clauses = ['time >= ?', budgetCheck(client)];
-  const params: Array<string | number> = [filter.since];
-  if (filter.club !== undefined) {
-    clauses.push('club_slug = ?');
-    params.push(filter.club);
-  }
-  if (filter.pipeline !== undefined) {
-    clauses.push('pipeline = ?');
-    params.push(filter.pipeline);
-  }
-  if (filter.identifier !== undefined) {
-    clauses.push('identifier = ?');
-    params.push(filter.identifier);
-  }
-  if (filter.runId !== undefined) {
-    clauses.push('run_id = ?');
-    params.push(filter.runId);
-  }
+  const conditions = new Conditions();
+  conditions.add('time >= ?', filter.since);
+  conditions.add(budgetCheck(client));
+  conditions.addIf('club_slug = ?', filter.club);
+  conditions.addIf('pipeline = ?', filter.pipeline);
+  conditions.addIf('identifier = ?', filter.identifier);
+  conditions.addIf('run_id = ?', filter.runId);
+  const { clauses, params } = conditions;
   // With one max() in the select, SQLite takes the bare columns (message, system, run_id) from that row.
   // An acknowledgement holds while the group's last occurrence over all history (not just this window or record)
   // is no newer than what it covered: judged here, at read time, so ingest never has to clear it.

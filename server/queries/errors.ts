@@ -2,6 +2,7 @@
 import type { Db } from '../../shared/db.js';
 import { runErrors, type ErrorRow } from '../../shared/schema.js';
 import { budgetCheck } from './budget.js';
+import { Conditions } from './conditions.js';
 import { decodeIntegerCursor, encodeCursor } from './cursor.js';
 import type { RowPage } from './runs.js';
 import { selectList, statement } from './statements.js';
@@ -42,23 +43,15 @@ const FILTER_COLUMNS: Record<keyof ErrorFilter, string> = {
 /** Newest first by (time, id). */
 export function listErrors(db: Db, filter: ErrorFilter, cursor: string | undefined, limit: number): RowPage<ErrorRow> {
   // Filters without an index (system) scan: the budget counts every row looked at.
-  const clauses: string[] = [budgetCheck(db.$client)];
-  const params: Array<string | number> = [];
+  const conditions = new Conditions(budgetCheck(db.$client));
   for (const key of Object.keys(FILTER_COLUMNS) as Array<keyof ErrorFilter>) {
-    const value = filter[key];
-    if (value === undefined) continue;
-    clauses.push(`${FILTER_COLUMNS[key]} = ?`);
-    params.push(value);
+    conditions.addIf(`${FILTER_COLUMNS[key]} = ?`, filter[key]);
   }
-  if (cursor !== undefined) {
-    clauses.push('(time, id) < (?, ?)');
-    params.push(...decodeIntegerCursor(cursor, ERRORS_CURSOR, 2));
-  }
-  const where = `WHERE ${clauses.join(' AND ')}`;
+  if (cursor !== undefined) conditions.add('(time, id) < (?, ?)', ...decodeIntegerCursor(cursor, ERRORS_CURSOR, 2));
   const rows = statement(
     db.$client,
-    `SELECT ${ERROR_COLUMNS} FROM run_errors ${where} ORDER BY time DESC, id DESC LIMIT ?`,
-  ).all(...params, limit + 1) as ErrorRow[];
+    `SELECT ${ERROR_COLUMNS} FROM run_errors ${conditions.where()} ORDER BY time DESC, id DESC LIMIT ?`,
+  ).all(...conditions.params, limit + 1) as ErrorRow[];
   if (rows.length <= limit) return { rows, nextCursor: null };
   rows.length = limit;
   const last = rows[limit - 1] as ErrorRow;

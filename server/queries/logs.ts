@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../../shared/db.js';
 import { runLogs, type LogRow } from '../../shared/schema.js';
 import { budgetCheck } from './budget.js';
+import { Conditions } from './conditions.js';
 import { indexedPart, searchCoverage, trigramMatch, unindexedPart, type SearchPart } from './log-search.js';
 import { containsPattern, selectList, statement } from './statements.js';
 
@@ -48,26 +49,15 @@ const WHOLE_SCAN: SearchPart = {
 };
 
 /** The level, step and text filters; the budget check first, so it counts every line looked at. */
-function filterClauses(
-  client: Database.Database,
-  query: LogQuery,
-): { clauses: string[]; params: Array<string | number> } {
-  const clauses = [budgetCheck(client)];
-  const params: Array<string | number> = [];
-  if (query.minLevel !== undefined) {
-    clauses.push('l.level >= ?');
-    params.push(query.minLevel);
-  }
-  if (query.step !== undefined) {
-    clauses.push('l.step = ?');
-    params.push(query.step);
-  }
+function filterClauses(client: Database.Database, query: LogQuery): Conditions {
+  const conditions = new Conditions(budgetCheck(client));
+  conditions.addIf('l.level >= ?', query.minLevel);
+  conditions.addIf('l.step = ?', query.step);
   if (query.text !== undefined) {
     const pattern = containsPattern(query.text);
-    clauses.push("(l.msg LIKE ? ESCAPE '\\' OR l.data LIKE ? ESCAPE '\\')");
-    params.push(pattern, pattern);
+    conditions.add("(l.msg LIKE ? ESCAPE '\\' OR l.data LIKE ? ESCAPE '\\')", pattern, pattern);
   }
-  return { clauses, params };
+  return conditions;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Lines ingest rejected, newest first, keyset-paged by id.
 import type { Db } from '../../shared/db.js';
 import { ingestRejects, type RejectRow } from '../../shared/schema.js';
+import { Conditions } from './conditions.js';
 import { decodeIntegerCursor, encodeCursor } from './cursor.js';
 import type { RowPage } from './runs.js';
 import { selectList, statement } from './statements.js';
@@ -19,25 +20,14 @@ export function listRejects(
   cursor: string | undefined,
   limit: number,
 ): RowPage<RejectRow> {
-  const clauses: string[] = [];
-  const params: Array<string | number> = [];
-  if (filter.reason !== undefined) {
-    clauses.push('reason = ?');
-    params.push(filter.reason);
-  }
-  if (filter.file !== undefined) {
-    clauses.push('file = ?');
-    params.push(filter.file);
-  }
-  if (cursor !== undefined) {
-    clauses.push('id < ?');
-    params.push(...decodeIntegerCursor(cursor, REJECTS_CURSOR, 1));
-  }
-  const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+  const conditions = new Conditions();
+  conditions.addIf('reason = ?', filter.reason);
+  conditions.addIf('file = ?', filter.file);
+  if (cursor !== undefined) conditions.add('id < ?', ...decodeIntegerCursor(cursor, REJECTS_CURSOR, 1));
   const rows = statement(
     db.$client,
-    `SELECT ${REJECT_COLUMNS} FROM ingest_rejects ${where} ORDER BY id DESC LIMIT ?`,
-  ).all(...params, limit + 1) as RejectRow[];
+    `SELECT ${REJECT_COLUMNS} FROM ingest_rejects ${conditions.where()} ORDER BY id DESC LIMIT ?`,
+  ).all(...conditions.params, limit + 1) as RejectRow[];
   if (rows.length <= limit) return { rows, nextCursor: null };
   rows.length = limit;
   return { rows, nextCursor: encodeCursor(REJECTS_CURSOR, [(rows[limit - 1] as RejectRow).id]) };

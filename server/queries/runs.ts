@@ -2,6 +2,7 @@
 import type { RunStatus } from '../../shared/events.js';
 import type { Db } from '../../shared/db.js';
 import { runs, runSteps, type RunRow, type StepRow } from '../../shared/schema.js';
+import { Conditions } from './conditions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { selectList, statement } from './statements.js';
 
@@ -23,20 +24,14 @@ export interface RowPage<T> {
 
 const RUNS_CURSOR = 'runs';
 
-function filterClauses(filter: RunFilter): { clauses: string[]; params: Array<string | number> } {
-  const clauses: string[] = [];
-  const params: Array<string | number> = [];
-  const add = (clause: string, value: string | undefined): void => {
-    if (value === undefined) return;
-    clauses.push(clause);
-    params.push(value);
-  };
-  add('club_slug = ?', filter.club);
-  add('pipeline = ?', filter.pipeline);
-  add('status = ?', filter.status);
-  if (filter.failedRecords === 'some') clauses.push('failed > 0');
-  else if (filter.failedRecords === 'none') clauses.push('failed = 0');
-  return { clauses, params };
+function filterClauses(filter: RunFilter): Conditions {
+  const conditions = new Conditions();
+  conditions.addIf('club_slug = ?', filter.club);
+  conditions.addIf('pipeline = ?', filter.pipeline);
+  conditions.addIf('status = ?', filter.status);
+  if (filter.failedRecords === 'some') conditions.add('failed > 0');
+  else if (filter.failedRecords === 'none') conditions.add('failed = 0');
+  return conditions;
 }
 
 /**

@@ -3,6 +3,11 @@ import type { PipelineSummary, RunDot, StepView } from '../../shared/api.js';
 import type { RunRow } from '../../shared/schema.js';
 import type { RecentRunRow } from '../queries/pipelines.js';
 import { runView } from '../views.js';
+import { median } from '../../shared/normal-range.js';
+
+// The median is the normal range's own (one arithmetic for the summary and the run comparison); re-exported for
+// the summary's callers and tests.
+export { median };
 
 export interface PipelineFacts {
   club: string;
@@ -22,15 +27,6 @@ export interface PipelineFacts {
   olderFinishedRunId?: number | undefined;
   /** Steps of the newest run still running, when the newest run is running. */
   runningSteps: StepView[];
-}
-
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function dot(row: RecentRunRow): RunDot {
