@@ -9,7 +9,7 @@ import { DELIVERY_WORDS, channelOrder } from './alert-words.js';
 import { formatDateTime, formatRelative } from './format.js';
 import { pipelineHref, runHref } from './routes.js';
 import type { Services } from './services.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, columnStyles, tableStyles } from './ui-styles.js';
 import './alert-channel-card.js';
 
 const PAGE_SIZE = 50;
@@ -22,12 +22,9 @@ const REFRESH_MS = 1000;
 export class AlertsPage extends LitElement {
   static override styles = [
     baseStyles,
+    columnStyles,
+    tableStyles,
     css`
-      :host {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr);
-        gap: 16px;
-      }
       section {
         display: grid;
         gap: 8px;
@@ -37,23 +34,11 @@ export class AlertsPage extends LitElement {
         gap: 8px;
         grid-template-columns: repeat(auto-fill, minmax(min(100%, 340px), 1fr));
       }
-      .table-wrap {
-        overflow-x: auto;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
       th,
       td {
-        text-align: left;
-        padding: 6px 10px;
-        border-bottom: 1px solid var(--border);
         vertical-align: top;
       }
       th {
-        font-size: 12px;
-        color: var(--text-muted);
         white-space: nowrap;
       }
       td.when,
