@@ -1,7 +1,6 @@
 // The errors page's filter form: pipeline, system, record, window, sort and "hide acknowledged". It holds no
 // state: each change asks the page for the filtered address (the URL holds the filters).
 import { html, nothing } from 'lit';
-import { ifDefined } from 'lit/directives/if-defined.js';
 import {
   DEFAULT_ERROR_SORT,
   DEFAULT_ERROR_WINDOW,
@@ -12,34 +11,10 @@ import {
   isErrorGroupSort,
   isErrorWindow,
 } from './error-group-order.js';
+import { nameChoices, renderFilterSelect } from './filter-select.js';
 import { errorsHref, type Route } from './routes.js';
 
 export type ErrorsRoute = Extract<Route, { view: 'errors' }>;
-
-interface Choice {
-  value: string;
-  text: string;
-  selected: boolean;
-}
-
-/** A labelled select whose change hands its value to `pick`. */
-function filterSelect(label: string, className: string | undefined, choices: Choice[], pick: (value: string) => void) {
-  return html`<label
-    >${label}
-    <select class=${ifDefined(className)} @change=${(e: Event) => pick((e.target as HTMLSelectElement).value)}>
-      ${choices.map((c) => html`<option .value=${c.value} ?selected=${c.selected}>${c.text}</option>`)}
-    </select></label
-  >`;
-}
-
-/** "All" and the names, the one filtered on listed even when no longer among them. */
-function nameChoices(all: string, names: string[], current: string | null): Choice[] {
-  const listed = current !== null && !names.includes(current) ? [current, ...names] : names;
-  return [
-    { value: '', text: all, selected: current === null },
-    ...listed.map((n) => ({ value: n, text: n, selected: n === current })),
-  ];
-}
 
 function onSubmit(event: SubmitEvent, setFilter: (patch: Partial<ErrorsRoute>) => void): void {
   event.preventDefault();
@@ -58,28 +33,32 @@ export function renderErrorFilters(
   const shownWindow = r.window ?? DEFAULT_ERROR_WINDOW;
   const sort = r.sort ?? DEFAULT_ERROR_SORT;
   return html`<form role="search" aria-label="Filter errors" @submit=${(e: SubmitEvent) => onSubmit(e, setFilter)}>
-    ${filterSelect('Pipeline', undefined, nameChoices('all pipelines', pipelines, r.pipeline), (v) =>
-      setFilter({ pipeline: v === '' ? null : v }),
-    )}
-    ${filterSelect('System', undefined, nameChoices('all systems', systems, r.system), (v) =>
-      setFilter({ system: v === '' ? null : v }),
-    )}
+    ${renderFilterSelect({
+      label: 'Pipeline',
+      choices: nameChoices('all pipelines', pipelines, r.pipeline),
+      pick: (v) => setFilter({ pipeline: v === '' ? null : v }),
+    })}
+    ${renderFilterSelect({
+      label: 'System',
+      choices: nameChoices('all systems', systems, r.system),
+      pick: (v) => setFilter({ system: v === '' ? null : v }),
+    })}
     <label
       >Record
       <input name="identifier" type="search" placeholder="identifier" .value=${r.identifier ?? ''} />
     </label>
-    ${filterSelect(
-      'Window',
-      'window',
-      ERROR_WINDOWS.map((w) => ({ value: w, text: ERROR_WINDOW_LABELS[w], selected: shownWindow === w })),
-      (v) => setFilter({ window: isErrorWindow(v) && v !== DEFAULT_ERROR_WINDOW ? v : null }),
-    )}
-    ${filterSelect(
-      'Sort groups by',
-      'sort',
-      ERROR_GROUP_SORTS.map((s) => ({ value: s, text: ERROR_SORT_LABELS[s], selected: sort === s })),
-      (v) => setFilter({ sort: isErrorGroupSort(v) && v !== DEFAULT_ERROR_SORT ? v : null }),
-    )}
+    ${renderFilterSelect({
+      label: 'Window',
+      className: 'window',
+      choices: ERROR_WINDOWS.map((w) => ({ value: w, text: ERROR_WINDOW_LABELS[w], selected: shownWindow === w })),
+      pick: (v) => setFilter({ window: isErrorWindow(v) && v !== DEFAULT_ERROR_WINDOW ? v : null }),
+    })}
+    ${renderFilterSelect({
+      label: 'Sort groups by',
+      className: 'sort',
+      choices: ERROR_GROUP_SORTS.map((s) => ({ value: s, text: ERROR_SORT_LABELS[s], selected: sort === s })),
+      pick: (v) => setFilter({ sort: isErrorGroupSort(v) && v !== DEFAULT_ERROR_SORT ? v : null }),
+    })}
     <label
       ><input
         class="hide-acked"
