@@ -6,6 +6,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AlertChannelView, AlertView } from '../shared/alerts.js';
 import { DELIVERY_WORDS, channelOrder } from './alert-words.js';
+import { renderDataTable } from './data-table.js';
 import { formatDateTime, formatRelative } from './format.js';
 import { pipelineHref, runHref } from './routes.js';
 import type { Services } from './services.js';
@@ -231,54 +232,40 @@ export class AlertsPage extends LitElement {
     if (alerts.length === 0)
       return html`<p class="muted">No alerts sent${this.club === null ? '' : ' for this club'}.</p>`;
     const now = Date.now();
-    return html`<div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Alert</th>
-              <th>Pipeline</th>
-              <th>What happened</th>
-              <th>Delivery</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${alerts.map(
-              (a) =>
-                html`<tr data-alert-id=${a.alertId}>
-                  <td class="when" title=${formatDateTime(a.created)}>${formatRelative(a.created, now)}</td>
-                  <td class="nowrap">
-                    ${a.kind}${a.reminder ? html` <span class="muted">(reminder)</span>` : nothing}
-                  </td>
-                  <td class="nowrap">
-                    <a href=${pipelineHref(a.club, a.pipeline)}>${a.club} / ${a.pipeline}</a>
-                    ${
-                      a.runId === null
-                        ? nothing
-                        : html`<br /><a href=${runHref(a.runId)} aria-label="Run ${a.runId} of ${a.pipeline}"
-                              >run #${a.runId}</a
-                            >`
-                    }
-                  </td>
-                  <td class="msg">${a.summary}</td>
-                  <td>${this.renderDeliveries(a)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
-      ${
-        this.cursor === null
-          ? nothing
-          : html`<div class="more">
+    return html`${renderDataTable(
+      ['When', 'Alert', 'Pipeline', 'What happened', 'Delivery'],
+      alerts.map(
+        (a) =>
+          html`<tr data-alert-id=${a.alertId}>
+            <td class="when" title=${formatDateTime(a.created)}>${formatRelative(a.created, now)}</td>
+            <td class="nowrap">${a.kind}${a.reminder ? html` <span class="muted">(reminder)</span>` : nothing}</td>
+            <td class="nowrap">
+              <a href=${pipelineHref(a.club, a.pipeline)}>${a.club} / ${a.pipeline}</a>
               ${
-                this.loadMoreError === null
+                a.runId === null
                   ? nothing
-                  : html`<p class="error-text" role="alert">Could not load more: ${this.loadMoreError}</p>`
+                  : html`<br /><a href=${runHref(a.runId)} aria-label="Run ${a.runId} of ${a.pipeline}"
+                        >run #${a.runId}</a
+                      >`
               }
-              <button ?disabled=${this.loadingMore} @click=${() => void this.loadMore()}>Load more</button>
-            </div>`
-      }`;
+            </td>
+            <td class="msg">${a.summary}</td>
+            <td>${this.renderDeliveries(a)}</td>
+          </tr>`,
+      ),
+    )}
+    ${
+      this.cursor === null
+        ? nothing
+        : html`<div class="more">
+            ${
+              this.loadMoreError === null
+                ? nothing
+                : html`<p class="error-text" role="alert">Could not load more: ${this.loadMoreError}</p>`
+            }
+            <button ?disabled=${this.loadingMore} @click=${() => void this.loadMore()}>Load more</button>
+          </div>`
+    }`;
   }
 
   override render() {

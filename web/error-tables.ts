@@ -2,6 +2,7 @@
 // to their runs and log lines and a "load more" button, and the records failing run after run.
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ErrorView, RecurringIdentifier } from '../shared/api.js';
+import { renderDataTable } from './data-table.js';
 import { formatCount, formatDateTime, formatRelative } from './format.js';
 import { errorsHref, pipelineHref, runHref } from './routes.js';
 
@@ -19,36 +20,23 @@ export interface ErrorListView {
 export function renderErrorList(view: ErrorListView) {
   return html`<section aria-labelledby="list-title" class="card" style="padding: 10px 12px">
     <h2 id="list-title">${view.title}</h2>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Pipeline</th>
-            <th>Record</th>
-            <th>System</th>
-            <th>Message</th>
-            <th>Run</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${view.list.map(
-            (e) =>
-              html`<tr data-error-id=${e.id}>
-                <td class="when" title=${formatDateTime(e.time)}>${formatDateTime(e.time)}</td>
-                <td><a href=${pipelineHref(e.club, e.pipeline)}>${e.club} / ${e.pipeline}</a></td>
-                <td class="mono">${e.identifier ?? '—'}</td>
-                <td>${e.system ?? '—'}</td>
-                <td class="msg">${e.message}</td>
-                <td>
-                  <a href=${runHref(e.runId)}>#${e.runId}</a> ·
-                  <a href=${runHref(e.runId, e.offset)} aria-label="Log line of this error in run ${e.runId}">line</a>
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    ${renderDataTable(
+      ['When', 'Pipeline', 'Record', 'System', 'Message', 'Run'],
+      view.list.map(
+        (e) =>
+          html`<tr data-error-id=${e.id}>
+            <td class="when" title=${formatDateTime(e.time)}>${formatDateTime(e.time)}</td>
+            <td><a href=${pipelineHref(e.club, e.pipeline)}>${e.club} / ${e.pipeline}</a></td>
+            <td class="mono">${e.identifier ?? '—'}</td>
+            <td>${e.system ?? '—'}</td>
+            <td class="msg">${e.message}</td>
+            <td>
+              <a href=${runHref(e.runId)}>#${e.runId}</a> ·
+              <a href=${runHref(e.runId, e.offset)} aria-label="Log line of this error in run ${e.runId}">line</a>
+            </td>
+          </tr>`,
+      ),
+    )}
     ${view.list.length === 0 ? html`<p class="muted more">No errors match.</p>` : nothing}
     ${
       view.cursor !== null
@@ -73,39 +61,25 @@ export function renderRecurringRecords(recurring: readonly RecurringIdentifier[]
     ${
       recurring.length === 0
         ? html`<p class="muted">No record failed in consecutive runs.</p>`
-        : html`<div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Record</th>
-                  <th>Pipeline</th>
-                  <th>Runs in a row</th>
-                  <th>Last message</th>
-                  <th>Last seen</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${recurring.map(
-                  (x) =>
-                    html`<tr data-identifier=${x.identifier}>
-                      <td class="nowrap">
-                        <a
-                          class="mono"
-                          href=${errorsHref({ club: x.club, pipeline: x.pipeline, identifier: x.identifier })}
-                          >${x.identifier}</a
-                        >
-                      </td>
-                      <td class="nowrap">
-                        <a href=${pipelineHref(x.club, x.pipeline)}>${x.club} / ${x.pipeline}</a>
-                      </td>
-                      <td class="num">${formatCount(x.consecutiveRuns)}</td>
-                      <td class="msg">${x.lastMessage}</td>
-                      <td class="when" title=${formatDateTime(x.lastSeen)}>${formatRelative(x.lastSeen, now)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
+        : renderDataTable(
+            ['Record', 'Pipeline', 'Runs in a row', 'Last message', 'Last seen'],
+            recurring.map(
+              (x) =>
+                html`<tr data-identifier=${x.identifier}>
+                  <td class="nowrap">
+                    <a class="mono" href=${errorsHref({ club: x.club, pipeline: x.pipeline, identifier: x.identifier })}
+                      >${x.identifier}</a
+                    >
+                  </td>
+                  <td class="nowrap">
+                    <a href=${pipelineHref(x.club, x.pipeline)}>${x.club} / ${x.pipeline}</a>
+                  </td>
+                  <td class="num">${formatCount(x.consecutiveRuns)}</td>
+                  <td class="msg">${x.lastMessage}</td>
+                  <td class="when" title=${formatDateTime(x.lastSeen)}>${formatRelative(x.lastSeen, now)}</td>
+                </tr>`,
+            ),
+          )
     }
   </section>`;
 }

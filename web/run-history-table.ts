@@ -3,6 +3,7 @@
 import { html } from 'lit';
 import type { RunView } from '../shared/api.js';
 import type { ComparedFigure } from '../shared/api-compare.js';
+import { renderDataTable } from './data-table.js';
 import { formatCount, formatDateTime, formatDuration, formatRelative } from './format.js';
 import { HISTORY_STATUSES, HISTORY_STATUS_LABELS, isHistoryStatus, type HistoryStatus } from './history-status.js';
 import { runHref } from './routes.js';
@@ -65,32 +66,24 @@ export function renderRunHistory(view: RunHistoryView) {
         </select></label
       >
     </div>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>Status</th>
-            <th>Run</th>
-            <th>Started</th>
-            <th class="num">Duration</th>
-            <th>Trigger</th>
-            <th class="num">Created</th>
-            <th class="num">Updated</th>
-            <th class="num">Skipped</th>
-            <th class="num">Failed</th>
-            <th class="num">Errors</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${view.runs.map((run) => renderRow(run, view.now, view.outliers.get(run.id)))}
-        </tbody>
-      </table>
-      ${
-        view.status !== null && view.loaded && !view.loading && view.runs.length === 0
-          ? html`<p class="muted empty">No ${HISTORY_STATUS_LABELS[view.status]} runs.</p>`
-          : null
-      }
-    </div>
+    ${renderDataTable(
+      [
+        'Status',
+        'Run',
+        'Started',
+        { title: 'Duration', className: 'num' },
+        'Trigger',
+        { title: 'Created', className: 'num' },
+        { title: 'Updated', className: 'num' },
+        { title: 'Skipped', className: 'num' },
+        { title: 'Failed', className: 'num' },
+        { title: 'Errors', className: 'num' },
+      ],
+      view.runs.map((run) => renderRow(run, view.now, view.outliers.get(run.id))),
+      view.status !== null && view.loaded && !view.loading && view.runs.length === 0
+        ? html`<p class="muted empty">No ${HISTORY_STATUS_LABELS[view.status]} runs.</p>`
+        : null,
+    )}
     <div class="sentinel more">
       ${
         view.nextCursor !== null

@@ -4,6 +4,7 @@
 import { css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { ScheduledStart, ScheduleHistoryView } from '../shared/health.js';
+import { renderDataTable } from './data-table.js';
 import { formatDateTime } from './format.js';
 import { runHref } from './routes.js';
 import { ATTENTION_TIMINGS, TIMING_LABELS, delayWords, scheduleSummary } from './schedule-history-model.js';
@@ -72,22 +73,10 @@ export class ScheduleHistory extends PipelineSection<ScheduleHistoryView> {
                 ${
                   view.starts.length === 0
                     ? html`<p class="muted">No occurrence due since runboard started watching.</p>`
-                    : html`<div class="table-wrap">
-                        <table>
-                          <thead>
-                            <tr>
-                              <th>Due</th>
-                              <th>Started</th>
-                              <th>Started vs due</th>
-                              <th>Run</th>
-                              <th>Result</th>
-                            </tr>
-                          </thead>
-                          <tbody>
-                            ${view.starts.map((start) => this.renderRow(start))}
-                          </tbody>
-                        </table>
-                      </div>`
+                    : renderDataTable(
+                        ['Due', 'Started', 'Started vs due', 'Run', 'Result'],
+                        view.starts.map((start) => this.renderRow(start)),
+                      )
                 }`
       }
     </section>`;
