@@ -6,16 +6,14 @@ import type { AlertChannelView, TestAlertOutcome } from '../shared/alerts.js';
 import { channelHealth } from './alert-words.js';
 import { formatCount, formatDateTime, formatRelative } from './format.js';
 import type { Services } from './services.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, blockStyles } from './ui-styles.js';
 
 @customElement('alert-channel-card')
 export class AlertChannelCard extends LitElement {
   static override styles = [
     baseStyles,
+    blockStyles,
     css`
-      :host {
-        display: block;
-      }
       article {
         padding: 10px 12px;
         display: grid;

@@ -6,10 +6,11 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AlertChannelView, AlertView } from '../shared/alerts.js';
 import { DELIVERY_WORDS, channelOrder } from './alert-words.js';
+import { renderDataTable } from './data-table.js';
 import { formatDateTime, formatRelative } from './format.js';
 import { pipelineHref, runHref } from './routes.js';
 import type { Services } from './services.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, columnStyles, tableStyles } from './ui-styles.js';
 import './alert-channel-card.js';
 
 const PAGE_SIZE = 50;
@@ -22,12 +23,9 @@ const REFRESH_MS = 1000;
 export class AlertsPage extends LitElement {
   static override styles = [
     baseStyles,
+    columnStyles,
+    tableStyles,
     css`
-      :host {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr);
-        gap: 16px;
-      }
       section {
         display: grid;
         gap: 8px;
@@ -37,23 +35,11 @@ export class AlertsPage extends LitElement {
         gap: 8px;
         grid-template-columns: repeat(auto-fill, minmax(min(100%, 340px), 1fr));
       }
-      .table-wrap {
-        overflow-x: auto;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
       th,
       td {
-        text-align: left;
-        padding: 6px 10px;
-        border-bottom: 1px solid var(--border);
         vertical-align: top;
       }
       th {
-        font-size: 12px;
-        color: var(--text-muted);
         white-space: nowrap;
       }
       td.when,
@@ -246,54 +232,40 @@ export class AlertsPage extends LitElement {
     if (alerts.length === 0)
       return html`<p class="muted">No alerts sent${this.club === null ? '' : ' for this club'}.</p>`;
     const now = Date.now();
-    return html`<div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Alert</th>
-              <th>Pipeline</th>
-              <th>What happened</th>
-              <th>Delivery</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${alerts.map(
-              (a) =>
-                html`<tr data-alert-id=${a.alertId}>
-                  <td class="when" title=${formatDateTime(a.created)}>${formatRelative(a.created, now)}</td>
-                  <td class="nowrap">
-                    ${a.kind}${a.reminder ? html` <span class="muted">(reminder)</span>` : nothing}
-                  </td>
-                  <td class="nowrap">
-                    <a href=${pipelineHref(a.club, a.pipeline)}>${a.club} / ${a.pipeline}</a>
-                    ${
-                      a.runId === null
-                        ? nothing
-                        : html`<br /><a href=${runHref(a.runId)} aria-label="Run ${a.runId} of ${a.pipeline}"
-                              >run #${a.runId}</a
-                            >`
-                    }
-                  </td>
-                  <td class="msg">${a.summary}</td>
-                  <td>${this.renderDeliveries(a)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
-      ${
-        this.cursor === null
-          ? nothing
-          : html`<div class="more">
+    return html`${renderDataTable(
+      ['When', 'Alert', 'Pipeline', 'What happened', 'Delivery'],
+      alerts.map(
+        (a) =>
+          html`<tr data-alert-id=${a.alertId}>
+            <td class="when" title=${formatDateTime(a.created)}>${formatRelative(a.created, now)}</td>
+            <td class="nowrap">${a.kind}${a.reminder ? html` <span class="muted">(reminder)</span>` : nothing}</td>
+            <td class="nowrap">
+              <a href=${pipelineHref(a.club, a.pipeline)}>${a.club} / ${a.pipeline}</a>
               ${
-                this.loadMoreError === null
+                a.runId === null
                   ? nothing
-                  : html`<p class="error-text" role="alert">Could not load more: ${this.loadMoreError}</p>`
+                  : html`<br /><a href=${runHref(a.runId)} aria-label="Run ${a.runId} of ${a.pipeline}"
+                        >run #${a.runId}</a
+                      >`
               }
-              <button ?disabled=${this.loadingMore} @click=${() => void this.loadMore()}>Load more</button>
-            </div>`
-      }`;
+            </td>
+            <td class="msg">${a.summary}</td>
+            <td>${this.renderDeliveries(a)}</td>
+          </tr>`,
+      ),
+    )}
+    ${
+      this.cursor === null
+        ? nothing
+        : html`<div class="more">
+            ${
+              this.loadMoreError === null
+                ? nothing
+                : html`<p class="error-text" role="alert">Could not load more: ${this.loadMoreError}</p>`
+            }
+            <button ?disabled=${this.loadingMore} @click=${() => void this.loadMore()}>Load more</button>
+          </div>`
+    }`;
   }
 
   override render() {

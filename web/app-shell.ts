@@ -1,13 +1,16 @@
 // The app: header (navigation, club filter, connection state), the page for the current URL, the token prompt.
 // Routing uses the History API; in-app links are plain <a href> intercepted here, so they also work as links.
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { CLUB_STORAGE_KEY, clubChoice, storedClub } from './club-choice.js';
+import { appShellStyles } from './app-shell-styles.js';
+import { currentRoute, inAppHref, routeWithChosenClub, withClub } from './app-location.js';
+import { CLUB_STORAGE_KEY } from './club-choice.js';
 import type { ConnectionState } from './live-state.js';
 import { readSetting, writeSetting } from './local-setting.js';
 import { clubsOf } from './overview-model.js';
-import { alertsHref, errorsHref, overviewHref, parseRoute, routeHref, routeTitle, type Route } from './routes.js';
+import { renderRoutePage } from './route-page.js';
+import { alertsHref, errorsHref, overviewHref, routeTitle, type Route } from './routes.js';
 import type { NavigateDetail, Services } from './services.js';
 import {
   TIME_ZONE_STORAGE_KEY,
@@ -20,11 +23,6 @@ import type { TokenPrompt } from './token-prompt.js';
 import { baseStyles } from './ui-styles.js';
 import './club-filter.js';
 import './connection-indicator.js';
-import './alerts-page.js';
-import './errors-page.js';
-import './overview-page.js';
-import './pipeline-page.js';
-import './run-page.js';
 import './offline-banner.js';
 import './token-prompt.js';
 
@@ -38,114 +36,9 @@ function initialTimeZone(): TimeZoneMode {
 /** The app's element id: the skip link's target in the document (it then focuses the page's <main>). */
 const APP_ID = 'app';
 
-function currentRoute(): Route {
-  return parseRoute(window.location.pathname, window.location.search);
-}
-
-/**
- * The route of the address bar once the chosen club is applied: a bare overview or errors address gets the
- * stored club back (replacing the history entry), and a club in the URL becomes the stored choice.
- */
-function routeWithChosenClub(): { route: Route; club: string | null } {
-  const choice = clubChoice(currentRoute(), storedClub(readSetting(CLUB_STORAGE_KEY)));
-  if (choice.redirect !== null) window.history.replaceState(null, '', choice.redirect + window.location.hash);
-  writeSetting(CLUB_STORAGE_KEY, choice.club);
-  return { route: currentRoute(), club: choice.club };
-}
-
-/** The club a page shows, to carry it over when the club filter changes. */
-function withClub(route: Route, club: string | null): string {
-  if (route.view === 'errors')
-    return routeHref({ ...route, club, pipeline: club === route.club ? route.pipeline : null });
-  if (route.view === 'alerts') return alertsHref(club);
-  return overviewHref(club);
-}
-
 @customElement('runboard-app')
 export class RunboardApp extends LitElement {
-  static override styles = [
-    baseStyles,
-    css`
-      :host {
-        display: block;
-        min-height: 100vh;
-      }
-      .skip {
-        position: absolute;
-        left: -1000px;
-      }
-      .skip:focus {
-        left: 8px;
-        top: 8px;
-        z-index: 10;
-        background: var(--surface);
-        padding: 6px 10px;
-      }
-      header {
-        position: sticky;
-        top: 0;
-        z-index: 5;
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 8px 20px;
-        padding: 8px 20px;
-        background: var(--surface);
-        border-bottom: 1px solid var(--border);
-      }
-      .brand {
-        font-weight: 700;
-        font-size: 16px;
-        color: var(--text);
-      }
-      nav ul {
-        display: flex;
-        gap: 4px;
-        list-style: none;
-        margin: 0;
-        padding: 0;
-      }
-      nav a {
-        display: inline-block;
-        padding: 4px 10px;
-        border-radius: 6px;
-        color: var(--text);
-      }
-      nav a[aria-current='page'] {
-        background: var(--surface-2);
-        font-weight: 600;
-      }
-      .spacer {
-        flex: 1;
-      }
-      offline-banner {
-        /* Across the whole page, under the header's controls, sticky with them. */
-        flex: 0 0 calc(100% + 40px);
-        margin: 0 -20px -8px;
-      }
-      .tz {
-        font-size: 12px;
-        font-variant-numeric: tabular-nums;
-      }
-      main {
-        padding: 16px 20px 40px;
-        max-width: 1600px;
-        margin: 0 auto;
-      }
-      @media (max-width: 600px) {
-        header {
-          padding: 8px 12px;
-        }
-        offline-banner {
-          flex-basis: calc(100% + 24px);
-          margin: 0 -12px -8px;
-        }
-        main {
-          padding: 12px;
-        }
-      }
-    `,
-  ];
+  static override styles = [baseStyles, appShellStyles];
 
   @property({ attribute: false }) services!: Services;
   @state() private route: Route = currentRoute();
@@ -198,21 +91,10 @@ export class RunboardApp extends LitElement {
   }
 
   private readonly onClick = (event: MouseEvent): void => {
-    if (
-      event.defaultPrevented ||
-      event.button !== 0 ||
-      event.metaKey ||
-      event.ctrlKey ||
-      event.shiftKey ||
-      event.altKey
-    )
-      return;
-    const anchor = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
-    if (!anchor || anchor.target !== '' || anchor.hasAttribute('download')) return;
-    const url = new URL(anchor.href, window.location.href);
-    if (url.origin !== window.location.origin || url.pathname.startsWith('/api/')) return;
+    const href = inAppHref(event);
+    if (href === null) return;
     event.preventDefault();
-    this.navigate(url.pathname + url.search + url.hash);
+    this.navigate(href);
   };
 
   private readonly onNavigate = (event: Event): void => {
@@ -296,30 +178,6 @@ export class RunboardApp extends LitElement {
     this.navigate(withClub(this.route, event.detail));
   }
 
-  private renderPage() {
-    const route = this.route;
-    switch (route.view) {
-      case 'overview':
-        return html`<overview-page .services=${this.services} .club=${route.club}></overview-page>`;
-      case 'pipeline':
-        return html`<pipeline-page
-          .services=${this.services}
-          .club=${route.club}
-          .pipeline=${route.pipeline}
-          .status=${route.status}
-        ></pipeline-page>`;
-      case 'run':
-        return html`<run-page .services=${this.services} .route=${route}></run-page>`;
-      case 'errors':
-        return html`<errors-page .services=${this.services} .route=${route}></errors-page>`;
-      case 'alerts':
-        return html`<alerts-page .services=${this.services} .club=${route.club}></alerts-page>`;
-      case 'not-found':
-        return html`<h1>Not found</h1>
-          <p>Nothing lives at <code>${route.path}</code>. <a href="/">Back to the overview</a>.</p>`;
-    }
-  }
-
   private renderTimeZone() {
     const label = timeZoneLabel(
       this.timeZone,
@@ -374,7 +232,7 @@ export class RunboardApp extends LitElement {
         <connection-indicator .state=${this.connection}></connection-indicator>
         <offline-banner .services=${this.services}></offline-banner>
       </header>
-      <main id="main" tabindex="-1">${keyed(this.pageGeneration, this.renderPage())}</main>
+      <main id="main" tabindex="-1">${keyed(this.pageGeneration, renderRoutePage(this.route, this.services))}</main>
       <token-prompt></token-prompt>
     `;
   }

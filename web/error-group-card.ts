@@ -9,16 +9,14 @@ import { titleParts, titleText } from './error-title.js';
 import { ClockController } from './clock-controller.js';
 import { formatCount, formatDateTime, formatRelative, plural } from './format.js';
 import { errorsHref, pipelineHref, runHref } from './routes.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, blockStyles } from './ui-styles.js';
 
 @customElement('error-group-card')
 export class ErrorGroupCard extends LitElement {
   static override styles = [
     baseStyles,
+    blockStyles,
     css`
-      :host {
-        display: block;
-      }
       article {
         padding: 10px 14px;
         display: grid;

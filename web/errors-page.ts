@@ -3,12 +3,8 @@
 import {
   DEFAULT_ERROR_SORT,
   DEFAULT_ERROR_WINDOW,
-  ERROR_GROUP_SORTS,
   ERROR_SORT_LABELS,
-  ERROR_WINDOWS,
   ERROR_WINDOW_LABELS,
-  isErrorGroupSort,
-  isErrorWindow,
   windowSince,
 } from './error-group-order.js';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
@@ -17,14 +13,14 @@ import type { ErrorGroupsResponse, ErrorView } from '../shared/api.js';
 import './error-ack.js';
 import { titleText } from './error-title.js';
 import { describeErrorFilters } from './filter-description.js';
-import { formatCount, formatDateTime, formatRelative, plural } from './format.js';
-import { errorsHref, pipelineHref, routeHref, runHref, type Route } from './routes.js';
+import { renderErrorFilters, type ErrorsRoute } from './error-filters-form.js';
+import { renderErrorList, renderRecurringRecords } from './error-tables.js';
+import { plural } from './format.js';
+import { routeHref, runHref } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
 import { baseStyles, pageColumnStyles, tableStyles } from './ui-styles.js';
 import { LiveDataController } from './live-data-controller.js';
 import './error-group-card.js';
-
-type ErrorsRoute = Extract<Route, { view: 'errors' }>;
 
 const LIST_PAGE = 100;
 /** New errors arrive in bursts: regroup at most this often. */
@@ -207,100 +203,6 @@ export class ErrorsPage extends LitElement {
     this.dispatchEvent(navigateEvent(routeHref({ ...this.route, ...patch }), replace));
   }
 
-  private onSubmit(event: SubmitEvent): void {
-    event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const value = new FormData(form).get('identifier');
-    const identifier = typeof value === 'string' ? value.trim() : '';
-    this.setFilter({ identifier: identifier === '' ? null : identifier });
-  }
-
-  private renderFilters(systems: string[]) {
-    const r = this.route;
-    const pipelines =
-      r.pipeline !== null && !this.pipelines.includes(r.pipeline) ? [r.pipeline, ...this.pipelines] : this.pipelines;
-    const allSystems = r.system !== null && !systems.includes(r.system) ? [r.system, ...systems] : systems;
-    return html`<form role="search" aria-label="Filter errors" @submit=${(e: SubmitEvent) => this.onSubmit(e)}>
-      <label
-        >Pipeline
-        <select
-          @change=${(e: Event) => {
-            const v = (e.target as HTMLSelectElement).value;
-            this.setFilter({ pipeline: v === '' ? null : v });
-          }}
-        >
-          <option value="" ?selected=${r.pipeline === null}>all pipelines</option>
-          ${pipelines.map((p) => html`<option .value=${p} ?selected=${p === r.pipeline}>${p}</option>`)}
-        </select></label
-      >
-      <label
-        >System
-        <select
-          @change=${(e: Event) => {
-            const v = (e.target as HTMLSelectElement).value;
-            this.setFilter({ system: v === '' ? null : v });
-          }}
-        >
-          <option value="" ?selected=${r.system === null}>all systems</option>
-          ${allSystems.map((s) => html`<option .value=${s} ?selected=${s === r.system}>${s}</option>`)}
-        </select></label
-      >
-      <label
-        >Record
-        <input name="identifier" type="search" placeholder="identifier" .value=${r.identifier ?? ''} />
-      </label>
-      <label
-        >Window
-        <select
-          class="window"
-          @change=${(e: Event) => {
-            const v = (e.target as HTMLSelectElement).value;
-            this.setFilter({ window: isErrorWindow(v) && v !== DEFAULT_ERROR_WINDOW ? v : null });
-          }}
-        >
-          ${ERROR_WINDOWS.map(
-            (w) =>
-              html`<option value=${w} ?selected=${(r.window ?? DEFAULT_ERROR_WINDOW) === w}>
-                ${ERROR_WINDOW_LABELS[w]}
-              </option>`,
-          )}
-        </select></label
-      >
-      <label
-        >Sort groups by
-        <select
-          class="sort"
-          @change=${(e: Event) => {
-            const v = (e.target as HTMLSelectElement).value;
-            this.setFilter({ sort: isErrorGroupSort(v) && v !== DEFAULT_ERROR_SORT ? v : null });
-          }}
-        >
-          ${ERROR_GROUP_SORTS.map(
-            (s) =>
-              html`<option value=${s} ?selected=${(r.sort ?? DEFAULT_ERROR_SORT) === s}>
-                ${ERROR_SORT_LABELS[s]}
-              </option>`,
-          )}
-        </select></label
-      >
-      <label
-        ><input
-          class="hide-acked"
-          type="checkbox"
-          .checked=${r.acked === 'hide'}
-          @change=${(e: Event) => this.setFilter({ acked: (e.target as HTMLInputElement).checked ? 'hide' : null })}
-        />
-        Hide acknowledged</label
-      >
-      <button type="submit">Apply</button>
-      ${
-        r.pipeline !== null || r.system !== null || r.identifier !== null || r.fingerprint !== null || r.run !== null
-          ? html`<a href=${errorsHref({ club: r.club })}>Clear filters</a>`
-          : nothing
-      }
-    </form>`;
-  }
-
   private renderList() {
     const r = this.route;
     const group = r.fingerprint === null ? null : this.response?.groups.find((g) => g.fingerprint === r.fingerprint);
@@ -310,54 +212,14 @@ export class ErrorsPage extends LitElement {
         : r.identifier !== null
           ? html`Errors of record <span class="mono">${r.identifier}</span>`
           : html`Errors of run <a href=${runHref(r.run ?? 0)}>#${r.run}</a>`;
-    return html`<section aria-labelledby="list-title" class="card" style="padding: 10px 12px">
-      <h2 id="list-title">${title}</h2>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Pipeline</th>
-              <th>Record</th>
-              <th>System</th>
-              <th>Message</th>
-              <th>Run</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${this.list.map(
-              (e) =>
-                html`<tr data-error-id=${e.id}>
-                  <td class="when" title=${formatDateTime(e.time)}>${formatDateTime(e.time)}</td>
-                  <td><a href=${pipelineHref(e.club, e.pipeline)}>${e.club} / ${e.pipeline}</a></td>
-                  <td class="mono">${e.identifier ?? '—'}</td>
-                  <td>${e.system ?? '—'}</td>
-                  <td class="msg">${e.message}</td>
-                  <td>
-                    <a href=${runHref(e.runId)}>#${e.runId}</a> ·
-                    <a href=${runHref(e.runId, e.offset)} aria-label="Log line of this error in run ${e.runId}">line</a>
-                  </td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
-      ${this.list.length === 0 ? html`<p class="muted more">No errors match.</p>` : nothing}
-      ${
-        this.listCursor !== null
-          ? html`<div class="more">
-              ${
-                this.loadMoreError === null
-                  ? nothing
-                  : html`<p class="error-text" role="alert">Could not load more: ${this.loadMoreError}</p>`
-              }
-              <button ?disabled=${this.listLoading} @click=${() => void this.loadMore()}>
-                ${this.loadMoreError === null ? 'Load more' : 'Load more (retry)'}
-              </button>
-            </div>`
-          : nothing
-      }
-    </section>`;
+    return renderErrorList({
+      title,
+      list: this.list,
+      cursor: this.listCursor,
+      loading: this.listLoading,
+      loadMoreError: this.loadMoreError,
+      loadMore: () => void this.loadMore(),
+    });
   }
 
   override render() {
@@ -372,7 +234,7 @@ export class ErrorsPage extends LitElement {
           r.pipeline === null ? '' : html` <span class="muted">/ ${r.pipeline}</span>`
         }
       </h1>
-      ${this.renderFilters(systems)}
+      ${renderErrorFilters(r, this.pipelines, systems, (patch) => this.setFilter(patch))}
       ${
         this.loadError !== null
           ? html`<div class="card failure" role="alert">
@@ -425,46 +287,7 @@ export class ErrorsPage extends LitElement {
                 </div>`
         }
       </section>
-      <section aria-labelledby="recurring-title" class="card" style="padding: 10px 12px">
-        <h2 id="recurring-title">Records failing run after run</h2>
-        ${
-          recurring.length === 0
-            ? html`<p class="muted">No record failed in consecutive runs.</p>`
-            : html`<div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Record</th>
-                      <th>Pipeline</th>
-                      <th>Runs in a row</th>
-                      <th>Last message</th>
-                      <th>Last seen</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${recurring.map(
-                      (x) =>
-                        html`<tr data-identifier=${x.identifier}>
-                          <td class="nowrap">
-                            <a
-                              class="mono"
-                              href=${errorsHref({ club: x.club, pipeline: x.pipeline, identifier: x.identifier })}
-                              >${x.identifier}</a
-                            >
-                          </td>
-                          <td class="nowrap">
-                            <a href=${pipelineHref(x.club, x.pipeline)}>${x.club} / ${x.pipeline}</a>
-                          </td>
-                          <td class="num">${formatCount(x.consecutiveRuns)}</td>
-                          <td class="msg">${x.lastMessage}</td>
-                          <td class="when" title=${formatDateTime(x.lastSeen)}>${formatRelative(x.lastSeen, now)}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
-        }
-      </section>
+      ${renderRecurringRecords(recurring, now)}
     `;
   }
 }

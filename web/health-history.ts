@@ -1,27 +1,22 @@
 // A pipeline's health history: each change of state (from → to), since when, and why, newest first, with older
 // changes a click away (keyset pages). Reloads its first page when `revision` changes (the live health).
-import { LitElement, css, html } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import type { Page } from '../shared/api.js';
 import type { HealthHistoryEntry } from '../shared/health.js';
 import { formatDateTime } from './format.js';
 import { ATTENTION_STATES } from './health-words.js';
-import type { Services } from './services.js';
-import { baseStyles } from './ui-styles.js';
+import { PipelineSection } from './pipeline-section.js';
+import { baseStyles, sectionStyles } from './ui-styles.js';
 
 const PAGE_SIZE = 20;
 
 @customElement('health-history')
-export class HealthHistory extends LitElement {
+export class HealthHistory extends PipelineSection<Page<HealthHistoryEntry>> {
   static override styles = [
     baseStyles,
+    sectionStyles,
     css`
-      :host {
-        display: block;
-      }
-      h2 {
-        margin: 0 0 6px;
-        font-size: 16px;
-      }
       ol {
         list-style: none;
         margin: 0;
@@ -41,18 +36,10 @@ export class HealthHistory extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) services!: Services;
-  @property() club = '';
-  @property() pipeline = '';
-  /** Any new value reloads the newest page. */
-  @property({ attribute: false }) revision: unknown = null;
-
   @state() private entries: HealthHistoryEntry[] = [];
   @state() private nextCursor: string | null = null;
   @state() private loaded = false;
   @state() private loading = false;
-  @state() private loadError: string | null = null;
-  private generation = 0;
 
   override updated(changed: Map<string, unknown>): void {
     if (changed.has('club') || changed.has('pipeline')) {
@@ -60,27 +47,22 @@ export class HealthHistory extends LitElement {
       this.nextCursor = null;
       this.loaded = false;
     }
-    if (changed.has('club') || changed.has('pipeline') || changed.has('revision') || changed.has('services'))
-      void this.load();
+    super.updated(changed);
   }
 
-  private async load(): Promise<void> {
-    if (!this.services || this.club === '' || this.pipeline === '') return;
-    const generation = ++this.generation;
-    try {
-      const page = await this.services.api.healthHistory(this.club, this.pipeline, { limit: PAGE_SIZE });
-      if (generation !== this.generation) return;
-      const oldestNew = page.items[page.items.length - 1]?.id ?? Infinity;
-      const older = this.entries.filter((entry) => entry.id < oldestNew);
-      // Older pages the operator already opened stay open; otherwise the first page's cursor leads on.
-      const keepOlder = older.length > 0 && page.nextCursor !== null;
-      this.entries = keepOlder ? [...page.items, ...older] : page.items;
-      if (!keepOlder) this.nextCursor = page.nextCursor;
-      this.loadError = null;
-      this.loaded = true;
-    } catch (error) {
-      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
-    }
+  /** The newest page. */
+  protected override request(): Promise<Page<HealthHistoryEntry>> {
+    return this.services.api.healthHistory(this.club, this.pipeline, { limit: PAGE_SIZE });
+  }
+
+  protected override show(page: Page<HealthHistoryEntry>): void {
+    const oldestNew = page.items[page.items.length - 1]?.id ?? Infinity;
+    const older = this.entries.filter((entry) => entry.id < oldestNew);
+    // Older pages the operator already opened stay open; otherwise the first page's cursor leads on.
+    const keepOlder = older.length > 0 && page.nextCursor !== null;
+    this.entries = keepOlder ? [...page.items, ...older] : page.items;
+    if (!keepOlder) this.nextCursor = page.nextCursor;
+    this.loaded = true;
   }
 
   private async loadOlder(): Promise<void> {

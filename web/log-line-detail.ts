@@ -7,16 +7,15 @@ import type { LogLineView } from '../shared/api.js';
 import { levelLabel } from '../shared/events.js';
 import { formatClock, formatDateTime } from './format.js';
 import { splitErr } from './log-err.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, shrinkingBlockStyles } from './ui-styles.js';
 
 @customElement('log-line-detail')
 export class LogLineDetail extends LitElement {
   static override styles = [
     baseStyles,
+    shrinkingBlockStyles,
     css`
       :host {
-        display: block;
-        min-width: 0;
         height: 100%;
       }
       .detail {

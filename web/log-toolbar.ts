@@ -3,6 +3,7 @@
 import { css, html } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { LEVELS, type LevelLabel } from '../shared/events.js';
+import { nameChoices, renderFilterSelect } from './filter-select.js';
 import type { LogFilter } from './log-filter.js';
 
 export interface ToolbarOptions {
@@ -45,38 +46,23 @@ export const logToolbarStyles = css`
 export function renderLogToolbar(options: ToolbarOptions) {
   const shown = options.shown;
   const level = shown.level;
-  // A step in the URL that the run does not list (yet) is still offered, so the select shows it.
-  const steps =
-    shown.step !== null && !options.steps.includes(shown.step) ? [shown.step, ...options.steps] : options.steps;
   return html`<div class="toolbar" role="group" aria-label="Log filters">
-    <label
-      >Level
-      <select
-        aria-label="Minimum level"
-        @change=${(e: Event) => {
-          const value = (e.target as HTMLSelectElement).value;
-          options.setFilter({ level: value === '' ? null : (value as LevelLabel) }, false);
-        }}
-      >
-        <option value="" ?selected=${level === null}>all</option>
-        ${(Object.keys(LEVELS) as LevelLabel[]).map(
-          (l) => html`<option value=${l} ?selected=${level === l}>${l}+</option>`,
-        )}
-      </select></label
-    >
-    <label
-      >Step
-      <select
-        aria-label="Step"
-        @change=${(e: Event) => {
-          const value = (e.target as HTMLSelectElement).value;
-          options.setFilter({ step: value === '' ? null : value }, false);
-        }}
-      >
-        <option value="" ?selected=${shown.step === null}>all steps</option>
-        ${steps.map((s) => html`<option .value=${s} ?selected=${shown.step === s}>${s}</option>`)}
-      </select></label
-    >
+    ${renderFilterSelect({
+      label: 'Level',
+      ariaLabel: 'Minimum level',
+      choices: [
+        { value: '', text: 'all', selected: level === null },
+        ...(Object.keys(LEVELS) as LevelLabel[]).map((l) => ({ value: l, text: `${l}+`, selected: level === l })),
+      ],
+      pick: (value) => options.setFilter({ level: value === '' ? null : (value as LevelLabel) }, false),
+    })}
+    ${renderFilterSelect({
+      label: 'Step',
+      ariaLabel: 'Step',
+      // A step in the URL that the run does not list (yet) is still offered, so the select shows it.
+      choices: nameChoices('all steps', options.steps, shown.step),
+      pick: (value) => options.setFilter({ step: value === '' ? null : value }, false),
+    })}
     <label
       >Search
       <input

@@ -4,55 +4,24 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LiveDataMessage, RunView } from '../shared/api.js';
 import type { PipelineHealth } from '../shared/health.js';
-import './health-line.js';
 import './health-history.js';
 import './schedule-history.js';
-import type { ComparedFigure } from '../shared/api-compare.js';
 import { ClockController } from './clock-controller.js';
-import {
-  formatAxisCount,
-  formatAxisSeconds,
-  formatCount,
-  formatDateTime,
-  formatDuration,
-  formatRelative,
-  plural,
-} from './format.js';
+import { formatDuration, plural } from './format.js';
 import { compareRecency } from './overview-model.js';
-import {
-  HISTORY_STATUSES,
-  HISTORY_STATUS_LABELS,
-  historyQuery,
-  isHistoryStatus,
-  matchesHistoryStatus,
-  successWording,
-  type HistoryStatus,
-} from './history-status.js';
+import { historyQuery, matchesHistoryStatus, successWording, type HistoryStatus } from './history-status.js';
+import { renderPipelineCharts } from './pipeline-charts.js';
+import { renderPipelineHealth } from './pipeline-health-card.js';
+import { renderRunHistory } from './run-history-table.js';
 import { appendPage, upsertRuns } from './run-history-model.js';
 import { historyOutliers } from './run-history-outliers.js';
-import { errorsHref, overviewHref, pipelineHref, runHref } from './routes.js';
+import { errorsHref, overviewHref, pipelineHref } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
-import { countColumns, durationColumns, median } from './stats.js';
-import { runTone } from './status.js';
-import type { ChartSeries } from './time-chart.js';
+import { median } from './stats.js';
 import { baseStyles, pageColumnStyles, tableStyles } from './ui-styles.js';
 import { LiveDataController } from './live-data-controller.js';
-import './outside-mark.js';
-import './status-badge.js';
-import './time-chart.js';
 
 const PAGE_SIZE = 50;
-
-const DURATION_SERIES: ChartSeries[] = [
-  { label: 'Duration', colorVar: '--tone-running', format: (v) => formatDuration(v * 1000) },
-  { label: 'Median', colorVar: '--text-muted', dash: [6, 4], format: (v) => formatDuration(v * 1000) },
-];
-const COUNT_CHART_SERIES: ChartSeries[] = [
-  { label: 'Created', colorVar: '--tone-success', format: formatCount },
-  { label: 'Updated', colorVar: '--tone-running', format: formatCount },
-  { label: 'Skipped', colorVar: '--tone-skipped', format: formatCount },
-  { label: 'Failed', colorVar: '--tone-failure', format: formatCount },
-];
 
 @customElement('pipeline-page')
 export class PipelinePage extends LitElement {
@@ -233,23 +202,6 @@ export class PipelinePage extends LitElement {
     }
   }
 
-  private renderHealth() {
-    const health = this.health;
-    if (health === null) return null;
-    return html`<section class="card health" aria-label="Health and schedule" data-section="health">
-      <health-line detailed .health=${health}></health-line>
-      <div class="muted">
-        ${
-          health.schedule === null
-            ? 'No schedule: give it one in the config file, a crontab line running runboard exec, or run.start.'
-            : html`Schedule <code>${health.schedule}</code> (${health.scheduleText ?? health.schedule},
-                ${health.timezone}) from <span data-source>${health.scheduleSource}</span>; ${health.state} since
-                ${formatDateTime(health.since)}`
-        }
-      </div>
-    </section>`;
-  }
-
   /** Expected against actual starts and the health history; only for a pipeline health tracks. */
   private renderHistories() {
     if (this.health === null) return null;
@@ -294,27 +246,6 @@ export class PipelinePage extends LitElement {
     if (rect && rect.top < window.innerHeight + 400 && this.nextCursor !== null) void this.loadMore();
   }
 
-  private renderRow(run: RunView, now: number, outside: readonly ComparedFigure[] = []) {
-    const tone = runTone({ status: run.status, failed: run.counts.failed });
-    const duration = run.status === 'running' && run.startedAt !== null ? now - run.startedAt : run.durationMs;
-    return html`<tr data-run-id=${run.id}>
-      <td><status-badge tone=${tone}></status-badge></td>
-      <td>
-        <a href=${runHref(run.id)} title=${run.runKey}>#${run.id}</a><outside-mark .figures=${outside}></outside-mark>
-      </td>
-      <td title=${formatDateTime(run.startedAt)}>${formatRelative(run.startedAt, now)}</td>
-      <td class="num">${formatDuration(duration)}</td>
-      <td>${run.trigger ?? '—'}</td>
-      <td class="num">${formatCount(run.counts.created)}</td>
-      <td class="num">${formatCount(run.counts.updated)}</td>
-      <td class="num">${formatCount(run.counts.skipped)}</td>
-      <td class="num ${run.counts.failed > 0 ? 'failed' : ''}">${formatCount(run.counts.failed)}</td>
-      <td class="num">
-        ${run.errorCount > 0 ? html`<a href=${runHref(run.id)} class="failed">${formatCount(run.errorCount)}</a>` : '0'}
-      </td>
-    </tr>`;
-  }
-
   override render() {
     // Pipelines exist through their runs: none recorded means the address names no pipeline (a typo, or one
     // whose runs retention has deleted).
@@ -327,7 +258,7 @@ export class PipelinePage extends LitElement {
       this.status === null
     )
       return html`<h1><a href=${overviewHref(this.club)} class="muted">${this.club}</a> / ${this.pipeline}</h1>
-        ${this.renderHealth()}
+        ${renderPipelineHealth(this.health)}
         <p class="muted">No run of it is recorded yet.</p>
         ${this.renderHistories()}`;
     if (this.loaded && !this.loading && this.loadError === null && this.runs.length === 0 && this.status === null)
@@ -346,9 +277,6 @@ export class PipelinePage extends LitElement {
             succeeded.length / finished.length,
             succeeded.filter((r) => r.counts.failed > 0).length / finished.length,
           );
-    const outliers = historyOutliers(this.runs);
-    // A lone run is charted over its own duration on each side.
-    const lonePad = finished.length === 1 && finished[0]!.durationMs !== null ? finished[0]!.durationMs / 1000 : null;
     return html`
       <div class="head">
         <h1><a href=${overviewHref(this.club)} class="muted">${this.club}</a> / ${this.pipeline}</h1>
@@ -360,84 +288,18 @@ export class PipelinePage extends LitElement {
         <a href=${errorsHref({ club: this.club, pipeline: this.pipeline })}>Errors of this pipeline</a>
       </div>
       ${this.loadError ? html`<p class="error-text" role="alert">Could not load runs: ${this.loadError}</p>` : null}
-      ${this.renderHealth()}
-      <div class="charts">
-        <time-chart
-          caption="Duration"
-          summary="Duration of the ${finished.length} loaded finished runs; median ${formatDuration(mid)}"
-          .series=${DURATION_SERIES}
-          .columns=${durationColumns(finished)}
-          .yFormat=${formatAxisSeconds}
-          .singlePointPad=${lonePad}
-        ></time-chart>
-        <time-chart
-          caption="Records per run"
-          summary="Created, updated, skipped and failed records of the ${finished.length} loaded finished runs"
-          .series=${COUNT_CHART_SERIES}
-          .columns=${countColumns(finished)}
-          .yFormat=${formatAxisCount}
-          .singlePointPad=${lonePad}
-        ></time-chart>
-      </div>
-      ${this.renderHistories()}
-      <section aria-labelledby="history-title" class="card">
-        <div class="history-head">
-          <h2 id="history-title">Run history</h2>
-          <label
-            >Status
-            <select
-              class="status-filter"
-              @change=${(e: Event) => {
-                const value = (e.target as HTMLSelectElement).value;
-                const status = isHistoryStatus(value) ? value : null;
-                this.dispatchEvent(navigateEvent(pipelineHref(this.club, this.pipeline, status)));
-              }}
-            >
-              <option value="" ?selected=${this.status === null}>all</option>
-              ${HISTORY_STATUSES.map(
-                (s) => html`<option value=${s} ?selected=${this.status === s}>${HISTORY_STATUS_LABELS[s]}</option>`,
-              )}
-            </select></label
-          >
-        </div>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Status</th>
-                <th>Run</th>
-                <th>Started</th>
-                <th class="num">Duration</th>
-                <th>Trigger</th>
-                <th class="num">Created</th>
-                <th class="num">Updated</th>
-                <th class="num">Skipped</th>
-                <th class="num">Failed</th>
-                <th class="num">Errors</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${this.runs.map((run) => this.renderRow(run, now, outliers.get(run.id)))}
-            </tbody>
-          </table>
-          ${
-            this.status !== null && this.loaded && !this.loading && this.runs.length === 0
-              ? html`<p class="muted empty">No ${HISTORY_STATUS_LABELS[this.status]} runs.</p>`
-              : null
-          }
-        </div>
-        <div class="sentinel more">
-          ${
-            this.nextCursor !== null
-              ? html`<button @click=${() => void this.loadMore()} ?disabled=${this.loading}>
-                  ${this.loading ? 'Loading…' : 'Load older runs'}
-                </button>`
-              : this.loading
-                ? html`<span class="muted">Loading…</span>`
-                : null
-          }
-        </div>
-      </section>
+      ${renderPipelineHealth(this.health)} ${renderPipelineCharts(finished, mid)} ${this.renderHistories()}
+      ${renderRunHistory({
+        runs: this.runs,
+        now,
+        outliers: historyOutliers(this.runs),
+        status: this.status,
+        loaded: this.loaded,
+        loading: this.loading,
+        nextCursor: this.nextCursor,
+        setStatus: (status) => this.dispatchEvent(navigateEvent(pipelineHref(this.club, this.pipeline, status))),
+        loadMore: () => void this.loadMore(),
+      })}
     `;
   }
 }

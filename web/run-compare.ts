@@ -29,17 +29,14 @@ import {
 } from './run-compare-model.js';
 import { runHref } from './routes.js';
 import type { Services } from './services.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, shrinkingBlockStyles } from './ui-styles.js';
 
 @customElement('run-compare')
 export class RunCompare extends LitElement {
   static override styles = [
     baseStyles,
+    shrinkingBlockStyles,
     css`
-      :host {
-        display: block;
-        min-width: 0;
-      }
       .head {
         display: flex;
         flex-wrap: wrap;

@@ -11,7 +11,7 @@ import { mergeSteps } from './overview-model.js';
 import type { Route } from './routes.js';
 import { mergeErrors } from './run-errors-model.js';
 import type { Services } from './services.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, columnStyles } from './ui-styles.js';
 import './log-viewer.js';
 import './run-compare.js';
 import './run-errors.js';
@@ -26,11 +26,10 @@ type RunRoute = Extract<Route, { view: 'run' }>;
 export class RunPage extends LitElement {
   static override styles = [
     baseStyles,
+    // A column no wider than the screen: a wide table (the comparison) scrolls inside its own box.
+    columnStyles,
     css`
       :host {
-        display: grid;
-        /* A column no wider than the screen: a wide table (the comparison) scrolls inside its own box. */
-        grid-template-columns: minmax(0, 1fr);
         gap: 14px;
       }
       section.card {

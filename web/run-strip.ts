@@ -6,16 +6,14 @@ import type { RunDot } from '../shared/api.js';
 import { formatDateTime, formatDuration } from './format.js';
 import { runHref } from './routes.js';
 import { TONE_LABELS, runTone, toneColorVar } from './status.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, blockStyles } from './ui-styles.js';
 
 @customElement('run-strip')
 export class RunStrip extends LitElement {
   static override styles = [
     baseStyles,
+    blockStyles,
     css`
-      :host {
-        display: block;
-      }
       ol {
         display: flex;
         align-items: flex-end;

@@ -1,44 +1,29 @@
 // A pipeline's recent scheduled occurrences against its actual starts: for each occurrence, the run that answered
 // it and how late or early it started, or that none did (missed); and runs that answer no occurrence. Reloads
 // when `revision` changes (the pipeline page passes its live health: a due time passed, a run started or ended).
-import { LitElement, css, html } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
 import type { ScheduledStart, ScheduleHistoryView } from '../shared/health.js';
+import { renderDataTable } from './data-table.js';
 import { formatDateTime } from './format.js';
 import { runHref } from './routes.js';
 import { ATTENTION_TIMINGS, TIMING_LABELS, delayWords, scheduleSummary } from './schedule-history-model.js';
-import type { Services } from './services.js';
-import { baseStyles } from './ui-styles.js';
+import { PipelineSection } from './pipeline-section.js';
+import { baseStyles, sectionStyles, tableStyles } from './ui-styles.js';
 
 @customElement('schedule-history')
-export class ScheduleHistory extends LitElement {
+export class ScheduleHistory extends PipelineSection<ScheduleHistoryView> {
   static override styles = [
     baseStyles,
+    sectionStyles,
+    tableStyles,
     css`
-      :host {
-        display: block;
-      }
-      h2 {
-        margin: 0 0 6px;
-        font-size: 16px;
-      }
-      .table-wrap {
-        overflow-x: auto;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
       th,
       td {
-        text-align: left;
         padding: 4px 10px;
-        border-bottom: 1px solid var(--border);
         white-space: nowrap;
       }
       th {
-        font-size: 12px;
-        color: var(--text-muted);
         font-weight: 600;
       }
       .attention {
@@ -48,32 +33,14 @@ export class ScheduleHistory extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) services!: Services;
-  @property() club = '';
-  @property() pipeline = '';
-  /** Any new value reloads. */
-  @property({ attribute: false }) revision: unknown = null;
-
   @state() private view: ScheduleHistoryView | null = null;
-  @state() private loadError: string | null = null;
-  private generation = 0;
 
-  override updated(changed: Map<string, unknown>): void {
-    if (changed.has('club') || changed.has('pipeline') || changed.has('revision') || changed.has('services'))
-      void this.load();
+  protected override request(): Promise<ScheduleHistoryView> {
+    return this.services.api.scheduleHistory(this.club, this.pipeline);
   }
 
-  private async load(): Promise<void> {
-    if (!this.services || this.club === '' || this.pipeline === '') return;
-    const generation = ++this.generation;
-    try {
-      const view = await this.services.api.scheduleHistory(this.club, this.pipeline);
-      if (generation !== this.generation) return;
-      this.view = view;
-      this.loadError = null;
-    } catch (error) {
-      if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
-    }
+  protected override show(view: ScheduleHistoryView): void {
+    this.view = view;
   }
 
   private renderRow(start: ScheduledStart) {
@@ -106,22 +73,10 @@ export class ScheduleHistory extends LitElement {
                 ${
                   view.starts.length === 0
                     ? html`<p class="muted">No occurrence due since runboard started watching.</p>`
-                    : html`<div class="table-wrap">
-                        <table>
-                          <thead>
-                            <tr>
-                              <th>Due</th>
-                              <th>Started</th>
-                              <th>Started vs due</th>
-                              <th>Run</th>
-                              <th>Result</th>
-                            </tr>
-                          </thead>
-                          <tbody>
-                            ${view.starts.map((start) => this.renderRow(start))}
-                          </tbody>
-                        </table>
-                      </div>`
+                    : renderDataTable(
+                        ['Due', 'Started', 'Started vs due', 'Run', 'Result'],
+                        view.starts.map((start) => this.renderRow(start)),
+                      )
                 }`
       }
     </section>`;

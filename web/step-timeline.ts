@@ -7,17 +7,15 @@ import { ClockController } from './clock-controller.js';
 import { formatCount, formatDuration } from './format.js';
 import { toneColorVar } from './status.js';
 import { timelineBars, timelineSpan } from './timeline-model.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, blockStyles } from './ui-styles.js';
 import './progress-bar.js';
 
 @customElement('step-timeline')
 export class StepTimeline extends LitElement {
   static override styles = [
     baseStyles,
+    blockStyles,
     css`
-      :host {
-        display: block;
-      }
       ol {
         list-style: none;
         margin: 0;

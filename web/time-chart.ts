@@ -6,7 +6,7 @@ import type uPlotType from 'uplot';
 import { timeRange } from './chart-range.js';
 import { timeZoneMode } from './time-zone.js';
 import type { Columns } from './stats.js';
-import { baseStyles } from './ui-styles.js';
+import { baseStyles, shrinkingBlockStyles } from './ui-styles.js';
 
 export interface ChartSeries {
   label: string;
@@ -25,11 +25,8 @@ let uplotSheet: CSSStyleSheet | undefined;
 export class TimeChart extends LitElement {
   static override styles = [
     baseStyles,
+    shrinkingBlockStyles,
     css`
-      :host {
-        display: block;
-        min-width: 0;
-      }
       figure {
         margin: 0;
         padding: 10px 12px;

@@ -125,13 +125,42 @@ export const baseStyles = css`
   }
 `;
 
-/** A page of tables and charts: one column no wider than the screen, wide content scrolls or shrinks inside it. */
-export const pageColumnStyles = css`
+/** An element laid out as a block (a custom element is inline by default). */
+export const blockStyles = css`
+  :host {
+    display: block;
+  }
+`;
+
+/** A block inside a grid or flex column that may shrink below its content's width (its content scrolls). */
+export const shrinkingBlockStyles = css`
+  :host {
+    display: block;
+    min-width: 0;
+  }
+`;
+
+/** A section of a page in its own element: a block under a small heading. */
+export const sectionStyles = css`
+  ${blockStyles}
+  h2 {
+    margin: 0 0 6px;
+    font-size: 16px;
+  }
+`;
+
+/** One column no wider than the screen: wide content scrolls or shrinks inside it. */
+export const columnStyles = css`
   :host {
     display: grid;
     grid-template-columns: minmax(0, 1fr);
     gap: 16px;
   }
+`;
+
+/** A page of tables and charts: a column whose title wraps anywhere rather than widen the page. */
+export const pageColumnStyles = css`
+  ${columnStyles}
   h1 {
     overflow-wrap: anywhere;
   }
