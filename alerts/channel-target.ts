@@ -4,9 +4,10 @@
 import type { AlertChannelInfo } from '../shared/alerts.js';
 import type { AlertChannel } from './config.js';
 
-const MASK = '********';
+export const MASK = '********';
 
-function originOnly(text: string): string {
+/** A URL's origin only: a webhook or Slack URL's path and query are its credential. */
+export function originOnly(text: string): string {
   try {
     return `${new URL(text).origin}/${MASK}`;
   } catch {

@@ -2,6 +2,7 @@
 // with the section after `${VAR}` expansion and a `report` that turns a path and a message into a located problem,
 // so every mistake is one line with its place, like the rest of the file.
 import { ALERT_KINDS, type AlertKind } from '../shared/alerts.js';
+import { readString } from './config-values.js';
 
 /** JSON as the config document holds it (the same shape as health/config-file.ts ConfigJson). */
 export type AlertsJson = null | boolean | number | string | AlertsJson[] | { [key: string]: AlertsJson };
@@ -225,25 +226,6 @@ function readRules(
     out.push({ channels, on, club, pipeline, after, remindMs, key });
   });
   return out;
-}
-
-function readString(
-  item: JsonMap,
-  key: string,
-  base: Segment[],
-  report: AlertsReport,
-  required: boolean,
-): string | null {
-  const got = item[key];
-  if (got === undefined || got === null) {
-    if (required) report(base, `${key}: is required`);
-    return null;
-  }
-  if (typeof got !== 'string' || got.trim() === '') {
-    report([...base, key], `must be a non-empty string${typeof got === 'number' ? ' (quote it)' : ''}`);
-    return null;
-  }
-  return got.trim();
 }
 
 function readUrl(

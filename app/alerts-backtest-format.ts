@@ -4,6 +4,7 @@ import type { DecidedAlert } from '../alerts/decide.js';
 import type { AlertKind } from '../shared/alerts.js';
 import type { BacktestReport } from './alerts-backtest.js';
 import { escapeControls, terminalSafeJson } from './tail/escape.js';
+import { formatInZone } from '../health/zone-time.js';
 
 export interface BacktestWindow {
   since: number;
@@ -100,19 +101,9 @@ function countsByKind(alerts: readonly DecidedAlert[]): string {
   return [...counts].map(([kind, count]) => `${count} ${kind}`).join(', ');
 }
 
-/** `2026-11-02 03:20:00` as the zone reads it (sv-SE writes ISO-like dates). */
+/** `2026-11-02 03:20:00` as the zone reads it. */
 function timeFormatter(timezone: string): (ms: number) => string {
-  const format = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
-  return (ms) => format.format(ms);
+  return (ms) => formatInZone(ms, timezone, true);
 }
 
 function plural(count: number, noun: string): string {

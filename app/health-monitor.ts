@@ -196,12 +196,23 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     scheduleWake();
   }
 
-  function flushDirty(): void {
-    coalesceTimer = null;
-    if (stopped) return;
+  /** One judging pass: what changed is published; a failed read is logged, never thrown. */
+  function evaluationPass(work: (at: number, changed: PipelineHealthChange[]) => void): void {
     const at = now();
     const changed: PipelineHealthChange[] = [];
     try {
+      work(at, changed);
+    } catch (error) {
+      // A failed read (a locked or lost database) must not take the daemon down; the next change or tick retries.
+      logger.error({ err: error }, 'health evaluation failed');
+    }
+    publish(changed);
+  }
+
+  function flushDirty(): void {
+    coalesceTimer = null;
+    if (stopped) return;
+    evaluationPass((at, changed) => {
       if (refreshAll) {
         refreshAll = false;
         dirty.clear();
@@ -221,11 +232,7 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
         }
         dirty.clear();
       }
-    } catch (error) {
-      // A failed read (a locked or lost database) must not take the daemon down; the next change or tick retries.
-      logger.error({ err: error }, 'health evaluation failed');
-    }
-    publish(changed);
+    });
   }
 
   function scheduleFlush(): void {
@@ -237,16 +244,11 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
   function tick(): void {
     wakeTimer = null;
     if (stopped) return;
-    const at = now();
-    const changed: PipelineHealthChange[] = [];
-    try {
+    evaluationPass((at, changed) => {
       for (const item of tracked.values()) {
         if (item.recheckAt !== null && item.recheckAt <= at) judge(item, at, changed);
       }
-    } catch (error) {
-      logger.error({ err: error }, 'health evaluation failed');
-    }
-    publish(changed);
+    });
   }
 
   function scheduleWake(): void {

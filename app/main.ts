@@ -1,7 +1,7 @@
 // The process entry behind `runboard start`: one process that ingests run files and serves the API and live
 // socket. Order matters: lock → database (migrated) → HTTP listening (health answers, ready is 503) → ingest
 // catch-up → ready (and systemd READY=1). Shutdown reverses it and commits the last ingest batch.
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
@@ -12,7 +12,6 @@ import { StartupAborted, StartupError } from './errors.js';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
 import { startLogSearchThread, type LogSearchThread } from '../ingest/log-search-thread.js';
 import { migrationsFolder, openDb, type Db } from '../shared/db.js';
-import { makeDirectory } from '../shared/make-directory.js';
 import { identifierFieldsOf } from './identifier-fields.js';
 import { buildApp } from '../server/app.js';
 import type { RunboardConfig } from './config.js';
@@ -22,21 +21,16 @@ import { createMetrics } from '../server/metrics.js';
 import { createLiveRoute, type LiveRoute, type LiveRouteOptions } from '../server/routes/live.js';
 import { notifySystemd } from './systemd-notify.js';
 import type { RunboardFileConfig } from '../health/config-file.js';
-import { machineTimezone } from '../health/schedule.js';
-import { createHealthStore } from '../ingest/health-store.js';
 import { loadConfigFile } from './config-file-load.js';
 import { buildConfigView } from './config-view.js';
-import { createCrontabSources, type CrontabSources } from './crontab-sources.js';
-import { createHealthMonitor, type HealthMonitor } from './health-monitor.js';
+import type { CrontabSources } from './crontab-sources.js';
+import type { HealthMonitor } from './health-monitor.js';
 import { scheduleHistoryView } from './schedule-history-view.js';
-import { effectivePublicUrl } from './public-url.js';
-import { createAlertStore } from '../ingest/alert-store.js';
-import { EMPTY_ALERTS } from '../alerts/config.js';
-import { alertOutboxWriter } from './alert-outbox-writer.js';
-import { startAlertSender, type AlertSender } from './alert-sender.js';
+import type { AlertSender } from './alert-sender.js';
 import { createTestAlertSender } from './alert-test.js';
 import { channelInfo } from '../alerts/channel-target.js';
-import { alertReminders } from './alert-reminders.js';
+import { checkPaths, listenProblem, reasonOf } from './start-problems.js';
+import { startHealthAndAlerts } from './start-health.js';
 
 // Re-exported: the commands take them from here.
 export { StartupAborted, StartupError };
@@ -81,69 +75,6 @@ export interface RunningRunboard {
 
 /** Sockets get this long to answer the going-away close before they are destroyed. */
 const SOCKET_CLOSE_GRACE_MS = 1_000;
-
-function errnoCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
-}
-
-function reasonOf(error: unknown): string {
-  const code = errnoCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  const firstLine = message.split('\n')[0] ?? message;
-  return code && !firstLine.includes(code) ? `${firstLine} (${code})` : firstLine;
-}
-
-function ensureDirectory(dir: string, what: string, access: number, accessWord: string): void {
-  let stats;
-  try {
-    stats = statSync(dir, { throwIfNoEntry: false });
-  } catch (error) {
-    // ENOTDIR (a parent is a file), EACCES (a parent is not searchable), ...
-    throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`, 2);
-  }
-  if (stats === undefined) {
-    try {
-      makeDirectory(dir);
-    } catch (error) {
-      throw new StartupError(`cannot create the ${what} ${dir}: ${reasonOf(error)}`, 2);
-    }
-    stats = statSync(dir);
-  }
-  if (!stats.isDirectory()) throw new StartupError(`the ${what} ${dir} exists but is not a directory`, 2);
-  try {
-    accessSync(dir, access);
-  } catch {
-    throw new StartupError(`the ${what} ${dir} is not ${accessWord} by this user`, 2);
-  }
-}
-
-/** Checks that give a clear line instead of an SQLite or chokidar error deep inside start-up. */
-function checkPaths(config: RunboardConfig): void {
-  ensureDirectory(config.runsDir, 'runs directory', constants.R_OK | constants.X_OK, 'readable');
-  ensureDirectory(dirname(config.dbFile), 'database directory', constants.W_OK | constants.X_OK, 'writable');
-  if (existsSync(config.dbFile)) {
-    try {
-      accessSync(config.dbFile, constants.R_OK | constants.W_OK);
-    } catch {
-      throw new StartupError(`the database ${config.dbFile} is not writable by this user`, 2);
-    }
-  }
-}
-
-function listenProblem(error: unknown, config: RunboardConfig): string {
-  const where = `${config.host}:${config.port}`;
-  switch (errnoCode(error)) {
-    case 'EADDRINUSE':
-      return `cannot listen on ${where}: the port is already in use`;
-    case 'EACCES':
-      return `cannot listen on ${where}: permission denied (ports below 1024 need privileges)`;
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-      return `cannot listen on ${where}: no such local address`;
-    default:
-      return `cannot listen on ${where}: ${reasonOf(error)}`;
-  }
-}
 
 /** The built UI next to the package (dist/web), or null when it was not built. */
 function packagedWebDir(): string | null {
@@ -242,47 +173,18 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
 
     const metrics = createMetrics();
     const hub = createLiveHub({ metrics: metrics.live, ...options.live });
-    const healthLogger = logger.child({ component: 'health' });
-    const crontabSources = createCrontabSources({
-      pollMs: options.crontabPollMs,
-      onChange: (file) => {
-        healthLogger.info({ file }, 'crontab changed; schedules read again');
-        healthMonitor.sourcesChanged();
-      },
+    const wiring = await startHealthAndAlerts({
+      db,
+      hub,
+      logger,
+      publicUrlFlag: config.publicUrl,
+      fileConfig: () => loaded?.config ?? null,
+      crontabPollMs: options.crontabPollMs,
     });
+    const { crontabSources, healthMonitor, healthStore, alertsLogger, alertsConfig, publicUrl, alertDelivery } = wiring;
     crontabs = crontabSources;
-    const defaultTimezone = machineTimezone();
-    const alertStore = createAlertStore(db);
-    const alertsConfig = () => loaded?.config.alertsConfig ?? EMPTY_ALERTS;
-    // Read at each use, so a reloaded config file's publicUrl applies to the next alert (the flag still wins).
-    const publicUrl = () => effectivePublicUrl(config.publicUrl, loaded?.config.publicUrl);
-    const alertDelivery = () => ({ alerts: alertsConfig(), publicUrl: publicUrl() });
-    const healthStore = createHealthStore(db);
-    const alertsLogger = logger.child({ component: 'alerts' });
-    const sender = startAlertSender({
-      store: alertStore,
-      config: alertDelivery,
-      logger: alertsLogger,
-      beforeDrain: alertReminders({ store: alertStore, health: healthStore, alerts: alertsConfig }),
-    });
-    alertSender = sender;
-    const healthMonitor = createHealthMonitor({
-      inTransaction: alertOutboxWriter(alertStore, alertsConfig),
-      committed: () => sender.wake(),
-      store: healthStore,
-      sources: () => ({
-        config: loaded?.config.pipelines ?? [],
-        crontab: crontabSources.entries(),
-        defaultTimezone,
-      }),
-      logger: healthLogger,
-      publish: (changes) => hub.publishHealth(changes),
-    });
+    alertSender = wiring.alertSender;
     health = healthMonitor;
-    crontabSources.setFiles(loaded?.config.crontabs ?? []);
-    for (const file of crontabSources.files()) {
-      for (const problem of file.problems) healthLogger.warn({ file: file.file }, `crontab: ${problem}`);
-    }
     live = createLiveRoute(hub, options.liveRoute);
     const liveRoute = live;
 

@@ -1,7 +1,7 @@
 // GET /api/pipelines/:club/:pipeline/schedule-history's answer: the health shell's policy for the pipeline, its
 // runs' start times from the store, and the pure matching (health/schedule-history.ts) put together.
 import { EARLY_START_TOLERANCE_MS } from '../health/evaluate.js';
-import { describeSchedule } from '../health/schedule.js';
+import { scheduleFields } from '../health/view.js';
 import { matchScheduledStarts, oldestShownDue } from '../health/schedule-history.js';
 import type { HealthStore, PipelineKey } from '../ingest/health-store.js';
 import type { ScheduleHistoryView } from '../shared/health.js';
@@ -25,10 +25,7 @@ export function scheduleHistoryView(
   const base = {
     club: key.club,
     pipeline: key.pipeline,
-    schedule: schedule?.expression ?? null,
-    scheduleText: schedule ? describeSchedule(schedule.expression) : null,
-    scheduleSource: schedule?.source ?? null,
-    timezone: schedule?.timezone ?? null,
+    ...scheduleFields(schedule),
     graceMs: policy.graceMs,
   };
   if (schedule === null) return { ...base, expectedSince: null, starts: [] };

@@ -4,30 +4,14 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { readAlertsConfig, type AlertsConfig } from '../alerts/config.js';
+import { checkKeys, pathText, type ConfigJson, type Report, type Segment } from './config-keys.js';
+import { readPipelines, type PipelineScheduleConfig } from './config-pipelines.js';
 import { parseDuration } from './duration.js';
-import { compileSchedule, isValidTimezone } from './schedule.js';
 
-/** JSON as the document holds it after `${VAR}` expansion. */
-export type ConfigJson = null | boolean | number | string | ConfigJson[] | { [key: string]: ConfigJson };
-
-/** One `pipelines:` entry. Only `pipeline` is required: an entry may exist just to set grace or maxDuration. */
-export interface PipelineScheduleConfig {
-  pipeline: string;
-  /** null: this pipeline in every club (an entry naming the club wins over it). */
-  club: string | null;
-  /** 5 fields, 6 with seconds first, or a shortcut; null: the schedule comes from a crontab or the run. */
-  schedule: string | null;
-  /** IANA zone as written; null: the machine's (applied when the schedule is resolved). */
-  timezone: string | null;
-  /** A run not started by due + grace is late. Default 5 min. */
-  graceMs: number;
-  /** A running run past this is stuck; null: learned from the pipeline's history. */
-  maxDurationMs: number | null;
-  /** Fields of this pipeline's error lines that name the failing record, tried before the global list. */
-  identifierFields: string[] | null;
-  /** Where it is in the document, e.g. `pipelines[2]`. */
-  path: string;
-}
+// Re-exported: the config file's readers and its display are split by section, its users import from here.
+export { pathText, type ConfigJson } from './config-keys.js';
+export { DEFAULT_GRACE_MS, type PipelineScheduleConfig } from './config-pipelines.js';
+export { maskConfigForDisplay } from './config-mask.js';
 
 export interface RunboardFileConfig {
   file: string;
@@ -65,19 +49,13 @@ export interface ConfigFileOptions {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-export const DEFAULT_GRACE_MS = 5 * 60_000;
-
 const TOP_LEVEL_KEYS = ['pipelines', 'crontabs', 'publicUrl', 'alerts'];
-const PIPELINE_KEYS = ['pipeline', 'club', 'schedule', 'timezone', 'grace', 'maxDuration', 'identifierFields'];
-const DURATION_HINT = 'a duration such as 90s, 15m, 2h, 1d (or a number of ms)';
 
 /** `file:line:col: path: message`, the shape compilers use, so editors and terminals can jump to it. */
 export function formatConfigProblem(problem: ConfigFileProblem): string {
   const where = problem.line === null ? problem.file : `${problem.file}:${problem.line}:${problem.column ?? 1}`;
   return `${where}: ${problem.path === '' ? '' : `${problem.path}: `}${problem.message}`;
 }
-
-type Segment = string | number;
 
 export function parseConfigFile(text: string, options: ConfigFileOptions): ConfigFileResult {
   const { file } = options;
@@ -142,95 +120,11 @@ export function parseConfigFile(text: string, options: ConfigFileOptions): Confi
   return { ok: true, config };
 }
 
-type Report = (segments: readonly Segment[], message: string, pointAtKey?: boolean) => void;
-
 /** Top to bottom, as the operator reads the file; problems without a place last, in the order found. */
 function byPosition(problems: ConfigFileProblem[]): ConfigFileProblem[] {
   const line = (p: ConfigFileProblem): number => p.line ?? Infinity;
   // Array.prototype.sort is stable, so problems at the same place keep the order they were found in.
   return [...problems].sort((a, b) => line(a) - line(b) || (a.column ?? 0) - (b.column ?? 0));
-}
-
-function readPipelines(value: ConfigJson | undefined, report: Report): PipelineScheduleConfig[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    report(['pipelines'], 'must be a list of entries (- pipeline: NAME ...)');
-    return [];
-  }
-  const out: PipelineScheduleConfig[] = [];
-  const seen = new Map<string, string>();
-  value.forEach((item, index) => {
-    const base: Segment[] = ['pipelines', index];
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      report(base, 'must be a map with at least pipeline: NAME');
-      return;
-    }
-    checkKeys(item, base, PIPELINE_KEYS, report);
-    const name = (key: string, required: boolean): string | null => {
-      const got = item[key];
-      if (got === undefined || got === null) {
-        if (required) report(base, `${key}: is required`);
-        return null;
-      }
-      if (typeof got !== 'string' || got.trim() === '') {
-        report([...base, key], `must be a non-empty string${typeof got === 'number' ? ' (quote it)' : ''}`);
-        return null;
-      }
-      return got.trim();
-    };
-    const pipeline = name('pipeline', true);
-    const club = name('club', false);
-
-    const timezone = name('timezone', false);
-    const timezoneOk = timezone === null || isValidTimezone(timezone);
-    if (!timezoneOk) report([...base, 'timezone'], `"${timezone}" is not an IANA time zone (e.g. Europe/Amsterdam)`);
-
-    const schedule = name('schedule', false);
-    if (schedule !== null) {
-      // The zone is reported on its own line above; check the expression in a zone known to exist.
-      const checked = compileSchedule(schedule, timezone !== null && timezoneOk ? timezone : 'UTC');
-      if (!checked.ok) report([...base, 'schedule'], checked.reason);
-    }
-
-    const graceMs = readDuration(item.grace, [...base, 'grace'], report) ?? DEFAULT_GRACE_MS;
-    const maxDurationMs = readDuration(item.maxDuration, [...base, 'maxDuration'], report);
-    const identifierFields = readStringList(item.identifierFields, [...base, 'identifierFields'], report);
-
-    if (pipeline === null) return;
-    const key = `${club ?? '*'}\n${pipeline}`;
-    const earlier = seen.get(key);
-    if (earlier !== undefined) {
-      report(
-        base,
-        `${pipeline}${club === null ? ' (every club)' : ` (club ${club})`} is already configured at ${earlier}`,
-      );
-      return;
-    }
-    seen.set(key, pathText(base));
-    out.push({ pipeline, club, schedule, timezone, graceMs, maxDurationMs, identifierFields, path: pathText(base) });
-  });
-  return out;
-}
-
-function readDuration(value: ConfigJson | undefined, segments: Segment[], report: Report): number | null {
-  if (value === undefined || value === null) return null;
-  const ms = typeof value === 'number' || typeof value === 'string' ? parseDuration(String(value)) : null;
-  if (ms === null) report(segments, `${JSON.stringify(value)} is not ${DURATION_HINT}`);
-  return ms;
-}
-
-function readStringList(value: ConfigJson | undefined, segments: Segment[], report: Report): string[] | null {
-  if (value === undefined || value === null) return null;
-  if (!Array.isArray(value)) {
-    report(segments, 'must be a list of strings, e.g. [knvb_id]');
-    return null;
-  }
-  const out: string[] = [];
-  value.forEach((item, index) => {
-    if (typeof item === 'string' && item.trim() !== '') out.push(item.trim());
-    else report([...segments, index], 'must be a non-empty string');
-  });
-  return out;
 }
 
 function readCrontabs(value: ConfigJson | undefined, file: string, report: Report): string[] {
@@ -263,34 +157,6 @@ function readPublicUrl(value: ConfigJson | undefined, report: Report): string | 
   }
   report(['publicUrl'], `${JSON.stringify(value)} is not an absolute http(s) URL, e.g. https://runboard.example.org`);
   return undefined;
-}
-
-function checkKeys(map: { [key: string]: ConfigJson }, base: Segment[], known: string[], report: Report): void {
-  for (const key of Object.keys(map)) {
-    if (known.includes(key)) continue;
-    const near = known.find((candidate) => editDistance(candidate.toLowerCase(), key.toLowerCase()) <= 2);
-    report(
-      [...base, key],
-      `unknown key${near ? `; did you mean ${near}?` : ` (known here: ${known.join(', ')})`}`,
-      true,
-    );
-  }
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(
-        (row[j] ?? 0) + 1,
-        (next[j - 1] ?? 0) + 1,
-        (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
 }
 
 const VARIABLE = /\$\$|\$\{([^}]*)\}|\$\{/g;
@@ -349,63 +215,6 @@ function expandDocument(
   if (value instanceof Date) return value.toISOString();
   report(segments, 'must be a string, number, boolean, list or map');
   return null;
-}
-
-const MASK = '********';
-/** Keys whose values (and everything under them) are never shown: `password`, `smtpPass`, `token`, `webhookUrl` … */
-const SECRET_KEY = /pass(word|wd)?$|token|secret|webhook|api[-_]?key|credential|private[-_]?key|^auth/i;
-
-/**
- * The document as `GET /api/config` may serve it: values under a secret-named key become `********`, a value that
- * came from `${...}` shows the text as written (`${SMTP_PASSWORD}`, never its value), and a URL's password is hidden.
- */
-export function maskConfigForDisplay(config: Pick<RunboardFileConfig, 'document' | 'expanded'>): ConfigJson {
-  return maskValue(config.document, [], config.expanded, false);
-}
-
-function maskValue(
-  value: ConfigJson,
-  segments: Segment[],
-  expanded: Record<string, string>,
-  secret: boolean,
-): ConfigJson {
-  if (Array.isArray(value)) return value.map((item, index) => maskValue(item, [...segments, index], expanded, secret));
-  if (value !== null && typeof value === 'object') {
-    const out: { [key: string]: ConfigJson } = {};
-    for (const [key, item] of Object.entries(value)) {
-      out[key] = maskValue(item, [...segments, key], expanded, secret || SECRET_KEY.test(key));
-    }
-    return out;
-  }
-  if (secret && value !== null && value !== '') return MASK;
-  const template = expanded[pathText(segments)];
-  if (template !== undefined) return template;
-  // A Slack or webhook URL's path and query are its credential (hooks.slack.com/services/T/B/xyz): show the host.
-  if (typeof value === 'string' && /^alerts\.channels\[\d+\]\.url$/.test(pathText(segments))) return originOnly(value);
-  return typeof value === 'string' ? hideUrlPassword(value) : value;
-}
-
-function originOnly(text: string): string {
-  try {
-    return `${new URL(text).origin}/${MASK}`;
-  } catch {
-    return MASK;
-  }
-}
-
-function hideUrlPassword(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)[^/\s@]+@/gi, `$1${MASK}@`);
-}
-
-/** `pipelines[2].schedule`; keys that aren't plain words are quoted: `alerts["smtp host"]`. */
-export function pathText(segments: readonly Segment[]): string {
-  let out = '';
-  for (const segment of segments) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
 }
 
 /** Offset of the value at `segments` (or of its key), or of the nearest enclosing node that exists. */

@@ -9,11 +9,23 @@ export function toHealthView(verdict: HealthVerdict, schedule: ResolvedSchedule 
     state: verdict.state,
     since: verdict.since,
     reason: verdict.reason,
+    ...scheduleFields(schedule),
+    nextDueAt: verdict.nextDueAt,
+    lastDueAt: verdict.lastDueAt,
+  };
+}
+
+/** A schedule as the API shows it: the expression, in words, where it came from and its zone (all null: none). */
+export function scheduleFields(schedule: ResolvedSchedule | null): {
+  schedule: string | null;
+  scheduleText: string | null;
+  scheduleSource: ResolvedSchedule['source'] | null;
+  timezone: string | null;
+} {
+  return {
     schedule: schedule?.expression ?? null,
     scheduleText: schedule ? describeSchedule(schedule.expression) : null,
     scheduleSource: schedule?.source ?? null,
     timezone: schedule?.timezone ?? null,
-    nextDueAt: verdict.nextDueAt,
-    lastDueAt: verdict.lastDueAt,
   };
 }

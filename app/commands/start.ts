@@ -1,10 +1,10 @@
 // `runboard start`: the long-running daemon (systemd runs this). Problems before start-up print one line on
 // stderr and exit non-zero; SIGTERM/SIGINT shut down cleanly and exit 0, with a hard deadline.
 import type { RunboardFileConfig } from '../../health/config-file.js';
-import { resolveConfig, startHelpOptions } from '../config.js';
+import { startHelpOptions } from '../config.js';
 import { loadConfigFile } from '../config-file-load.js';
 import { StartupAborted, StartupError, createDaemonLogger, startRunboard, type RunningRunboard } from '../main.js';
-import { webDirProblem } from '../web-dir.js';
+import { resolveServeConfig } from '../serve-config.js';
 import type { Command } from './command.js';
 
 /** Past this, a shutdown that hangs (a stuck filesystem, a bug) exits non-zero so systemd can act on it. */
@@ -21,17 +21,8 @@ export const command: Command = {
   summary: 'Run the daemon: ingest run files into the database and serve the dashboard, REST API and live socket.',
   options: startHelpOptions(),
   async run(argv) {
-    const resolved = resolveConfig(argv, process.env, process.cwd());
-    if (!resolved.ok) {
-      for (const problem of resolved.problems) process.stderr.write(`runboard start: ${problem}\n`);
-      return 2;
-    }
-    const config = resolved.config;
-    const webProblem = config.webDir === null ? null : webDirProblem(config.webDir);
-    if (webProblem !== null) {
-      process.stderr.write(`runboard start: ${webProblem}\n`);
-      return 2;
-    }
+    const config = resolveServeConfig('start', argv);
+    if (config === null) return 2;
     let fileConfig: RunboardFileConfig | null = null;
     if (config.configFile !== null) {
       const loaded = loadConfigFile(config.configFile, process.env);

@@ -2,38 +2,24 @@
 // Extra arguments go to `runboard start` (e.g. `npm run demo -- --port 4000`).
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveConfig } from '../config.js';
 import { runDemoPipelines } from './demo-pipelines.js';
 import { StartupError, createDaemonLogger, startRunboard } from '../main.js';
-import { webDirProblem } from '../web-dir.js';
+import { resolveServeConfig } from '../serve-config.js';
 
 async function main(): Promise<number> {
   const dataDir = resolve('data', 'demo');
   // A fresh directory each time, so the demo always starts from the same story.
   rmSync(dataDir, { recursive: true, force: true });
-  const resolved = resolveConfig(
-    [
-      '--runs-dir',
-      join(dataDir, 'runs'),
-      '--db',
-      join(dataDir, 'dashboard.sqlite'),
-      '--log-level',
-      'warn',
-      ...process.argv.slice(2),
-    ],
-    process.env,
-    process.cwd(),
-  );
-  if (!resolved.ok) {
-    for (const problem of resolved.problems) process.stderr.write(`runboard demo: ${problem}\n`);
-    return 2;
-  }
-  const config = resolved.config;
-  const webProblem = config.webDir === null ? null : webDirProblem(config.webDir);
-  if (webProblem !== null) {
-    process.stderr.write(`runboard demo: ${webProblem}\n`);
-    return 2;
-  }
+  const config = resolveServeConfig('demo', [
+    '--runs-dir',
+    join(dataDir, 'runs'),
+    '--db',
+    join(dataDir, 'dashboard.sqlite'),
+    '--log-level',
+    'warn',
+    ...process.argv.slice(2),
+  ]);
+  if (config === null) return 2;
   let running;
   try {
     running = await startRunboard(config, { logger: createDaemonLogger(config.logLevel) });

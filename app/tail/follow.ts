@@ -6,13 +6,18 @@
 // cursor is already in the database the REST read sees, and everything after it the server replays or streams.
 // Every step runs on one queue, so a batch that arrives during a REST read waits for it and then drops what the
 // read printed.
+//
+// Over 350 lines on purpose: one class, because the queue, the followed runs and the socket's state are shared by
+// every step; the pure parts are in followed-run.ts and the REST discovery of runs in run-discovery.ts.
 import type { LiveDataMessage, LiveTopic, LogLineView, RunDetail, RunView, StepView } from '../../shared/api.js';
 import type { TailOptions } from './args.js';
 import { liveUrlOf } from './args.js';
 import { EXIT_RUN_FAILED, EXIT_USAGE, exitCodeForRun } from './exit-status.js';
 import { LiveSocket } from './live-socket.js';
 import { ApiRefusal, type TailApi } from './rest.js';
-import { lineShown, linesPast, mergeByTime, runMatches, type RunFilter } from './select.js';
+import { mergeByTime, type RunFilter } from './select.js';
+import { runningRuns, runsToFollowAtStart } from './run-discovery.js';
+import { isNewRunFor, tailTopics, takeDetail, takeShownLines, type FollowedRun } from './followed-run.js';
 import { summaryText } from './format.js';
 
 export interface TailOutput {
@@ -24,16 +29,6 @@ export interface TailOutput {
 
 /** Turns one line into its printed form (pretty or JSON). */
 export type LinePrinter = (line: LogLineView, run: RunView, step: StepView | null) => string;
-
-interface FollowedRun {
-  view: RunView;
-  steps: Map<string, StepView>;
-  /** Offset of the last line handled (printed or filtered out); -1 before the first. */
-  seenOffset: number;
-}
-
-/** The server takes at most 100 topics per subscribe (server/live-protocol.ts). */
-const MAX_TOPICS = 100;
 
 export class Tail {
   private readonly runs = new Map<number, FollowedRun>();
@@ -136,11 +131,7 @@ export class Tail {
   }
 
   private topics(): LiveTopic[] {
-    const overview: LiveTopic =
-      this.options.club === null ? { kind: 'overview' } : { kind: 'overview', club: this.options.club };
-    if (this.single) return this.target === null ? [overview] : [{ kind: 'run', runId: this.target }];
-    const runTopics: LiveTopic[] = [...this.runs.keys()].map((runId) => ({ kind: 'run', runId }));
-    return [overview, ...runTopics.slice(0, MAX_TOPICS - 1)];
+    return tailTopics(this.options.club, this.single, this.target, this.runs.keys());
   }
 
   /** Sends the topics when they changed; call before any REST read for a newly followed run. */
@@ -158,18 +149,8 @@ export class Tail {
     return followed;
   }
 
-  private takeDetail(followed: FollowedRun, detail: RunDetail): void {
-    const { steps, ...view } = detail;
-    followed.view = view;
-    for (const step of steps) followed.steps.set(step.name, step);
-  }
-
   private printLines(followed: FollowedRun, lines: readonly LogLineView[]): void {
-    const fresh = linesPast(lines, followed.seenOffset);
-    const last = fresh[fresh.length - 1];
-    if (last === undefined) return;
-    followed.seenOffset = last.offset;
-    const shown = fresh.filter((line) => lineShown(line, this.options.minLevel));
+    const shown = takeShownLines(followed, lines, this.options.minLevel);
     if (shown.length === 0) return;
     this.output.lines(
       shown.map((line) => this.print(line, followed.view, followed.steps.get(line.step ?? '') ?? null)).join('\n'),
@@ -225,7 +206,7 @@ export class Tail {
   private async begin(detail: RunDetail): Promise<void> {
     this.target = detail.id;
     const followed = this.follow(detail, -1);
-    this.takeDetail(followed, detail);
+    takeDetail(followed, detail);
     this.syncTopics();
     if (this.options.sinceTime !== null) {
       const { lines, lastOffset } = await this.api.linesSince(detail.id, this.options.sinceTime);
@@ -238,21 +219,14 @@ export class Tail {
 
   private async startAll(): Promise<void> {
     this.runs.clear();
-    const running = await this.api.runs({ ...this.filter, status: 'running' }, MAX_TOPICS - 1);
-    const candidates = new Map(running.map((run) => [run.id, run]));
     const sinceTime = this.options.sinceTime;
-    if (sinceTime !== null) {
-      for (const run of await this.api.runs(this.filter, 200)) {
-        const lastSeen = run.lastEventAt ?? run.startedAt ?? 0;
-        if (lastSeen >= sinceTime && !candidates.has(run.id)) candidates.set(run.id, run);
-      }
-    }
-    const followed = [...candidates.values()].map((run) => this.follow(run, -1));
+    const candidates = await runsToFollowAtStart(this.api, this.filter, sinceTime);
+    const followed = candidates.map((run) => this.follow(run, -1));
     this.syncTopics();
     const backfill: LogLineView[][] = [];
     const backfillEnds = new Map<FollowedRun, number>();
     for (const run of followed) {
-      this.takeDetail(run, await this.api.run(run.view.id));
+      takeDetail(run, await this.api.run(run.view.id));
       if (sinceTime === null) {
         // Without --since only what happens from now on: skip what a running run has written so far.
         run.seenOffset = await this.api.lastOffset(run.view.id);
@@ -275,7 +249,7 @@ export class Tail {
 
   /** After a gap in the all-runs mode: runs that started while we were away are followed from their start. */
   private async discoverRunning(): Promise<void> {
-    const running = await this.api.runs({ ...this.filter, status: 'running' }, MAX_TOPICS - 1);
+    const running = await runningRuns(this.api, this.filter);
     const fresh = running.filter((run) => !this.runs.has(run.id) && !this.finishedRuns.has(run.id));
     for (const run of fresh) this.follow(run, -1);
     this.syncTopics();
@@ -295,7 +269,7 @@ export class Tail {
       }
       throw error;
     }
-    this.takeDetail(followed, detail);
+    takeDetail(followed, detail);
     await this.api.linesAfter(runId, followed.seenOffset, (lines) => this.printLines(followed, lines));
     // The status was read before the lines: a run that ended is complete in what we just read (its run.end line
     // and its status are committed together).
@@ -381,13 +355,15 @@ export class Tail {
     }
   }
 
-  /**
-   * A run we are not following that should be: one that started after we did (every run), or the first such run
-   * while `--run latest` waits for one. (A state change of an old run, such as being judged abandoned, is not.)
-   */
+  /** See {@link isNewRunFor}. */
   private isNewRun(run: RunView): boolean {
-    if (!runMatches(run, this.filter) || this.finishedRuns.has(run.id)) return false;
-    if (this.single && (this.target !== null || !this.started)) return false;
-    return run.status === 'running' || (run.startedAt !== null && run.startedAt >= this.tailStartedAt);
+    return isNewRunFor(run, {
+      filter: this.filter,
+      finishedRuns: this.finishedRuns,
+      single: this.single,
+      target: this.target,
+      started: this.started,
+      tailStartedAt: this.tailStartedAt,
+    });
   }
 }

@@ -135,15 +135,11 @@ export class LiveSocket {
       if (message === null) return;
       switch (message.type) {
         case 'hello':
-          this.failures = 0;
-          this.cursor = message.cursor;
-          this.epoch = message.epoch;
+          this.connected(message);
           handlers.onHello(message.resumed);
           return;
         case 'refetch':
-          this.failures = 0;
-          this.cursor = message.cursor;
-          this.epoch = message.epoch;
+          this.connected(message);
           handlers.onRefetch(message.reason);
           return;
         case 'batch':
@@ -158,6 +154,13 @@ export class LiveSocket {
     });
     socket.on('error', (error) => this.lost(socket, error.message));
     socket.on('close', (code) => this.lost(socket, `closed (${code})`));
+  }
+
+  /** A hello or refetch: the connection is good again, and the server's cursor and epoch are where to resume. */
+  private connected(message: { cursor: number; epoch: string }): void {
+    this.failures = 0;
+    this.cursor = message.cursor;
+    this.epoch = message.epoch;
   }
 
   private lost(socket: WebSocket, reason: string): void {
