@@ -1,7 +1,7 @@
 // The health judge: one pipeline's policy, recent runs, previously stored health and the time in; its one current
 // state and why out. Pure (now is a parameter), so it is tested across DST changes and restarts without waiting, and
 // the shell only has to run it when runs change and on a timer (at `recheckAt`), store it, and publish changes.
-import type { RunStatus } from '../shared/events.js';
+import type { RunForHealth } from '../shared/health.js';
 import { healthUrgency, type HealthState, type StoredHealth } from './states.js';
 import { formatDuration } from './duration.js';
 import { formatInZone } from './zone-time.js';
@@ -10,18 +10,8 @@ import { dueWindow, nextDueAfter, type CompiledSchedule } from './schedule.js';
 
 export { HEALTH_STATES, healthUrgency, type HealthState, type StoredHealth } from './states.js';
 
-/** What the evaluator reads of a run; the shell selects it from the runs table. */
-export interface RunForHealth {
-  id: string;
-  status: RunStatus;
-  startedAt: number;
-  finishedAt: number | null;
-  durationMs: number | null;
-  created: number;
-  updated: number;
-  failed: number;
-  errorCount: number;
-}
+/** What the evaluator reads of a run (written once in shared/health.ts: the health store selects rows of it). */
+export type { RunForHealth };
 
 export interface HealthVerdict {
   state: HealthState;
