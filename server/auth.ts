@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../shared/db.js';
 import { createFailureLimiter, type FailureLimitOptions } from './failure-limiter.js';
 import { sendError } from './routes/http-errors.js';
-import { createSessionStore } from './session-store.js';
+import { createSessionStore } from './queries/sessions.js';
 import { closeAfterRefusal } from './upgrade-refusal.js';
 
 export const SESSION_COOKIE = 'runboard_session';

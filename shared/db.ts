@@ -41,3 +41,24 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
   if (options.migrate !== false && !options.readonly) migrate(db, { migrationsFolder: migrationsFolder() });
   return db;
 }
+
+/**
+ * `created_at` of each migration applied to `file` (drizzle stores the journal entry's `when` there); empty for a
+ * missing file or one never migrated. Beside the migrations it inspects: `runboard migrate` reports from it.
+ */
+export function appliedMigrations(file: string): Set<number> {
+  if (!existsSync(file)) return new Set();
+  const db = openDb(file, { migrate: false });
+  try {
+    const table = db.$client
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
+      .get();
+    if (!table) return new Set();
+    const rows = db.$client.prepare('SELECT created_at FROM __drizzle_migrations').all() as Array<{
+      created_at: number;
+    }>;
+    return new Set(rows.map((row) => Number(row.created_at)));
+  } finally {
+    db.$client.close();
+  }
+}

@@ -1,32 +1,14 @@
 // `runboard migrate`: applies pending migrations to dashboard.sqlite (the daemon also does this at start).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DB_FILE_ENV, DEFAULT_DB_FILE } from '../../shared/defaults.js';
-import { migrationsFolder, openDb } from '../../shared/db.js';
+import { appliedMigrations, migrationsFolder, openDb } from '../../shared/db.js';
 import type { Command } from './command.js';
 
 interface JournalEntry {
   tag: string;
   when: number;
-}
-
-/** `created_at` of each applied migration (drizzle stores the journal entry's `when` there). */
-function appliedMigrations(file: string): Set<number> {
-  if (!existsSync(file)) return new Set();
-  const db = openDb(file, { migrate: false });
-  try {
-    const table = db.$client
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
-      .get();
-    if (!table) return new Set();
-    const rows = db.$client.prepare('SELECT created_at FROM __drizzle_migrations').all() as Array<{
-      created_at: number;
-    }>;
-    return new Set(rows.map((row) => Number(row.created_at)));
-  } finally {
-    db.$client.close();
-  }
 }
 
 export const command: Command = {

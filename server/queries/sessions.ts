@@ -1,7 +1,7 @@
 // Browser sessions in SQLite (shared/schema.ts `sessions`): a random id per login, so each can be ended on its
 // own (logout) and all end with the token (token tag) or with time (expiry). The clock is passed in.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../shared/db.js';
+import type { Db } from '../../shared/db.js';
 
 export interface SessionStore {
   /** A new session; returns the cookie value (never stored as such). */
