@@ -3,7 +3,6 @@
 // (its own file, so the two never wait for one write lock). Started by ingest/log-search-thread.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { Logger } from 'pino';
 import { createLogSearchIndexer, type LogSearchIndexer } from './log-search-store.js';
 import { runAsBackgroundThread } from '../shared/worker-thread.js';
 import type { LogSearchCommand, LogSearchReport, LogSearchWorkerData } from './log-search-protocol.js';
@@ -16,7 +15,7 @@ if (port === null) throw new Error('runboard: log-search-store-worker.ts runs as
 
 const post = (report: LogSearchReport) => port.postMessage(report);
 // Only warnings are logged here; they cross to the daemon's logger.
-const logger = { warn: (message: string) => post({ type: 'warn', message }) } as unknown as Logger;
+const warn = (message: string) => post({ type: 'warn', message });
 
 let main: Database.Database | null = null;
 let indexer: LogSearchIndexer | null = null;
@@ -33,7 +32,7 @@ function open(): LogSearchIndexer {
   main = new Database(settings.dbFile, { fileMustExist: true });
   // Claims and deleted-row notes are tiny writes on the dashboard's database: wait for the daemon's commit.
   main.pragma('busy_timeout = 5000');
-  indexer = createLogSearchIndexer(main, { logger, chunkRows: settings.chunkRows });
+  indexer = createLogSearchIndexer(main, { warn, chunkRows: settings.chunkRows });
   return indexer;
 }
 

@@ -10,7 +10,6 @@
 // larger ids (AUTOINCREMENT), so indexing in id order never skips a committed row.
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Logger } from 'pino';
 import { LOG_SEARCH_STATE_TABLE, LOG_SEARCH_TABLE, searchDbFile } from '../shared/log-search-schema.js';
 
 /** The search database's objects (each IF NOT EXISTS: harmless when they exist). */
@@ -31,7 +30,8 @@ const SEARCH_SCHEMA_SQL = [
 const CLAIM_AHEAD = 50_000;
 
 export interface LogSearchIndexOptions {
-  logger?: Logger;
+  /** Where a rebuild is reported (the worker sends it to the daemon's log). */
+  warn?: (message: string) => void;
   /** Rows per index transaction at most (default 2,000): each transaction writes one FTS5 segment. */
   chunkRows?: number;
 }
@@ -128,7 +128,7 @@ export function createLogSearchIndexer(main: Database.Database, options: LogSear
     if (search !== null && inodeOf(path) === search.inode && (search.tableCount.get() ?? 0) === 2) return search;
     if (search !== null) {
       search.client.close();
-      options.logger?.warn('log search index missing: rebuilding it from the first line');
+      options.warn?.('log search index missing: rebuilding it from the first line');
     }
     search = openSearch(path);
     return search;
@@ -136,12 +136,14 @@ export function createLogSearchIndexer(main: Database.Database, options: LogSear
 
   /** Rows above the watermark and within the claim, claiming further first when the claim is used up. */
   function rowsToIndex(upto: number, maxRows: number) {
-    let claimed = m.claimed.get() ?? 0;
-    let rows = claimed > upto ? m.rows.all(upto, claimed, maxRows) : [];
-    if (rows.length < maxRows && claimed < (m.newest.get() ?? 0)) {
-      claimed = (m.newest.get() ?? 0) + CLAIM_AHEAD;
-      m.claim.run(claimed);
-      rows = m.rows.all(upto, claimed, maxRows);
+    const claimed = m.claimed.get() ?? 0;
+    const rows = claimed > upto ? m.rows.all(upto, claimed, maxRows) : [];
+    const newest = m.newest.get() ?? 0;
+    if (rows.length < maxRows && claimed < newest) {
+      // Claim further, then read on from where the claimed rows ended (not the same rows again).
+      const extended = newest + CLAIM_AHEAD;
+      m.claim.run(extended);
+      rows.push(...m.rows.all(rows.at(-1)?.id ?? upto, extended, maxRows - rows.length));
     }
     return rows;
   }

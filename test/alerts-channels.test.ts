@@ -1,13 +1,11 @@
 // Each channel over its real protocol, through the sender's own `deliver`: a local HTTP server receives the
 // Slack-compatible body and the ntfy publish (title, priority, tags and click as ntfy's HTTP API reads them); a real
 // SMTP server (smtp-server) receives nodemailer's message, parsed with mailparser: headers and both parts.
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliver } from '../app/alert-sender.js';
 import type { Alert } from '../shared/alerts.js';
 import { startAlertReceiver, type AlertReceiver } from './fixtures/alert-receiver.js';
+import { startSmtpReceiver } from './fixtures/smtp-receiver.js';
 
 const alert: Alert = {
   alertId: '5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
@@ -95,28 +93,9 @@ describe('alert channels, real receivers', () => {
   });
 
   it('email: nodemailer over SMTP to a real server: From, To, Subject, Message-ID, a plain-text and an HTML part', async () => {
-    const mails: ParsedMail[] = [];
-    const logins: string[] = [];
-    const smtp = new SMTPServer({
-      // Plain SMTP on localhost for the test; AUTH over it must be allowed explicitly.
-      disabledCommands: ['STARTTLS'],
-      allowInsecureAuth: true,
-      onAuth(auth, _session, callback) {
-        logins.push(`${auth.username}:${auth.password ?? ''}`);
-        callback(null, { user: auth.username });
-      },
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((mail) => {
-            mails.push(mail);
-            callback();
-          })
-          .catch((error: Error) => callback(error));
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
-    const port = (smtp.server.address() as AddressInfo).port;
+    const smtp = await startSmtpReceiver();
+    closers.push(() => smtp.close());
+    const { port, logins, messages: mails } = smtp;
 
     await deliver(
       alert,

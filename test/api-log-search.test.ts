@@ -143,4 +143,18 @@ describe('log search through the trigram index', () => {
     searchDb.close();
     indexer.close();
   });
+
+  it('indexes every row once when a chunk runs past the claim (the claim is extended and reading goes on)', async () => {
+    const { server, search } = await serverWithRun({ maxRowsExamined: ROW_BUDGET });
+    const client = server.db.$client;
+    const newest = client.prepare('SELECT max(id) FROM run_logs').pluck().get() as number;
+    // A claim that ends inside the rows: the first read stops there, the rest must follow in the same chunk.
+    client.prepare('UPDATE log_search_claim SET claimed_upto = ?').run(newest - 700);
+    const indexer = createLogSearchIndexer(client, { chunkRows: 5_000 });
+    expect(indexer.step()).toBe(newest);
+    expect(indexer.lag()).toBe(0);
+    expect(client.prepare('SELECT claimed_upto FROM log_search_claim').pluck().get()).toBeGreaterThanOrEqual(newest);
+    expect(numbers(await search('rate limited'))).toEqual([7, 507, 1007, 1507]);
+    indexer.close();
+  });
 });
