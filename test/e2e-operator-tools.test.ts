@@ -318,6 +318,9 @@ describe('item 13: prioritising error groups', () => {
     ]);
     await finishedRun(server.runsDir, 'sorting', 'prio', { errors: [error('m-4', 'crm timeout')] });
     await finishedRun(server.runsDir, 'sorting', 'prio', { errors: [error('m-5', 'crm timeout')] });
+    // Last seen is in ms: two runs written within one ms would tie, and the order would fall to the tie-break.
+    const written = Date.now();
+    while (Date.now() === written) await new Promise((resolve) => setImmediate(resolve));
     await finishedRun(server.runsDir, 'sorting', 'prio', { errors: [error('m-6', 'mail bounced')] });
     await waitFor('three groups in the API', async () => {
       const response = await fetch(`${server.url}/api/errors/groups?club=sorting&since=0`);
