@@ -210,15 +210,16 @@ export interface StuckLimit {
   count: number;
 }
 
-/** maxDuration if configured; else max(3 × median, 2 × p95) of the newest 20 successful runs, once there are 5. */
-export function stuckLimit(
-  maxDurationMs: number | null,
-  successesNewestFirst: readonly RunForHealth[],
-): StuckLimit | null {
+/**
+ * maxDuration if configured; else max(3 × median, 2 × p95) of the newest 20 successful runs, once there are 5. Only
+ * successes: a pipeline that fails fast (a refused login after 2 s) would otherwise teach a limit its next normal
+ * run is bound to break.
+ */
+export function stuckLimit(maxDurationMs: number | null, runsNewestFirst: readonly RunForHealth[]): StuckLimit | null {
   if (maxDurationMs !== null) return { ms: maxDurationMs, basis: 'maxDuration', median: 0, p95: 0, count: 0 };
   const durations: number[] = [];
-  for (const run of successesNewestFirst) {
-    if (run.durationMs !== null) durations.push(run.durationMs);
+  for (const run of runsNewestFirst) {
+    if (run.status === 'success' && run.durationMs !== null) durations.push(run.durationMs);
     if (durations.length === STUCK_HISTORY) break;
   }
   if (durations.length < MIN_HISTORY) return null;

@@ -170,6 +170,22 @@ describe('states without a schedule', () => {
     expect(stuckLimit(null, durations([1, 2, 3, 4]))).toBeNull();
   });
 
+  it('stuck limit: failed and abandoned runs teach it nothing', () => {
+    // Five fast failures (a refused login) and four normal successes: no limit yet, so the next normal run is running.
+    const failures = [1, 2, 3, 4, 5].map((day) =>
+      run(`2026-05-0${day}T03:00:00Z`, { status: day === 5 ? 'abandoned' : 'failure', durationMs: 2_000 }),
+    );
+    const successes = [6, 7, 8, 9].map((day) => run(`2026-05-0${day}T03:00:00Z`, { durationMs: 10 * MIN }));
+    const newestFirst = [...failures, ...successes].reverse();
+    expect(stuckLimit(null, newestFirst)).toBeNull();
+    const busy = run('2026-05-10T03:00:00Z', { id: 'busy', status: 'running' });
+    // Learned from all nine runs, the limit would be 2 × the p95 (20 min): stuck at 03:25.
+    expect(judge(policy(null), [busy, ...newestFirst], '2026-05-10T03:25:00Z').state).toBe('running');
+    // A fifth success: the limit is learned from the successes alone (3 × 10 min), not pulled down by the failures.
+    const fifth = run('2026-05-09T15:00:00Z', { durationMs: 10 * MIN });
+    expect(stuckLimit(null, [fifth, ...newestFirst])).toMatchObject({ ms: 30 * MIN, count: 5 });
+  });
+
   it('overlap: a run started while the previous one was still running', () => {
     const first = run('2026-05-01T03:00:00Z', { id: 'first', status: 'running' });
     const second = run('2026-05-01T03:05:00Z', { id: 'second', status: 'running' });
