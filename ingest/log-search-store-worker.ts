@@ -46,7 +46,7 @@ function later(delayMs: number, forPoke = false): void {
 function pass(): void {
   cancelPending = null;
   if (stopping) return;
-  passSeq ??= seqSeen;
+  const covered = (passSeq ??= seqSeen);
   let failed = false;
   try {
     if (open().step() > 0) {
@@ -54,14 +54,19 @@ function pass(): void {
       cancelPending = () => clearImmediate(next);
       return;
     }
-    post({ type: 'caught-up', seq: passSeq, indexedUpto: open().indexedUpto() });
+    post({ type: 'caught-up', seq: covered, indexedUpto: open().indexedUpto() });
+    // Searchable now; merging what a bulk load left is spare-time work, a slice at a time (pokes get in between).
+    if (open().tidy()) {
+      passSeq = null;
+      later(0);
+      return;
+    }
   } catch (error) {
     // A full disk or a locked database: the index only falls behind (searches scan the tail); try again later.
     const err = error instanceof Error ? error : new Error(String(error));
     post({ type: 'failed', message: err.message, stack: err.stack });
     failed = true;
   }
-  const covered = passSeq;
   passSeq = null;
   // Pokes that came during the pass get a pass of their own (it confirms quickly when it finds nothing).
   if (!failed && seqSeen > covered) later(settings.pokeDelayMs, true);

@@ -158,3 +158,44 @@ describe('log search through the trigram index', () => {
     indexer.close();
   });
 });
+
+describe('bulk indexing of a backlog', () => {
+  it('writes full chunks without merging, merges once caught up, and answers the same throughout', async () => {
+    const { server, search } = await serverWithRun({ maxRowsExamined: ROW_BUDGET });
+    const client = server.db.$client;
+    const searchFile = searchDbFile(client.name) as string;
+    const automerge = (): number | undefined => {
+      const db = new Database(searchFile, { readonly: true });
+      try {
+        return db.prepare("SELECT v FROM run_logs_fts_config WHERE k = 'automerge'").pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    // 2,000+ lines in chunks of 100: a backlog of full chunks, each its own segment, merged as it goes no more.
+    const first = createLogSearchIndexer(client, { chunkRows: 100 });
+    expect(first.step()).toBe(100);
+    expect(automerge()).toBe(0);
+    // Stopped here (a restart mid-backlog) the file keeps automerge off: the next open turns it back on.
+    first.close();
+    const indexer = createLogSearchIndexer(client, { chunkRows: 100 });
+    expect(indexer.lag()).toBeGreaterThan(0); // opens the search database
+    expect(automerge()).toBe(8);
+    while (indexer.step() === 100) expect(automerge()).toBe(0);
+    // The last, partial chunk: live again.
+    expect(indexer.lag()).toBe(0);
+    expect(automerge()).toBe(8);
+    // Searchable before any merge: every line is in the index (a scan would be refused under the row budget).
+    expect(numbers(await search('rate limited'))).toEqual([7, 507, 1007, 1507]);
+    let slices = 0;
+    while (indexer.tidy()) slices++;
+    expect(slices).toBeGreaterThan(0);
+    expect(indexer.tidy()).toBe(false);
+    expect(numbers(await search('rate limited'))).toEqual([7, 507, 1007, 1507]);
+    expect(numbers(await search('page #1999'))).toEqual([1999]);
+    const db = new Database(searchFile);
+    expect(() => db.exec("INSERT INTO run_logs_fts (run_logs_fts) VALUES ('integrity-check')")).not.toThrow();
+    db.close();
+    indexer.close();
+  });
+});
