@@ -319,6 +319,7 @@ describe('pipeline page with ended runs', () => {
       expect(await chart.getAttribute('aria-label')).toMatch(/2 ended or abandoned, shown as grey points/);
     }
     expect(await page.locator('time-chart .u-legend').first().innerText()).toMatch(/Ended or abandoned/);
+    await screenshot(page, 'pipeline-ended-runs');
     expect(problems).toEqual([]);
     await page.context().close();
   });
