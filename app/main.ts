@@ -12,7 +12,7 @@ import { StartupAborted, StartupError } from './errors.js';
 import { acquireInstanceLock } from '../ingest/instance-lock.js';
 import { startLogSearchThread, type LogSearchThread } from '../ingest/log-search-thread.js';
 import { migrationsFolder, openDb, type Db } from '../shared/db.js';
-import { identifierFieldsOf } from './identifier-fields.js';
+import { identifierFieldsFor } from './identifier-fields.js';
 import { buildApp } from '../server/app.js';
 import type { RunboardConfig } from './config.js';
 import { CLOSE_GOING_AWAY, createLiveHub, type LiveHubOptions } from '../server/live-hub.js';
@@ -233,7 +233,8 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
       maxLineBytes: config.maxLineBytes,
       maxDepth: config.maxDepth,
       identifierFields: config.identifierFields,
-      identifierFieldsOf: (club, pipeline) => identifierFieldsOf(loaded?.config ?? null, club, pipeline),
+      identifierFieldsOf: (club, pipeline) =>
+        identifierFieldsFor(loaded?.config ?? null, club, pipeline, config.identifierFields),
       staleAfterMs: config.staleAfterMs,
       retentionDays: config.retentionDays,
       deleteFilesOnRetention: config.deleteFilesOnRetention,

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { readAlertsConfig, type AlertsConfig } from '../alerts/config.js';
 import { checkKeys, pathText, type ConfigJson, type Report, type Segment } from './config-keys.js';
-import { readPipelines, type PipelineScheduleConfig } from './config-pipelines.js';
+import { readPipelines, readStringList, type PipelineScheduleConfig } from './config-pipelines.js';
 import { parseDuration } from './duration.js';
 
 // Re-exported: the config file's readers and its display are split by section, its users import from here.
@@ -20,6 +20,11 @@ export interface RunboardFileConfig {
   crontabs: string[];
   /** Absolute http(s) URL without a trailing slash. */
   publicUrl?: string;
+  /**
+   * Fields naming a failing record for every pipeline, first present wins: in place of `--identifier-fields`, after
+   * a pipeline entry's own list. Null when the file has none.
+   */
+  identifierFields: string[] | null;
   /** The `alerts:` section as written (after expansion), for display. */
   alerts?: ConfigJson;
   /** The `alerts:` section checked and typed (alerts/config.ts); empty without one. */
@@ -49,7 +54,7 @@ export interface ConfigFileOptions {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-const TOP_LEVEL_KEYS = ['pipelines', 'crontabs', 'publicUrl', 'alerts'];
+const TOP_LEVEL_KEYS = ['pipelines', 'crontabs', 'publicUrl', 'identifierFields', 'alerts'];
 
 /** `file:line:col: path: message`, the shape compilers use, so editors and terminals can jump to it. */
 export function formatConfigProblem(problem: ConfigFileProblem): string {
@@ -111,10 +116,22 @@ export function parseConfigFile(text: string, options: ConfigFileOptions): Confi
   const pipelines = readPipelines(top.pipelines, report);
   const crontabs = readCrontabs(top.crontabs, file, report);
   const publicUrl = readPublicUrl(top.publicUrl, report);
+  const identifierFields = readStringList(top.identifierFields, ['identifierFields'], report);
+  // An empty list would name no record at all: almost surely a mistake, and the flag's list is there for "default".
+  if (Array.isArray(top.identifierFields) && top.identifierFields.length === 0)
+    report(['identifierFields'], 'must list at least one field, e.g. [identifier, knvb_id, memberId]');
   const alertsConfig = readAlertsConfig(top.alerts, report, parseDuration);
 
   if (problems.length > 0) return { ok: false, problems: byPosition(problems) };
-  const config: RunboardFileConfig = { file, pipelines, crontabs, document: top, expanded, alertsConfig };
+  const config: RunboardFileConfig = {
+    file,
+    pipelines,
+    crontabs,
+    identifierFields,
+    document: top,
+    expanded,
+    alertsConfig,
+  };
   if (publicUrl !== undefined) config.publicUrl = publicUrl;
   if (top.alerts !== undefined) config.alerts = top.alerts;
   return { ok: true, config };

@@ -86,7 +86,7 @@ function readDuration(value: ConfigJson | undefined, segments: Segment[], report
   return ms;
 }
 
-function readStringList(value: ConfigJson | undefined, segments: Segment[], report: Report): string[] | null {
+export function readStringList(value: ConfigJson | undefined, segments: Segment[], report: Report): string[] | null {
   if (value === undefined || value === null) return null;
   if (!Array.isArray(value)) {
     report(segments, 'must be a list of strings, e.g. [knvb_id]');

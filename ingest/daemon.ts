@@ -35,7 +35,10 @@ export interface IngestOptions {
   maxDepth?: number;
   /** Fields of a plain error line that name its record, first present wins. Default DEFAULT_IDENTIFIER_FIELDS. */
   identifierFields?: readonly string[];
-  /** A pipeline's own identifier fields (the config file's `identifierFields`), tried before `identifierFields`. */
+  /**
+   * Every identifier field to try for a pipeline's runs (the app resolves the config file's lists and the flag's),
+   * asked per batch so a reloaded config applies from the next line on; null or empty: `identifierFields`.
+   */
   identifierFieldsOf?: (club: string, pipeline: string) => readonly string[] | null;
   /** Default DEFAULT_STALE_AFTER_MS (1 h). */
   staleAfterMs?: number;
@@ -102,8 +105,8 @@ class Daemon implements IngestDaemon, DaemonContext {
     const defaultFold = { identifierFields: globalFields };
     const foldOptionsFor = (run: RunRow): FoldOptions => {
       // Looked up per batch, so a reloaded config file applies from the next line on.
-      const own = options.identifierFieldsOf?.(run.clubSlug, run.pipeline) ?? null;
-      return own === null || own.length === 0 ? defaultFold : { identifierFields: [...own, ...globalFields] };
+      const fields = options.identifierFieldsOf?.(run.clubSlug, run.pipeline) ?? null;
+      return fields === null || fields.length === 0 ? defaultFold : { identifierFields: fields };
     };
     this.store = new IngestStore(options.db, this.runsDir, foldOptionsFor);
     this.queue = new WorkQueue<Tracked>(

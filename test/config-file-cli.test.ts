@@ -72,11 +72,19 @@ describe('the config file', () => {
     const crontab = join(dir, 'crontab');
     writeFileSync(crontab, '0 3 * * * runboard exec --pipeline people -- true\n');
     const good = join(dir, 'good.json');
-    writeFileSync(good, JSON.stringify({ pipelines: [{ pipeline: 'people', grace: '10m' }], crontabs: [crontab] }));
+    writeFileSync(
+      good,
+      JSON.stringify({
+        pipelines: [{ pipeline: 'people', grace: '10m' }],
+        crontabs: [crontab],
+        identifierFields: ['knvb_id', 'memberId'],
+      }),
+    );
     const accepted = spawnRunboard(['check-config', good]);
     expect((await accepted.exited).code).toBe(0);
     expect(accepted.stdout()).toContain(`${good}: ok: 1 pipeline, 1 crontab`);
     expect(accepted.stdout()).toContain(`${crontab}: 1 scheduled pipeline`);
+    expect(accepted.stdout()).toContain('identifierFields: knvb_id, memberId (in place of --identifier-fields)');
     expect(accepted.logLines()).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 // The overview, pipeline and errors pages in a real browser against a real `runboard start`, fed by real
 // run files written by the run logger. Live behaviour is checked by conditions (polls), never by sleeps.
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RunView } from '../shared/api.js';
@@ -15,6 +16,7 @@ import {
 import type { RunboardProcess } from './support/runboard-process.js';
 import { beginRun, finishedRun, waitFor } from './support/run-writer.js';
 import { useBrowserSuite } from './support/browser-suite.js';
+import { spawnFixture } from './fixtures/ingest-spawn.js';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
@@ -287,6 +289,37 @@ describe('pipeline page', () => {
     // In the API's order (newest first by start time), across every page.
     const all = await api<ApiPage<RunView>>('/api/runs?pipeline=history&limit=200');
     expect(ids).toEqual(all.items.map((r) => r.id));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('pipeline page with ended runs', () => {
+  it('leaves ended runs out of the rate and marks them apart in the charts', async () => {
+    for (const name of ['plain-1', 'plain-2']) {
+      // A real plain-pino writer that exits with no run.end: its run ends as `ended` once its pid is gone.
+      const writer = spawnFixture('plain-pino-child.ts', [
+        join(server.runsDir, 'e2e-south', 'mixed', `${name}.ndjson`),
+      ]);
+      expect(await writer.exited).toEqual({ code: 0, signal: null });
+    }
+    for (let i = 0; i < 2; i++) await finishedRun(server.runsDir, 'e2e-south', 'mixed');
+    await waitFor('two ended and two successful runs', async () => {
+      const statuses = (await api<ApiPage<RunView>>('/api/runs?pipeline=mixed')).items.map((r) => r.status).sort();
+      return statuses.join() === 'ended,ended,success,success';
+    });
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/pipelines/e2e-south/mixed`);
+    const rates = page.locator('pipeline-page .rates');
+    await rates.waitFor();
+    expect(await rates.innerText()).toBe('100% clean of 2 loaded runs with an outcome');
+    expect(await rates.getAttribute('title')).toMatch(/ended runs .* are left out; 2 ended runs loaded/);
+    await page.locator('time-chart canvas').first().waitFor();
+    for (const chart of await page.locator('time-chart .plot').all()) {
+      expect(await chart.getAttribute('aria-label')).toMatch(/2 ended or abandoned, shown as grey points/);
+    }
+    expect(await page.locator('time-chart .u-legend').first().innerText()).toMatch(/Ended or abandoned/);
+    await screenshot(page, 'pipeline-ended-runs');
     expect(problems).toEqual([]);
     await page.context().close();
   });

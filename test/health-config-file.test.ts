@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_GRACE_MS,
@@ -94,6 +96,13 @@ describe('parseConfigFile', () => {
         to: ['ops@example.org'],
       },
     ]);
+  });
+
+  it('the deploy example (deploy/runboard.example.yaml) is a valid file, global identifier fields included', () => {
+    const text = readFileSync(fileURLToPath(new URL('../deploy/runboard.example.yaml', import.meta.url)), 'utf8');
+    const config = ok(text);
+    expect(config.identifierFields).toEqual(['identifier', 'knvb_id', 'memberId']);
+    expect(config.pipelines[0]?.identifierFields).toEqual(['lidnummer']);
   });
 
   it('reads JSON as well', () => {

@@ -14,6 +14,7 @@ import {
 } from '../web/format.js';
 import { TONE_LABELS, runTone } from '../web/status.js';
 import { countColumns, durationColumns, median } from '../web/stats.js';
+import type { RunStatus } from '../shared/events.js';
 
 describe('formatDuration', () => {
   it('picks the unit by magnitude', () => {
@@ -126,7 +127,8 @@ describe('chart statistics', () => {
     expect(median([Number.NaN, 5])).toBe(5);
   });
 
-  const run = (startedAt: number | null, durationMs: number | null, failed = 0) => ({
+  const run = (startedAt: number | null, durationMs: number | null, failed = 0, status: RunStatus = 'success') => ({
+    status,
     startedAt,
     durationMs,
     counts: { created: 1, updated: 2, skipped: 3, failed },
@@ -137,6 +139,19 @@ describe('chart statistics', () => {
     expect(cols[0]).toEqual([1, 2, 3]);
     expect(cols[1]).toEqual([10, null, 30]);
     expect(cols[2]).toEqual([20, 20, 20]);
+    expect(cols[3]).toEqual([null, null, null]);
+  });
+
+  it('ended and abandoned runs leave the duration line for a column of their own', () => {
+    const cols = durationColumns([
+      run(1000, 10_000),
+      run(2000, 20_000, 0, 'ended'),
+      run(3000, 30_000, 0, 'abandoned'),
+      run(4000, 40_000, 0, 'failure'),
+    ]);
+    expect(cols[1]).toEqual([10, null, null, 40]);
+    expect(cols[2]).toEqual([25, 25, 25, 25]);
+    expect(cols[3]).toEqual([null, 20, 30, null]);
   });
 
   it('count columns carry one series per count kind', () => {
@@ -147,6 +162,12 @@ describe('chart statistics', () => {
       [2, 2],
       [3, 3],
       [0, 4],
+      [null, null],
     ]);
+  });
+
+  it('count columns mark ended and abandoned runs at their total records', () => {
+    const cols = countColumns([run(1000, 1, 0, 'ended'), run(2000, 1, 4, 'abandoned'), run(3000, 1, 0)]);
+    expect(cols[5]).toEqual([6, 10, null]);
   });
 });

@@ -10,6 +10,7 @@ import { ClockController } from './clock-controller.js';
 import { formatDuration, plural } from './format.js';
 import { compareRecency } from './overview-model.js';
 import { historyQuery, matchesHistoryStatus, successWording, type HistoryStatus } from './history-status.js';
+import { outcomeRates } from './outcome-rates.js';
 import { renderPipelineCharts } from './pipeline-charts.js';
 import { renderPipelineHealth } from './pipeline-health-card.js';
 import { renderRunHistory } from './run-history-table.js';
@@ -268,15 +269,11 @@ export class PipelinePage extends LitElement {
     const now = this.clock.now;
     const finished = this.runs.filter((r) => r.status !== 'running');
     const mid = median(finished.flatMap((r) => (r.durationMs === null ? [] : [r.durationMs])));
-    const succeeded = finished.filter((r) => r.status === 'success');
-    // Clean successes and successes with failed records apart: amber must not read as "100% ok".
-    const rates =
-      finished.length === 0
-        ? ''
-        : successWording(
-            succeeded.length / finished.length,
-            succeeded.filter((r) => r.counts.failed > 0).length / finished.length,
-          );
+    // Clean successes and successes with failed records apart: amber must not read as "100% ok"; ended runs
+    // (no outcome recorded) left out of the shares.
+    const outcomes = outcomeRates(finished);
+    const rates = successWording(outcomes.successRate, outcomes.unstableRate);
+    const endedCount = finished.filter((r) => r.status === 'ended').length;
     return html`
       <div class="head">
         <h1><a href=${overviewHref(this.club)} class="muted">${this.club}</a> / ${this.pipeline}</h1>
@@ -284,7 +281,15 @@ export class PipelinePage extends LitElement {
           >${plural(this.runs.length, 'run')} loaded${this.nextCursor !== null ? ' (more on scroll)' : ''}</span
         >
         <span class="muted">median ${formatDuration(mid)}</span>
-        ${this.status === null && rates !== '' ? html`<span class="muted rates">${rates} of the loaded runs</span>` : null}
+        ${
+          this.status === null && rates !== ''
+            ? html`<span
+                class="muted rates"
+                title=${`Runs still running, and ended runs (outcome not recorded: no run.end), are left out${endedCount > 0 ? `; ${plural(endedCount, 'ended run')} loaded` : ''}`}
+                >${rates} of ${plural(outcomes.withOutcome, 'loaded run')} with an outcome</span
+              >`
+            : null
+        }
         <a href=${errorsHref({ club: this.club, pipeline: this.pipeline })}>Errors of this pipeline</a>
       </div>
       ${this.loadError ? html`<p class="error-text" role="alert">Could not load runs: ${this.loadError}</p>` : null}

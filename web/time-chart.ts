@@ -13,6 +13,8 @@ export interface ChartSeries {
   /** A CSS custom property name, e.g. `--tone-success`. */
   colorVar: string;
   dash?: number[];
+  /** Points with no line between them: runs marked apart (ended, abandoned) among the others. */
+  pointsOnly?: boolean;
   /** How a value shows in the legend. */
   format: (value: number) => string;
 }
@@ -144,7 +146,10 @@ export class TimeChart extends LitElement {
           width: 2,
           dash: s.dash,
           spanGaps: true,
-          points: { show: s.dash === undefined, size: 5 },
+          points: s.pointsOnly
+            ? { show: true, size: 9, fill: this.color(s.colorVar) }
+            : { show: s.dash === undefined, size: 5 },
+          ...(s.pointsOnly ? { paths: () => null } : {}),
           value: (_u: uPlotType, v: number | null) => (v === null ? '—' : s.format(v)),
         })),
       ],

@@ -29,6 +29,8 @@ export const command: Command = {
     const lines = [
       `${file}: ok: ${plural(config.pipelines.length, 'pipeline')}, ${plural(config.crontabs.length, 'crontab')}`,
     ];
+    if (config.identifierFields !== null)
+      lines.push(`  identifierFields: ${config.identifierFields.join(', ')} (in place of --identifier-fields)`);
     for (const crontab of config.crontabs) {
       const read = readCrontabFile(crontab);
       lines.push(`  ${crontab}: ${plural(read.status.entries, 'scheduled pipeline')}`);
