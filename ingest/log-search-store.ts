@@ -42,6 +42,8 @@ const SEARCH_SCHEMA_SQL = [
 
 /** A claim reaches this far past the rows it is about to read, so claims (writes to the dashboard) stay rare. */
 const CLAIM_AHEAD = 50_000;
+/** The dashboard's database as the search connection attaches it. */
+const DASHBOARD_SCHEMA = 'dashboard';
 
 export interface LogSearchIndexOptions {
   /** Where a rebuild is reported (the worker sends it to the daemon's log). */
@@ -76,7 +78,8 @@ interface MainStatements {
   newest: Database.Statement<[], number | null>;
   claimed: Database.Statement<[], number | undefined>;
   claim: Database.Statement<[number]>;
-  rows: Database.Statement<[number, number, number], { id: number; msg: string | null; data: string | null }>;
+  /** The id `offset` rows past `after` (in id order), if there are that many. */
+  idAfter: Database.Statement<[number, number], number | undefined>;
   deleted: Database.Statement<[number], number>;
   forget: Database.Statement<[number]>;
 }
@@ -85,7 +88,8 @@ interface SearchDb {
   client: Database.Database;
   inode: number;
   watermark: Database.Statement<[], number>;
-  insert: Database.Statement<[number, string | null, string | null]>;
+  /** Copies the dashboard's rows in an id range into the index, in C (no row crosses into JavaScript). */
+  insertRange: Database.Statement<[number, number]>;
   advance: Database.Statement<[number]>;
   unindex: Database.Statement<[number]>;
   tableCount: Database.Statement<[], number>;
@@ -120,7 +124,11 @@ export function createLogSearchIndexer(main: Database.Database, options: LogSear
     newest: main.prepare<[], number | null>('SELECT max(id) FROM run_logs').pluck(),
     claimed: main.prepare<[], number | undefined>('SELECT claimed_upto FROM log_search_claim').pluck(),
     claim: main.prepare('UPDATE log_search_claim SET claimed_upto = ?'),
-    rows: main.prepare('SELECT id, msg, data FROM run_logs WHERE id > ? AND id <= ? ORDER BY id LIMIT ?'),
+    idAfter: main
+      .prepare<[number, number], number | undefined>(
+        'SELECT id FROM run_logs WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?',
+      )
+      .pluck(),
     deleted: main.prepare<[number], number>('SELECT id FROM log_search_deleted LIMIT ?').pluck(),
     forget: main.prepare('DELETE FROM log_search_deleted WHERE id = ?'),
   };
@@ -131,6 +139,10 @@ export function createLogSearchIndexer(main: Database.Database, options: LogSear
     client.pragma('journal_mode = WAL');
     client.pragma('synchronous = NORMAL');
     client.pragma('busy_timeout = 5000');
+    // The dashboard's rows are read through this connection too, so INSERT ... SELECT copies them in C: reading
+    // them into JavaScript and inserting one by one cost about a third of the indexer's CPU. Only ever read here
+    // (a WAL reader: ingest never waits for it); the claim and the deleted-row notes are written through `main`.
+    client.prepare(`ATTACH DATABASE ? AS ${DASHBOARD_SCHEMA}`).run(main.name);
     client.transaction(() => {
       const hadIndex = client.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(LOG_SEARCH_TABLE) !== undefined;
       for (const sql of SEARCH_SCHEMA_SQL) client.exec(sql);
@@ -141,7 +153,10 @@ export function createLogSearchIndexer(main: Database.Database, options: LogSear
       client,
       inode: statSync(path).ino,
       watermark: client.prepare<[], number>(`SELECT indexed_upto FROM ${LOG_SEARCH_STATE_TABLE}`).pluck(),
-      insert: client.prepare(`INSERT INTO ${LOG_SEARCH_TABLE} (rowid, msg, data) VALUES (?, ?, ?)`),
+      insertRange: client.prepare(
+        `INSERT INTO ${LOG_SEARCH_TABLE} (rowid, msg, data)
+           SELECT id, msg, data FROM ${DASHBOARD_SCHEMA}.run_logs WHERE id > ? AND id <= ?`,
+      ),
       advance: client.prepare(`UPDATE ${LOG_SEARCH_STATE_TABLE} SET indexed_upto = ?`),
       unindex: client.prepare(`DELETE FROM ${LOG_SEARCH_TABLE} WHERE rowid = ?`),
       tableCount: client
@@ -176,41 +191,42 @@ export function createLogSearchIndexer(main: Database.Database, options: LogSear
     return search;
   }
 
-  /** Rows above the watermark and within the claim, claiming further first when the claim is used up. */
-  function rowsToIndex(upto: number, maxRows: number) {
-    const claimed = m.claimed.get() ?? 0;
-    const rows = claimed > upto ? m.rows.all(upto, claimed, maxRows) : [];
+  /**
+   * The last id of the next `maxRows` rows above `upto` (all of them when fewer), claimed before they are read;
+   * null when there are none.
+   */
+  function rangeToIndex(upto: number, maxRows: number): { last: number; full: boolean } | null {
     const newest = m.newest.get() ?? 0;
-    if (rows.length < maxRows && claimed < newest) {
-      // Claim further, then read on from where the claimed rows ended (not the same rows again).
-      const extended = newest + CLAIM_AHEAD;
-      m.claim.run(extended);
-      rows.push(...m.rows.all(rows.at(-1)?.id ?? upto, extended, maxRows - rows.length));
-    }
-    return rows;
+    if (maxRows <= 0 || newest <= upto) return null;
+    const nth = m.idAfter.get(upto, maxRows - 1);
+    const last = nth ?? newest;
+    // Claim before reading, far enough ahead that claims (writes to the dashboard) stay rare.
+    if ((m.claimed.get() ?? 0) < last) m.claim.run(newest + CLAIM_AHEAD);
+    return { last, full: nth !== undefined };
   }
 
   function step(maxRows = chunkRows): number {
     const s = ensureSearch(file as string);
     const deleted = m.deleted.all(maxRows);
-    const rows = rowsToIndex(s.watermark.get() ?? 0, maxRows - deleted.length);
-    if (deleted.length === 0 && rows.length === 0) return 0;
+    const range = rangeToIndex(s.watermark.get() ?? 0, maxRows - deleted.length);
+    if (deleted.length === 0 && range === null) return 0;
     // A full chunk means a backlog: index it without merging as it goes (bulk), and merge once caught up (tidy).
-    const bulk = deleted.length + rows.length === maxRows;
-    s.client.transaction(() => {
+    const bulk = deleted.length === maxRows || range?.full === true;
+    const indexed = s.client.transaction(() => {
       if (bulk !== s.bulk) {
         (bulk ? s.automergeOff : s.automergeOn).run();
         s.bulk = bulk;
         if (bulk) s.untidy = true;
       }
       for (const id of deleted) s.unindex.run(id);
-      for (const row of rows) s.insert.run(row.id, row.msg, row.data);
-      const last = rows.at(-1);
-      if (last) s.advance.run(last.id);
+      if (range === null) return 0;
+      const { changes } = s.insertRange.run(s.watermark.get() ?? 0, range.last);
+      s.advance.run(range.last);
+      return changes;
     })();
     // After the index's commit: a crash in between takes them out again, a no-op.
     if (deleted.length > 0) main.transaction(() => deleted.forEach((id) => m.forget.run(id)))();
-    return deleted.length + rows.length;
+    return deleted.length + indexed;
   }
 
   function tidy(): boolean {
