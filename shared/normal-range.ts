@@ -22,9 +22,10 @@ export const DURATION_FLOOR_MS = 1000;
 /** With a MAD of 0, the quantile of absolute deviations used instead (nearest rank). */
 const FALLBACK_QUANTILE = 0.8;
 
+/** Median of the finite values; null when there are none. */
 export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1
     ? (sorted[middle] as number)

@@ -13,7 +13,8 @@ import {
   progressFraction,
 } from '../web/format.js';
 import { TONE_LABELS, runTone } from '../web/status.js';
-import { countColumns, durationColumns, median } from '../web/stats.js';
+import { median } from '../shared/normal-range.js';
+import { countColumns, durationColumns } from '../web/stats.js';
 import type { RunStatus } from '../shared/events.js';
 
 describe('formatDuration', () => {

@@ -1,14 +1,15 @@
 // A pipeline's health in words for the overview and the pipeline page. Pure (now is a parameter), unit-tested in
 // node. The schedule's words come from the server (cronstrue runs there), so the browser bundle doesn't carry it.
-import type { PipelineHealth } from '../shared/health.js';
+import type { HealthState, PipelineHealth } from '../shared/health.js';
 
 /** Sort key: health's urgency (0 = most urgent); pipelines without health after every judged one. */
 export function urgencyOf(health: PipelineHealth | null): number {
   return health === null ? Number.MAX_SAFE_INTEGER : health.urgency;
 }
 
-/** States worth drawing attention to on the overview. */
-export const ATTENTION_STATES: ReadonlySet<string> = new Set([
+/** States worth drawing attention to on the overview: every state but `running` and `ok`. */
+type QuietState = Extract<HealthState, 'running' | 'ok'>;
+const ATTENTION_LIST = [
   'missed',
   'late',
   'stuck',
@@ -16,7 +17,11 @@ export const ATTENTION_STATES: ReadonlySet<string> = new Set([
   'overlap',
   'too-short',
   'unstable',
-]);
+] as const satisfies readonly HealthState[];
+export const ATTENTION_STATES: ReadonlySet<string> = new Set(ATTENTION_LIST);
+// A state added to shared/health.ts must be placed in one of the two lists: this fails to compile until it is.
+const _everyStatePlaced: HealthState extends (typeof ATTENTION_LIST)[number] | QuietState ? true : never = true;
+void _everyStatePlaced;
 
 /** `2 h`, `12 min`, `40 s`: the largest whole unit, for "next run in …" and "late by …". */
 export function roughDuration(ms: number): string {

@@ -18,7 +18,7 @@ import { appendPage, upsertRuns } from './run-history-model.js';
 import { historyOutliers } from './run-history-outliers.js';
 import { errorsHref, overviewHref, pipelineHref } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
-import { median } from './stats.js';
+import { median } from '../shared/normal-range.js';
 import { baseStyles, pageColumnStyles, tableStyles } from './ui-styles.js';
 import { LiveDataController } from './live-data-controller.js';
 

@@ -1,13 +1,6 @@
 // Small statistics for the pipeline charts.
 import type { RunStatus } from '../shared/events.js';
-
-/** Median of the finite values; null when there are none. */
-export function median(values: readonly number[]): number | null {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return null;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+import { median } from '../shared/normal-range.js';
 
 export interface ChartRun {
   status: RunStatus;
