@@ -209,13 +209,13 @@ export async function startRunboard(config: RunboardConfig, options: StartOption
         channels: () => alertsConfig().channels.map(channelInfo),
         sendTest: createTestAlertSender({ config: alertDelivery, logger: alertsLogger }),
       },
-      hosts: {
+      // Asked per request: a reload that changes the config file's publicUrl changes which name is answered too.
+      hosts: () => ({
         bindHost: config.host,
-        // As at start: the host check is built once (a reload changes links, not which names are answered).
         publicUrl: publicUrl(),
         allowedHosts: config.allowedHosts,
         allowedOrigins: config.allowedOrigins,
-      },
+      }),
     });
     try {
       await app.listen({ host: config.host, port: config.port });

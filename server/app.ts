@@ -12,7 +12,7 @@ import { migrationsFolder } from '../shared/db.js';
 import { DEFAULT_SESSION_TTL_MS, SESSION_COOKIE, createTokenAuth, requireToken } from './auth.js';
 import { DEFAULT_FAILURE_LIMIT, type FailureLimitOptions } from './failure-limiter.js';
 import { guardHostAndOrigin } from './host-guard.js';
-import { createHostPolicy, type HostPolicyOptions } from './host-policy.js';
+import { createHostPolicy, followHostPolicy, type HostPolicyOptions } from './host-policy.js';
 import type { Metrics } from './metrics.js';
 import { QueryPool, QueryPoolBusy, type QueryPoolOptions } from './query-pool/pool.js';
 import { countRunsByStatus } from './queries/runs.js';
@@ -60,8 +60,11 @@ export interface AppOptions {
   sessionTtlMs?: number;
   /** Wrong tokens (login or Bearer) allowed per client address per window. */
   failureLimit?: FailureLimitOptions;
-  /** Which Host and Origin headers are this server's; default: bound to 127.0.0.1, nothing else configured. */
-  hosts?: HostPolicyOptions;
+  /**
+   * Which Host and Origin headers are this server's; default: bound to 127.0.0.1, nothing else configured. A
+   * function is asked again on each request (a config reload may change the public URL).
+   */
+  hosts?: HostPolicyOptions | (() => HostPolicyOptions);
   /** Every judged pipeline's health, for GET /api/pipelines (default: none). */
   pipelineHealth?: () => PipelineHealthChange[];
   /** Expected against actual start times of a tracked pipeline (default: none tracked). */
@@ -118,7 +121,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Reads run on worker threads with their own connections, so a search never holds up ingest or /api/health.
   const queries = new QueryPool({ ...options.queryPool, dbFile: options.db.$client.name });
   app.addHook('onClose', () => queries.close());
-  const hostPolicy = createHostPolicy(options.hosts ?? LOOPBACK_ONLY);
+  const hosts = options.hosts ?? LOOPBACK_ONLY;
+  const hostPolicy = typeof hosts === 'function' ? followHostPolicy(hosts) : createHostPolicy(hosts);
   const ctx: RouteContext = {
     queries,
     db: options.db,

@@ -128,3 +128,25 @@ export function createHostPolicy(options: HostPolicyOptions): HostPolicy {
 
   return { hostProblem, originProblem };
 }
+
+/**
+ * The policy for options that can change while the server runs (a config reload's publicUrl): built again when
+ * they differ from the last ones, so a new public name is answered and an old one refused without a restart.
+ */
+export function followHostPolicy(current: () => HostPolicyOptions): HostPolicy {
+  let key = '';
+  let policy: HostPolicy | null = null;
+  const now = (): HostPolicy => {
+    const options = current();
+    const next = JSON.stringify([options.bindHost, options.publicUrl, options.allowedHosts, options.allowedOrigins]);
+    if (policy === null || next !== key) {
+      policy = createHostPolicy(options);
+      key = next;
+    }
+    return policy;
+  };
+  return {
+    hostProblem: (host, local) => now().hostProblem(host, local),
+    originProblem: (origin, host) => now().originProblem(origin, host),
+  };
+}

@@ -3,6 +3,7 @@
 // SIGHUP reloads it, a bad reload keeps the old config; GET /api/config shows it with secrets masked. Real child
 // processes, real files.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,6 +32,19 @@ const BAD = `pipelines:
     schedule: "0 3 * *"
     grace: soon
 `;
+
+/** The status of a GET naming this Host (fetch would not let us set it). */
+function statusForHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const req = httpRequest({ host: hostname, port, path: '/api/runs', headers: { host } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 async function getConfig(url: string): Promise<ConfigView> {
   const response = await fetch(`${url}/api/config`);
@@ -91,10 +105,11 @@ describe('the config file', () => {
   it('SIGHUP reloads the file; a bad reload keeps the old config; GET /api/config masks secrets', async () => {
     const dir = tempDir();
     const file = join(dir, 'runboard.yaml');
-    const write = (schedule: string) =>
+    const write = (schedule: string, publicUrl = 'https://one.example') =>
       writeFileSync(
         file,
-        `pipelines:
+        `publicUrl: ${publicUrl}
+pipelines:
   - pipeline: nightly
     schedule: "${schedule}"
     timezone: Europe/Amsterdam
@@ -136,7 +151,11 @@ alerts:
     expect(body).not.toContain(secret);
     expect(body).not.toContain('hunter2');
 
-    write('0 4 * * *');
+    // The public URL's name is answered (a proxy's Host), another is refused (DNS rebinding).
+    expect(await statusForHost(url, 'one.example')).toBe(200);
+    expect(await statusForHost(url, 'two.example')).toBe(421);
+
+    write('0 4 * * *', 'https://two.example');
     child.child.kill('SIGHUP');
     await waitFor(() => child.logLines().some((l) => l.msg === 'config reloaded'), 'the reload');
     let schedule: string | null = null;
@@ -144,6 +163,9 @@ alerts:
       schedule = (await getConfig(url)).pipelines[0]?.schedule ?? null;
     }
     expect(schedule).toBe('0 4 * * *');
+    // The reloaded publicUrl decides which name is answered: the new one, no longer the old one.
+    expect(await statusForHost(url, 'two.example')).toBe(200);
+    expect(await statusForHost(url, 'one.example')).toBe(421);
 
     writeFileSync(file, BAD);
     child.child.kill('SIGHUP');
