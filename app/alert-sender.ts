@@ -37,6 +37,30 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
 }
 
+/**
+ * An error as a delivery's last error: its message and its causes' (Node's fetch says only "fetch failed"; the
+ * operator needs the "connect ECONNREFUSED 127.0.0.1:9" under it).
+ */
+export function deliveryErrorText(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
+    const message = current instanceof Error ? current.message : textOf(current);
+    if (message !== '' && !parts.includes(message)) parts.push(message);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(': ');
+}
+
+/** A thrown non-Error as text, never throwing itself (a cycle, a BigInt). */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
+}
+
 export async function deliver(alert: AlertMessage, channel: AlertChannel, publicUrl: string | null): Promise<void> {
   if (channel.type === 'email') {
     const mail = emailMessage(alert, channel, publicUrl);
@@ -86,7 +110,7 @@ export function startAlertSender(options: AlertSenderOptions): AlertSender {
       store.markSent(item.alertId, item.channel, now());
       logger.info({ alertId: item.alertId, channel: item.channel, kind: item.alert.kind }, 'alert delivered');
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = deliveryErrorText(error);
       const at = now();
       if (at - item.created >= GIVE_UP_AFTER_MS) {
         store.markFailed(item.alertId, item.channel, `gave up after 24 h: ${message}`);

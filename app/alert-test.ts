@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AlertsConfig } from '../alerts/config.js';
 import { TEST_ALERT_KIND, type AlertMessage, type TestAlertOutcome } from '../shared/alerts.js';
-import { deliver } from './alert-sender.js';
+import { deliver, deliveryErrorText } from './alert-sender.js';
 
 /** An operator waits for the answer: a channel that says nothing within this long has failed the test. */
 export const TEST_TIMEOUT_MS = 15_000;
@@ -55,7 +55,7 @@ export function createTestAlertSender(options: TestAlertOptions): (channel: stri
       options.logger.info({ channel: name, alertId: message.alertId }, 'test alert delivered');
       return { channel: name, ok: true, at: now(), error: null };
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = deliveryErrorText(error);
       options.logger.warn({ channel: name, alertId: message.alertId, err: reason }, 'test alert not delivered');
       return { channel: name, ok: false, at: now(), error: reason };
     }

@@ -1,8 +1,12 @@
 // `npm run screenshots`: every route at 360 px and 1440 px, light and dark, into test-output/screenshots/all/
 // (ignored by git and by the tests), so a reviewer sees the whole UI in one folder. A real `runboard start`
 // on a temp directory, fed by real run files: finished runs (clean, with failed records, failed), errors that
-// repeat run after run, and a run still going.
-import { mkdirSync, rmSync } from 'node:fs';
+// repeat run after run, and a run still going; alert rules with one channel that delivers (a local receiver) and one
+// that fails (a closed port), so the Alerts page shows both and its history.
+import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page as ApiPage, RunView } from '../../shared/api.js';
 import { launchBrowser, openPage, screenshotDir } from '../support/browser.js';
@@ -17,7 +21,25 @@ const SCHEMES = ['light', 'dark'] as const;
 ensureUiBuilt();
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-const server = await startRunboardProcess();
+const receiver = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(204).end());
+});
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const receiverPort = (receiver.address() as AddressInfo).port;
+const configDir = mkdtempSync(join(tmpdir(), 'runboard-screenshots-'));
+const configFile = join(configDir, 'runboard.yaml');
+writeFileSync(
+  configFile,
+  `alerts:
+  channels:
+    - { name: team-ntfy, type: ntfy, url: "http://127.0.0.1:${receiverPort}/runboard" }
+    - { name: ops-hook, type: webhook, url: "http://127.0.0.1:9/hook" }
+  rules:
+    - { channels: [team-ntfy, ops-hook], on: [failed, recovered, new-error] }
+`,
+);
+const server = await startRunboardProcess({ args: ['--config', configFile] });
 const browser = await launchBrowser();
 try {
   const errors = [
@@ -57,7 +79,7 @@ try {
     { name: 'errors', path: '/errors', ready: 'error-group-card' },
     { name: 'errors-club', path: '/errors?club=rondo', ready: 'errors-page tr[data-identifier]' },
     { name: 'errors-record', path: '/errors?identifier=member-1042', ready: 'errors-page tr[data-error-id]' },
-    { name: 'alerts', path: '/alerts', ready: 'alerts-page >> text=No alerts sent' },
+    { name: 'alerts', path: '/alerts', ready: 'alerts-page li[data-delivery="ops-hook"][data-status="failing"]' },
     { name: 'not-found', path: '/no/such/page', ready: 'runboard-app h1' },
   ];
   let count = 0;
@@ -79,4 +101,6 @@ try {
 } finally {
   await browser.close();
   await server.dispose();
+  receiver.close();
+  rmSync(configDir, { recursive: true, force: true });
 }
