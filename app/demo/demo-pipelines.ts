@@ -59,7 +59,7 @@ export const DEMO_PIPELINES: DemoPipeline[] = [
     records: 64,
     source: 'sportlink',
     system: 'sportlink',
-    recurring: [{ identifier: 'TEAM-JO11-3', message: 'Team has no coach assigned' }],
+    recurring: [{ identifier: 'TEAM-JO11-3', message: 'Team has no coach assigned', skipEvery: 2 }],
     pauseMs: [8_000, 15_000],
   },
   {
@@ -68,7 +68,7 @@ export const DEMO_PIPELINES: DemoPipeline[] = [
     records: 312,
     source: 'sportlink',
     system: 'exact-online',
-    recurring: [{ identifier: 'INV-2026-0042', message: 'Debtor 10042 has no IBAN' }],
+    recurring: [{ identifier: 'INV-2026-0042', message: 'Debtor 10042 has no IBAN', skipEvery: 3 }],
     failEvery: 4,
     pauseMs: [10_000, 18_000],
   },
