@@ -20,10 +20,16 @@ async function textOf(locator: Locator): Promise<string> {
 }
 
 async function shows(locator: Locator, what: string, ...parts: string[]): Promise<void> {
-  await waitFor(what, async () => {
-    const text = await textOf(locator);
-    return parts.every((part) => text.includes(part));
-  });
+  let last = '';
+  try {
+    await waitFor(what, async () => {
+      last = await textOf(locator);
+      return parts.every((part) => last.includes(part));
+    });
+  } catch (error) {
+    // What it showed instead says which update went missing.
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; it showed "${last}"`, { cause: error });
+  }
 }
 
 describe('live counts', () => {

@@ -7,9 +7,9 @@ import { formatCount } from './format.js';
 import { logEnd } from './log-live-model.js';
 import { LiveDataController } from './live-data-controller.js';
 import type { LogFilter } from './log-filter.js';
-import { mergeSteps } from './overview-model.js';
 import type { Route } from './routes.js';
 import { mergeErrors } from './run-errors-model.js';
+import { applyRunMessages, snapshotWithHeld } from './run-live-model.js';
 import type { Services } from './services.js';
 import { baseStyles, columnStyles } from './ui-styles.js';
 import './log-viewer.js';
@@ -107,13 +107,25 @@ export class RunPage extends LitElement {
     return this.live.load(
       () => Promise.all([this.services.api.run(runId), this.services.api.runErrors(runId, { limit: ERRORS_PAGE })]),
       {
-        apply: ([run, errors]) => {
-          this.run = run;
-          this.errors = mergeErrors(
-            errors.items,
-            this.errors.filter((e) => e.runId === runId),
+        apply: ([run, errors], held) => {
+          // The batches that came while the fetch was in flight go on top of its snapshot, which may predate them.
+          const next = snapshotWithHeld(
+            {
+              run,
+              errors: mergeErrors(
+                errors.items,
+                this.errors.filter((e) => e.runId === runId),
+              ),
+              errorsComplete: errors.nextCursor === null,
+              removed: false,
+            },
+            held,
+            runId,
           );
+          this.run = next.run;
+          this.errors = next.errors;
           this.errorsCursor = errors.nextCursor;
+          if (next.removed) this.notFound = true;
         },
         fail: (error) => {
           if (!(error instanceof ApiRequestError && error.status === 404)) return false;
@@ -141,24 +153,15 @@ export class RunPage extends LitElement {
   }
 
   private onBatch(messages: readonly LiveDataMessage[]): void {
-    const runId = this.route.runId;
-    for (const message of messages) {
-      if (message.type === 'runs') {
-        const update = message.runs.find((r) => r.id === runId);
-        if (update && this.run && (update.lastEventAt ?? 0) >= (this.run.lastEventAt ?? 0)) {
-          this.run = { ...update, steps: this.run.steps };
-        }
-      } else if (message.type === 'steps' && message.runId === runId && this.run) {
-        this.run = { ...this.run, steps: mergeSteps(this.run.steps, message.steps) };
-      } else if (message.type === 'removed' && message.runIds.includes(runId)) {
-        // Deleted by retention, or its file started over as a new run: say so rather than show stale data.
-        this.notFound = true;
-      } else if (message.type === 'errors' && this.errorsCursor === null) {
-        // Appended only when every earlier error is loaded: otherwise "show more" brings them in order.
-        const mine = message.errors.filter((e) => e.runId === runId);
-        if (mine.length > 0) this.errors = mergeErrors(this.errors, mine);
-      }
-    }
+    const next = applyRunMessages(
+      { run: this.run, errors: this.errors, errorsComplete: this.errorsCursor === null, removed: false },
+      messages,
+      this.route.runId,
+    );
+    if (next.run !== this.run) this.run = next.run;
+    if (next.errors !== this.errors) this.errors = next.errors;
+    // Deleted by retention, or its file started over as a new run: say so rather than show stale data.
+    if (next.removed) this.notFound = true;
   }
 
   override render() {
