@@ -12,7 +12,7 @@ import {
   mergeSteps,
   runningPipelines,
 } from '../web/overview-model.js';
-import { appendPage, upsertRuns } from '../web/run-history-model.js';
+import { appendPage, reloadedRuns, upsertRuns } from '../web/run-history-model.js';
 import { timelineBars, timelineSpan } from '../web/timeline-model.js';
 import { mergeErrors } from '../web/run-errors-model.js';
 
@@ -161,6 +161,28 @@ describe('run history model', () => {
     expect(upsertRuns(shown, [run(9, { startedAt: 4500 })]).map((r) => r.id)).toEqual([5, 9, 4]);
     expect(compareRecency(run(1, { startedAt: null }), run(2, { startedAt: 1 }))).toBeLessThan(0);
     expect(compareRecency(run(3, { startedAt: 7 }), run(2, { startedAt: 7 }))).toBeGreaterThan(0);
+  });
+
+  it('a reload keeps the live states that came while it was in flight, and takes its own where they are newer', () => {
+    // Shown: run 3 ended (its live state came during the fetch); run 4 started meanwhile. The snapshot predates both.
+    const shown = [
+      run(4, { status: 'running', lastEventAt: 9_000 }),
+      run(3, { status: 'success', lastEventAt: 8_000 }),
+    ];
+    const snapshot = [run(3, { status: 'running', lastEventAt: 5_000 }), run(2), run(1)];
+    expect(reloadedRuns(snapshot, shown, false).map((r) => [r.id, r.status])).toEqual([
+      [4, 'running'],
+      [3, 'success'],
+      [2, 'success'],
+      [1, 'success'],
+    ]);
+    // A snapshot newer than what is shown wins for that run.
+    const older = [run(3, { status: 'running', lastEventAt: 5_000 })];
+    const newer = [run(3, { status: 'failure', lastEventAt: 7_000 }), run(2)];
+    expect(reloadedRuns(newer, older, false).map((r) => [r.id, r.status])).toEqual([
+      [3, 'failure'],
+      [2, 'success'],
+    ]);
   });
 
   it('a next page never repeats a run already shown', () => {

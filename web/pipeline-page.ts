@@ -8,13 +8,12 @@ import './health-history.js';
 import './schedule-history.js';
 import { ClockController } from './clock-controller.js';
 import { formatDuration, plural } from './format.js';
-import { compareRecency } from './overview-model.js';
 import { historyQuery, matchesHistoryStatus, successWording, type HistoryStatus } from './history-status.js';
 import { outcomeRates } from './outcome-rates.js';
 import { renderPipelineCharts } from './pipeline-charts.js';
 import { renderPipelineHealth } from './pipeline-health-card.js';
 import { renderRunHistory } from './run-history-table.js';
-import { appendPage, upsertRuns } from './run-history-model.js';
+import { appendPage, reloadedRuns, upsertRuns } from './run-history-model.js';
 import { historyOutliers } from './run-history-outliers.js';
 import { errorsHref, overviewHref, pipelineHref } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
@@ -177,10 +176,8 @@ export class PipelinePage extends LitElement {
         limit: PAGE_SIZE,
       });
       if (!this.live.isCurrent(generation)) return;
-      // Live rows that arrived during the fetch and are newer than the snapshot stay on top.
-      const newest = page.items[0];
-      const newer = this.runs.filter((r) => newest === undefined || compareRecency(r, newest) > 0);
-      this.runs = upsertRuns(page.items, newer, page.nextCursor === null);
+      // Live rows and states that arrived during the fetch stay on top of the snapshot, which may predate them.
+      this.runs = reloadedRuns(page.items, this.runs, page.nextCursor === null);
       this.nextCursor = page.nextCursor;
       this.loadError = null;
     } catch (error) {
