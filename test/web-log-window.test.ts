@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  snapsToLiveEnd,
   isAtBottom,
   isNearTop,
   maxRenderedRows,
@@ -52,6 +53,17 @@ describe('scroll helpers', () => {
     expect(isAtBottom(597.5, 400, 1000)).toBe(true);
     expect(isAtBottom(500, 400, 1000)).toBe(false);
   });
+  it('keeps a following viewer at the live end, except when the operator has just scrolled up', () => {
+    const view = { scrollTop: 1000, lastSeenTop: 1000, viewportHeight: 500, scrollHeight: 1800 };
+    // Rows grew under it (wrapping measured): back to the end.
+    expect(snapsToLiveEnd(true, view)).toBe(true);
+    // Scrolled up since last seen, before the scroll handler ran: leave it where the operator put it.
+    expect(snapsToLiveEnd(true, { ...view, scrollTop: 0 })).toBe(false);
+    // Already at the end, or not following: nothing to do.
+    expect(snapsToLiveEnd(true, { ...view, scrollTop: 1300, lastSeenTop: 1300 })).toBe(false);
+    expect(snapsToLiveEnd(false, view)).toBe(false);
+  });
+
   it('asks for older lines within a screen of the top', () => {
     expect(isNearTop(300, 400)).toBe(true);
     expect(isNearTop(401, 400)).toBe(false);

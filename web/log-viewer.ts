@@ -16,7 +16,7 @@ import { logToolbarStyles, renderLogToolbar } from './log-toolbar.js';
 import { gapsOf, indexAtOrAfter, indexOfGap, indexOfOffset, lineBeside, rowKey } from './log-buffer.js';
 import { NO_FILTER, filterParams, sameFilter, type LogFilter } from './log-filter.js';
 import type { LogEnd } from './log-live-model.js';
-import { isAtBottom, isNearBottom, isNearTop } from './log-window.js';
+import { isAtBottom, isNearBottom, isNearTop, snapsToLiveEnd } from './log-window.js';
 import { layoutWindow, scrollToRow, type RowLayout } from './log-row-layout.js';
 import { initialLogWrap, storeLogWrap } from './log-wrap-setting.js';
 import './log-line-detail.js';
@@ -153,8 +153,13 @@ export class LogViewer extends LitElement {
     if (!viewport) return;
     if (!pending) {
       // Following means at the live end: rows that changed height (wrapping measured, a detail opened) keep it.
-      if (this.feed.following && !isAtBottom(viewport.scrollTop, viewport.clientHeight, viewport.scrollHeight))
-        viewport.scrollTop = viewport.scrollHeight;
+      const view = {
+        scrollTop: viewport.scrollTop,
+        lastSeenTop: this.viewportScrollTop,
+        viewportHeight: viewport.clientHeight,
+        scrollHeight: viewport.scrollHeight,
+      };
+      if (snapsToLiveEnd(this.feed.following, view)) viewport.scrollTop = viewport.scrollHeight;
       return;
     }
     if (pending.kind === 'bottom') viewport.scrollTop = viewport.scrollHeight;

@@ -44,6 +44,23 @@ export function isAtBottom(scrollTop: number, viewportHeight: number, scrollHeig
   return scrollTop + viewportHeight >= scrollHeight - slackPx;
 }
 
+/**
+ * Whether an update puts a following viewer back at the live end (rows grew: wrapping measured, a detail opened).
+ * Not when the viewport moved up since it was last seen: that is the operator scrolling, and the scroll handler, a
+ * frame later, stops following; snapping back first would undo their scroll (an update landing in that frame, say a
+ * reload's answer, made the viewer jump back to the end).
+ */
+export function snapsToLiveEnd(
+  following: boolean,
+  view: { scrollTop: number; lastSeenTop: number; viewportHeight: number; scrollHeight: number },
+): boolean {
+  return (
+    following &&
+    view.scrollTop >= view.lastSeenTop &&
+    !isAtBottom(view.scrollTop, view.viewportHeight, view.scrollHeight)
+  );
+}
+
 /** Near the top: time to fetch older lines. */
 export function isNearTop(scrollTop: number, viewportHeight: number): boolean {
   return scrollTop <= viewportHeight;
