@@ -233,6 +233,7 @@ export class AlertsPage extends LitElement {
       return html`<p class="muted">No alerts sent${this.club === null ? '' : ' for this club'}.</p>`;
     const now = Date.now();
     return html`${renderDataTable(
+      'Alerts sent',
       ['When', 'Alert', 'Pipeline', 'What happened', 'Delivery'],
       alerts.map(
         (a) =>

@@ -21,6 +21,7 @@ export function renderErrorList(view: ErrorListView) {
   return html`<section aria-labelledby="list-title" class="card" style="padding: 10px 12px">
     <h2 id="list-title">${view.title}</h2>
     ${renderDataTable(
+      'Errors',
       ['When', 'Pipeline', 'Record', 'System', 'Message', 'Run'],
       view.list.map(
         (e) =>
@@ -62,6 +63,7 @@ export function renderRecurringRecords(recurring: readonly RecurringIdentifier[]
       recurring.length === 0
         ? html`<p class="muted">No record failed in consecutive runs.</p>`
         : renderDataTable(
+            'Records failing run after run',
             ['Record', 'Pipeline', 'Runs in a row', 'Last message', 'Last seen'],
             recurring.map(
               (x) =>

@@ -67,6 +67,7 @@ export function renderRunHistory(view: RunHistoryView) {
       >
     </div>
     ${renderDataTable(
+      'Run history',
       [
         'Status',
         'Run',

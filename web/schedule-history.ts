@@ -74,6 +74,7 @@ export class ScheduleHistory extends PipelineSection<ScheduleHistoryView> {
                   view.starts.length === 0
                     ? html`<p class="muted">No occurrence due since runboard started watching.</p>`
                     : renderDataTable(
+                        'Expected and actual starts',
                         ['Due', 'Started', 'Started vs due', 'Run', 'Result'],
                         view.starts.map((start) => this.renderRow(start)),
                       )
