@@ -3,12 +3,11 @@
 // on a temp directory, fed by real run files: finished runs (clean, with failed records, failed), errors that
 // repeat run after run, and a run still going; alert rules with one channel that delivers (a local receiver) and one
 // that fails (a closed port), so the Alerts page shows both and its history.
-import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page as ApiPage, RunView } from '../../shared/api.js';
+import { startAlertReceiver } from '../fixtures/alert-receiver.js';
 import { launchBrowser, openPage, screenshotDir } from '../support/browser.js';
 import { startRunboardProcess } from '../support/runboard-process.js';
 import { beginRun, finishedRun, waitFor } from '../support/run-writer.js';
@@ -21,19 +20,14 @@ const SCHEMES = ['light', 'dark'] as const;
 ensureUiBuilt();
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-const receiver = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => res.writeHead(204).end());
-});
-await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-const receiverPort = (receiver.address() as AddressInfo).port;
+const receiver = await startAlertReceiver({ path: '/runboard' });
 const configDir = mkdtempSync(join(tmpdir(), 'runboard-screenshots-'));
 const configFile = join(configDir, 'runboard.yaml');
 writeFileSync(
   configFile,
   `alerts:
   channels:
-    - { name: team-ntfy, type: ntfy, url: "http://127.0.0.1:${receiverPort}/runboard" }
+    - { name: team-ntfy, type: ntfy, url: "${receiver.url}" }
     - { name: ops-hook, type: webhook, url: "http://127.0.0.1:9/hook" }
   rules:
     - { channels: [team-ntfy, ops-hook], on: [failed, recovered, new-error] }
@@ -101,6 +95,6 @@ try {
 } finally {
   await browser.close();
   await server.dispose();
-  receiver.close();
+  await receiver.close();
   rmSync(configDir, { recursive: true, force: true });
 }
