@@ -208,7 +208,9 @@ export function createLogSearchIndexer(main: Database.Database, options: LogSear
   function step(maxRows = chunkRows): number {
     const s = ensureSearch(file as string);
     const deleted = m.deleted.all(maxRows);
-    const range = rangeToIndex(s.watermark.get() ?? 0, maxRows - deleted.length);
+    // Only this indexer moves the watermark: read once, it is the range's start in the transaction too.
+    const upto = s.watermark.get() ?? 0;
+    const range = rangeToIndex(upto, maxRows - deleted.length);
     if (deleted.length === 0 && range === null) return 0;
     // A full chunk means a backlog: index it without merging as it goes (bulk), and merge once caught up (tidy).
     const bulk = deleted.length === maxRows || range?.full === true;
@@ -220,7 +222,7 @@ export function createLogSearchIndexer(main: Database.Database, options: LogSear
       }
       for (const id of deleted) s.unindex.run(id);
       if (range === null) return 0;
-      const { changes } = s.insertRange.run(s.watermark.get() ?? 0, range.last);
+      const { changes } = s.insertRange.run(upto, range.last);
       s.advance.run(range.last);
       return changes;
     })();

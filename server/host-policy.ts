@@ -134,16 +134,17 @@ export function createHostPolicy(options: HostPolicyOptions): HostPolicy {
  * they differ from the last ones, so a new public name is answered and an old one refused without a restart.
  */
 export function followHostPolicy(current: () => HostPolicyOptions): HostPolicy {
-  let key = '';
-  let policy: HostPolicy | null = null;
+  let built: { options: HostPolicyOptions; policy: HostPolicy } | null = null;
+  // Asked per request: compared field by field (the lists are the config's own arrays, kept as they are).
+  const same = (a: HostPolicyOptions, b: HostPolicyOptions): boolean =>
+    a.bindHost === b.bindHost &&
+    a.publicUrl === b.publicUrl &&
+    a.allowedHosts === b.allowedHosts &&
+    a.allowedOrigins === b.allowedOrigins;
   const now = (): HostPolicy => {
     const options = current();
-    const next = JSON.stringify([options.bindHost, options.publicUrl, options.allowedHosts, options.allowedOrigins]);
-    if (policy === null || next !== key) {
-      policy = createHostPolicy(options);
-      key = next;
-    }
-    return policy;
+    if (built === null || !same(built.options, options)) built = { options, policy: createHostPolicy(options) };
+    return built.policy;
   };
   return {
     hostProblem: (host, local) => now().hostProblem(host, local),

@@ -12,7 +12,7 @@ import {
   mergeSteps,
   runningPipelines,
 } from '../web/overview-model.js';
-import { appendPage, reloadedRuns, upsertRuns } from '../web/run-history-model.js';
+import { appendPage, upsertRuns } from '../web/run-history-model.js';
 import { timelineBars, timelineSpan } from '../web/timeline-model.js';
 import { mergeErrors } from '../web/run-errors-model.js';
 
@@ -170,7 +170,7 @@ describe('run history model', () => {
       run(3, { status: 'success', lastEventAt: 8_000 }),
     ];
     const snapshot = [run(3, { status: 'running', lastEventAt: 5_000 }), run(2), run(1)];
-    expect(reloadedRuns(snapshot, shown, false).map((r) => [r.id, r.status])).toEqual([
+    expect(upsertRuns(snapshot, shown, false).map((r) => [r.id, r.status])).toEqual([
       [4, 'running'],
       [3, 'success'],
       [2, 'success'],
@@ -179,7 +179,7 @@ describe('run history model', () => {
     // A snapshot newer than what is shown wins for that run.
     const older = [run(3, { status: 'running', lastEventAt: 5_000 })];
     const newer = [run(3, { status: 'failure', lastEventAt: 7_000 }), run(2)];
-    expect(reloadedRuns(newer, older, false).map((r) => [r.id, r.status])).toEqual([
+    expect(upsertRuns(newer, older, false).map((r) => [r.id, r.status])).toEqual([
       [3, 'failure'],
       [2, 'success'],
     ]);

@@ -13,7 +13,7 @@ import { outcomeRates } from './outcome-rates.js';
 import { renderPipelineCharts } from './pipeline-charts.js';
 import { renderPipelineHealth } from './pipeline-health-card.js';
 import { renderRunHistory } from './run-history-table.js';
-import { appendPage, reloadedRuns, upsertRuns } from './run-history-model.js';
+import { appendPage, upsertRuns } from './run-history-model.js';
 import { historyOutliers } from './run-history-outliers.js';
 import { errorsHref, overviewHref, pipelineHref } from './routes.js';
 import { navigateEvent, type Services } from './services.js';
@@ -176,8 +176,10 @@ export class PipelinePage extends LitElement {
         limit: PAGE_SIZE,
       });
       if (!this.live.isCurrent(generation)) return;
-      // Live rows and states that arrived during the fetch stay on top of the snapshot, which may predate them.
-      this.runs = reloadedRuns(page.items, this.runs, page.nextCursor === null);
+      // The rows shown go on top of the snapshot, which may predate them: runs that started during the fetch, and
+      // states that came meanwhile (a run that ended would otherwise read `running`, and an ended run has no next
+      // change). A shown row older than the snapshot's loses to it; a live state on its way fixes the rest.
+      this.runs = upsertRuns(page.items, this.runs, page.nextCursor === null);
       this.nextCursor = page.nextCursor;
       this.loadError = null;
     } catch (error) {

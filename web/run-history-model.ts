@@ -22,16 +22,6 @@ export function upsertRuns(runs: readonly RunView[], updates: readonly RunView[]
   return next;
 }
 
-/**
- * A reloaded first page with the rows already shown put on top where they are newer: runs that started during the
- * fetch, and states of shown runs that arrived while it was in flight (its answer may predate them: a run that
- * ended then would read `running` until its next change, and an ended run has none). Older shown rows lose to the
- * snapshot; a live state still on its way fixes whatever the snapshot got ahead of.
- */
-export function reloadedRuns(snapshot: readonly RunView[], shown: readonly RunView[], allLoaded: boolean): RunView[] {
-  return upsertRuns(snapshot, shown, allLoaded);
-}
-
 /** A next page, minus runs already shown (a live insert can shift the keyset boundary). */
 export function appendPage(runs: readonly RunView[], page: readonly RunView[]): RunView[] {
   const known = new Set(runs.map((r) => r.id));
